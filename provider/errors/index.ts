@@ -1,0 +1,12 @@
+export { GalleryLookupError, type GalleryLookupErrorDetails } from "./GalleryLookupError";
+export { GalleryNotFoundError } from "./GalleryNotFoundError";
+export { AuthorizationFailedError } from "./AuthorizationFailedError";
+export { AuthenticationFailedError } from "./AuthenticationFailedError";
+export { ArmRequestError } from "./ArmRequestError";
+export { ThrottledError } from "./ThrottledError";
+export { ConnectionError } from "./ConnectionError";
+export { LookupTimeoutError } from "./LookupTimeoutError";
+export { InvalidResponseError } from "./InvalidResponseError";
+export { CredentialError } from "./CredentialError";
+export { SettingsError } from "./SettingsError";
+export { InvalidArgumentError, type ArgumentFailure } from "./InvalidArgumentError";

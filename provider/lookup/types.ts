@@ -1,0 +1,140 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The one value `select` accepts: ARM's `$select=Permissions`. */
+export type GallerySelect = "Permissions";
+/** The one value `expand` accepts: ARM's `$expand=SharingProfile/Groups`, which adds `sharingProfile.groups`. */
+export type GalleryExpand = "SharingProfile/Groups";
+
+/** Which gallery to look up, and how. Plain values: see {@link GalleryLookupArgs} for the `Input` form. */
+export interface GalleryLookupPlainArgs {
+  /** Name of the resource group that holds the gallery (1-90 characters, case-insensitive). */
+  resourceGroupName: string;
+  /** Name of the gallery (1-80 characters: letters, digits, `_`, `-`, `.`; not ending in `-` or `.`). */
+  galleryName: string;
+  /**
+   * Subscription id (a GUID). Default: stack config `azure-native:subscriptionId`, then the
+   * environment variables `ARM_SUBSCRIPTION_ID`, then `AZURE_SUBSCRIPTION_ID`.
+   */
+  subscriptionId?: string;
+  /** `"Permissions"` sends `$select=Permissions`. */
+  select?: GallerySelect;
+  /** `"SharingProfile/Groups"` sends `$expand=SharingProfile/Groups`, so that the sharing groups are returned. */
+  expand?: GalleryExpand;
+}
+
+/** Arguments of {@link GalleryLookup}: each may be a `pulumi.Input`. */
+export type GalleryLookupArgs = { [K in keyof GalleryLookupPlainArgs]: pulumi.Input<GalleryLookupPlainArgs[K]> };
+
+/** A managed identity the gallery uses, keyed by its ARM id in {@link GalleryIdentity.userAssignedIdentities}. */
+export interface UserAssignedIdentity {
+  principalId?: string;
+  clientId?: string;
+}
+
+/** The gallery's managed identity. */
+export interface GalleryIdentity {
+  /** `SystemAssigned`, `UserAssigned`, `SystemAssigned, UserAssigned` or `None`. */
+  type?: string;
+  /** Object id of the system-assigned identity. */
+  principalId?: string;
+  tenantId?: string;
+  userAssignedIdentities?: Record<string, UserAssignedIdentity>;
+}
+
+/** One group the gallery is shared with. `ids` are sorted. */
+export interface SharingProfileGroup {
+  /** `Subscriptions` or `AADTenants`. */
+  type?: string;
+  ids?: string[];
+}
+
+/** Community gallery information, when the gallery is shared to the community. */
+export interface CommunityGalleryInfo {
+  publisherUri?: string;
+  publisherContact?: string;
+  eula?: string;
+  publicNamePrefix?: string;
+  communityGalleryEnabled?: boolean;
+  /** Sorted. */
+  publicNames?: string[];
+}
+
+/** Whom the gallery is shared with. */
+export interface SharingProfile {
+  /** `Private`, `Groups` or `Community`. */
+  permissions?: string;
+  /** Returned only with `expand: "SharingProfile/Groups"`. Sorted by type, then ids. */
+  groups?: SharingProfileGroup[];
+  communityGalleryInfo?: CommunityGalleryInfo;
+}
+
+export interface SharingStatus {
+  /** `Succeeded`, `InProgress`, `Failed` or `Unknown`. */
+  aggregatedState?: string;
+  summary?: { region?: string; state?: string; details?: string }[];
+}
+
+export interface SoftDeletePolicy {
+  isSoftDeleteEnabled?: boolean;
+}
+
+export interface SystemData {
+  createdBy?: string;
+  createdByType?: string;
+  createdAt?: string;
+  lastModifiedBy?: string;
+  lastModifiedByType?: string;
+  lastModifiedAt?: string;
+}
+
+/**
+ * What a lookup observed. A field the service did not return is absent (never `null`), and every
+ * list of ids is sorted, so that a reordering by the service is not drift.
+ */
+export interface GalleryObservation {
+  /** The gallery's ARM resource id, as the service spells it. */
+  resourceId?: string;
+  name?: string;
+  type?: string;
+  location?: string;
+  tags?: Record<string, string>;
+  description?: string;
+  provisioningState?: string;
+  /** `properties.identifier.uniqueName`: `{subscriptionId}-{GALLERYNAME}`, the name other tenants see. */
+  uniqueName?: string;
+  identity?: GalleryIdentity;
+  /** `identity.principalId`, lifted for role assignments. */
+  principalId?: string;
+  sharingProfile?: SharingProfile;
+  /** `sharingProfile.permissions`, lifted. */
+  permissions?: string;
+  /** Ids of the `Subscriptions` sharing groups, sorted; present only when groups were returned. */
+  sharedSubscriptionIds?: string[];
+  /** Ids of the `AADTenants` sharing groups, sorted; present only when groups were returned. */
+  sharedTenantIds?: string[];
+  /** `sharingProfile.communityGalleryInfo`, lifted. */
+  communityGalleryInfo?: CommunityGalleryInfo;
+  /** `sharingProfile.communityGalleryInfo.publicNames`, sorted. */
+  communityPublicNames?: string[];
+  sharingStatus?: SharingStatus;
+  softDeletePolicy?: SoftDeletePolicy;
+  systemData?: SystemData;
+}
+
+/** The result of {@link getGallery}: the observation, the arguments as resolved, and the ARM `id`. */
+export interface GalleryLookupResult extends GalleryObservation {
+  /** The gallery's ARM resource id. */
+  id: string;
+  resourceGroupName: string;
+  galleryName: string;
+  subscriptionId: string;
+  select?: GallerySelect;
+  expand?: GalleryExpand;
+}
+
+/** Identifies one gallery in ARM. */
+export interface GalleryReference {
+  subscriptionId: string;
+  resourceGroupName: string;
+  galleryName: string;
+}
