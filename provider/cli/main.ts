@@ -14,9 +14,9 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "emulator":
-      return (await import("./emulatorCommand")).runEmulatorCommand(rest);
+      return (require("./emulatorCommand") as typeof import("./emulatorCommand")).runEmulatorCommand(rest);
     case "preview":
-      return (await import("./previewCommand")).runPreviewCommand(rest);
+      return (require("./previewCommand") as typeof import("./previewCommand")).runPreviewCommand(rest);
     case undefined:
     case "help":
     case "--help":
