@@ -23,7 +23,9 @@ export interface GalleryLookupPlainArgs {
 }
 
 /** Arguments of {@link GalleryLookup}: each may be a `pulumi.Input`. */
-export type GalleryLookupArgs = { [K in keyof GalleryLookupPlainArgs]: pulumi.Input<GalleryLookupPlainArgs[K]> };
+export type GalleryLookupArgs = {
+  [K in keyof GalleryLookupPlainArgs]: pulumi.Input<GalleryLookupPlainArgs[K]>;
+};
 
 /** A managed identity the gallery uses, keyed by its ARM id in {@link GalleryIdentity.userAssignedIdentities}. */
 export interface UserAssignedIdentity {

@@ -1,0 +1,83 @@
+import type { GalleryObservation } from "../lookup/types";
+import { UNKNOWN } from "./unknowns";
+
+/** Arguments that name a different gallery when they change: a change replaces the lookup. */
+export const IDENTIFYING_ARGS = [
+  "subscriptionId",
+  "resourceGroupName",
+  "galleryName",
+  "environment",
+] as const;
+
+/** Arguments that change what is asked for, not which gallery: a change updates the lookup. */
+export const OPTION_ARGS = ["select", "expand"] as const;
+
+/** Every observed output, compared for drift. */
+export const OBSERVED_KEYS: readonly (keyof GalleryObservation)[] = [
+  "resourceId",
+  "name",
+  "type",
+  "location",
+  "tags",
+  "description",
+  "provisioningState",
+  "uniqueName",
+  "identity",
+  "principalId",
+  "sharingProfile",
+  "permissions",
+  "sharedSubscriptionIds",
+  "sharedTenantIds",
+  "communityGalleryInfo",
+  "communityPublicNames",
+  "sharingStatus",
+  "softDeletePolicy",
+  "systemData",
+];
+
+/** What {@link diffLookup} decides, in the shape of Pulumi's `DiffResult`. */
+export interface LookupDiff {
+  changes: boolean;
+  replaces: string[];
+  /** The properties that differ (identifying, options, or observed drift), for messages and tests. */
+  changed: string[];
+}
+
+/** Deep equality of JSON values; object key order does not matter. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameValue(v, b[i]))
+    );
+  }
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
+/** ARM names and ids compare without regard to letter case. */
+export function sameArmName(a: unknown, b: unknown): boolean {
+  if (typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
+  return a === b;
+}
+
+/**
+ * Compares the stored outputs with the newly checked inputs (which carry a fresh observation).
+ * Pure. A different gallery (by name, case-insensitively) or cloud is a replacement; other option
+ * changes and drift in what was observed are an update; drift never replaces. A value not known yet
+ * counts as a change, so a preview never claims "no changes" it cannot know.
+ */
+export function diffLookup(olds: Record<string, unknown>, news: Record<string, unknown>): LookupDiff {
+  const replaces = IDENTIFYING_ARGS.filter(
+    (key) => news[key] === UNKNOWN || !sameArmName(olds[key], news[key]),
+  );
+  const options = OPTION_ARGS.filter((key) => news[key] === UNKNOWN || olds[key] !== news[key]);
+  const drift = OBSERVED_KEYS.filter((key) => !sameValue(olds[key], news[key]));
+  const changed = [...replaces, ...options, ...drift];
+  return { changes: changed.length > 0, replaces, changed };
+}

@@ -1,0 +1,14 @@
+/**
+ * pulumi-azure-gallery-lookup: a read-only Pulumi lookup of an existing Azure Compute Gallery.
+ * @packageDocumentation
+ */
+export { GalleryLookup, type GalleryLookupResourceArgs } from "./lookup/galleryLookup";
+export {
+  getGallery,
+  getGalleryOutput,
+  type GetGalleryArgs,
+  type GetGalleryOptions,
+} from "./lookup/getGallery";
+export type * from "./lookup/types";
+export type { CloudName } from "./gallery/clouds";
+export * from "./errors";

@@ -1,0 +1,34 @@
+/** Where a lookup's defaults come from besides its own arguments. */
+export interface DefaultSources {
+  /** Stack config `azure-native:subscriptionId`. */
+  configSubscriptionId?: string;
+  /** Stack config `azure-native:environment`. */
+  configEnvironment?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Fills in `subscriptionId` and `environment` the way azure-native does: the argument, then the stack
+ * config, then the environment variables. Pure. Values are resolved in the program (which can read
+ * stack config) and travel as inputs, because the provider host cannot read stack config.
+ */
+export function resolveDefaults<T extends { subscriptionId?: unknown; environment?: unknown }>(
+  args: T,
+  sources: DefaultSources,
+): T {
+  const firstSet = (...values: (string | undefined)[]) => values.find((v) => v !== undefined && v !== "");
+  const subscriptionId =
+    args.subscriptionId ??
+    firstSet(
+      sources.configSubscriptionId,
+      sources.env.ARM_SUBSCRIPTION_ID,
+      sources.env.AZURE_SUBSCRIPTION_ID,
+    );
+  const environment =
+    args.environment ??
+    firstSet(sources.configEnvironment, sources.env.ARM_ENVIRONMENT, sources.env.AZURE_ENVIRONMENT);
+  const resolved = { ...args };
+  if (subscriptionId !== undefined) resolved.subscriptionId = subscriptionId;
+  if (environment !== undefined) resolved.environment = environment;
+  return resolved;
+}

@@ -1,0 +1,129 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { CloudName } from "../gallery/clouds";
+import { resolveDefaults } from "./defaults";
+import { galleryLookupProvider } from "./provider";
+import type {
+  CommunityGalleryInfo,
+  GalleryExpand,
+  GalleryIdentity,
+  GalleryLookupArgs,
+  GallerySelect,
+  SharingProfile,
+  SharingStatus,
+  SoftDeletePolicy,
+  SystemData,
+} from "./types";
+
+/** Options of {@link GalleryLookup} besides Pulumi's own resource options. */
+export type GalleryLookupResourceArgs = GalleryLookupArgs & {
+  /**
+   * The Azure cloud: `public` (default), `usgovernment` or `china`. Default: stack config
+   * `azure-native:environment`, then the environment variables `ARM_ENVIRONMENT`, `AZURE_ENVIRONMENT`.
+   */
+  environment?: pulumi.Input<CloudName>;
+};
+
+/** Reads the defaults in the program, where stack config is available. */
+function withDefaults(args: GalleryLookupResourceArgs): GalleryLookupResourceArgs {
+  const config = new pulumi.Config("azure-native");
+  return resolveDefaults(args, {
+    configSubscriptionId: config.get("subscriptionId"),
+    configEnvironment: config.get("environment"),
+    env: process.env,
+  });
+}
+
+/**
+ * A read-only lookup of an existing Azure Compute Gallery (ARM Galleries - Get, api-version 2025-03-03).
+ *
+ * Its values are known during `pulumi preview`, even on a new stack; it is kept in state, so a plain
+ * preview shows drift and `pulumi refresh` updates it. It never changes anything in Azure: the only
+ * request it sends is GET, and destroying it sends nothing. Its Pulumi `id` is the gallery's ARM id.
+ *
+ * @example
+ * ```ts
+ * const gallery = new GalleryLookup("images", {
+ *   resourceGroupName: "shared-images",
+ *   galleryName: "corpImages",
+ *   expand: "SharingProfile/Groups",
+ * });
+ * export const uniqueName = gallery.uniqueName;
+ * ```
+ */
+export class GalleryLookup extends pulumi.dynamic.Resource {
+  /** Name of the resource group that holds the gallery, as given. */
+  declare readonly resourceGroupName: pulumi.Output<string>;
+  /** Name of the gallery, as given. */
+  declare readonly galleryName: pulumi.Output<string>;
+  /** The subscription looked in, as given or defaulted. */
+  declare readonly subscriptionId: pulumi.Output<string>;
+  declare readonly select: pulumi.Output<GallerySelect | undefined>;
+  declare readonly expand: pulumi.Output<GalleryExpand | undefined>;
+  /** The cloud looked in, when given or defaulted from config or environment. */
+  declare readonly environment: pulumi.Output<string | undefined>;
+  /** The gallery's ARM id as the service spells it (also the resource's `id`). */
+  declare readonly resourceId: pulumi.Output<string | undefined>;
+  /** The gallery's name as the service spells it. */
+  declare readonly name: pulumi.Output<string | undefined>;
+  /** `Microsoft.Compute/galleries`. */
+  declare readonly type: pulumi.Output<string | undefined>;
+  declare readonly location: pulumi.Output<string | undefined>;
+  declare readonly tags: pulumi.Output<Record<string, string> | undefined>;
+  declare readonly description: pulumi.Output<string | undefined>;
+  declare readonly provisioningState: pulumi.Output<string | undefined>;
+  /** `{subscriptionId}-{GALLERYNAME}`: the name under which other subscriptions and tenants see the gallery. */
+  declare readonly uniqueName: pulumi.Output<string | undefined>;
+  /** The gallery's managed identity. */
+  declare readonly identity: pulumi.Output<GalleryIdentity | undefined>;
+  /** Object id of the gallery's system-assigned identity: give it roles with a RoleAssignment. */
+  declare readonly principalId: pulumi.Output<string | undefined>;
+  /** Whom the gallery is shared with; `groups` only with `expand: "SharingProfile/Groups"`. */
+  declare readonly sharingProfile: pulumi.Output<SharingProfile | undefined>;
+  /** `Private`, `Groups` or `Community`. */
+  declare readonly permissions: pulumi.Output<string | undefined>;
+  /** Subscriptions the gallery is shared with, sorted; only with `expand: "SharingProfile/Groups"`. */
+  declare readonly sharedSubscriptionIds: pulumi.Output<string[] | undefined>;
+  /** Tenants the gallery is shared with, sorted; only with `expand: "SharingProfile/Groups"`. */
+  declare readonly sharedTenantIds: pulumi.Output<string[] | undefined>;
+  declare readonly communityGalleryInfo: pulumi.Output<CommunityGalleryInfo | undefined>;
+  /** Public names of a community gallery, sorted. */
+  declare readonly communityPublicNames: pulumi.Output<string[] | undefined>;
+  declare readonly sharingStatus: pulumi.Output<SharingStatus | undefined>;
+  declare readonly softDeletePolicy: pulumi.Output<SoftDeletePolicy | undefined>;
+  declare readonly systemData: pulumi.Output<SystemData | undefined>;
+
+  constructor(name: string, args: GalleryLookupResourceArgs, opts?: pulumi.CustomResourceOptions) {
+    const observed = Object.fromEntries(OUTPUT_NAMES.map((k) => [k, undefined]));
+    super(
+      galleryLookupProvider,
+      name,
+      { ...observed, ...withDefaults(args) },
+      opts,
+      "azure-gallery-lookup",
+      "GalleryLookup",
+    );
+  }
+}
+
+const OUTPUT_NAMES = [
+  "environment",
+  "resourceId",
+  "name",
+  "type",
+  "location",
+  "tags",
+  "description",
+  "provisioningState",
+  "uniqueName",
+  "identity",
+  "principalId",
+  "sharingProfile",
+  "permissions",
+  "sharedSubscriptionIds",
+  "sharedTenantIds",
+  "communityGalleryInfo",
+  "communityPublicNames",
+  "sharingStatus",
+  "softDeletePolicy",
+  "systemData",
+] as const;

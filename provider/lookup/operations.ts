@@ -1,0 +1,94 @@
+// The dynamic provider's implementation, loaded at run time inside the provider host by the thin
+// methods in provider.ts. Each operation delegates its decisions to the pure functions of ../gallery.
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
+import { InvalidArgumentError } from "../errors/InvalidArgumentError";
+import { diffLookup, OBSERVED_KEYS } from "../gallery/diff";
+import { LOOKUP_ARG_NAMES, validateLookupArgs, type ValidLookupArgs } from "../gallery/validation";
+import { galleryResourceId, lookupGallery, notFoundFailure } from "./lookupGallery";
+
+type Props = Record<string, unknown>;
+
+/** The lookup's own arguments out of a property bag (drops `__provider` and the observed outputs). */
+function argsOf(props: Props): Props {
+  return Object.fromEntries(LOOKUP_ARG_NAMES.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+}
+
+function validOrThrow(props: Props): ValidLookupArgs {
+  const { args, failures } = validateLookupArgs(props);
+  if (!args) throw new InvalidArgumentError(failures);
+  return args;
+}
+
+/** The Pulumi id of a lookup: the ARM id the service reported, or the one its arguments spell. */
+function idOf(props: Props): string {
+  return typeof props.resourceId === "string" ? props.resourceId : galleryResourceId(validOrThrow(props));
+}
+
+function hasObservation(props: Props): boolean {
+  return OBSERVED_KEYS.some((k) => props[k] !== undefined);
+}
+
+/**
+ * Validates, then (when every argument is known) looks the gallery up and folds what it saw into the
+ * checked inputs: for a dynamic resource the engine shows checked inputs as outputs during preview,
+ * so values are known even on a new stack. Bad input and a missing gallery are property failures.
+ */
+export async function check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
+  const given = argsOf(news);
+  const { args, failures } = validateLookupArgs(given);
+  if (!args) return { inputs: given, failures };
+  try {
+    return { inputs: { ...given, ...(await lookupGallery(args)) } };
+  } catch (error) {
+    const failure = notFoundFailure(error, args);
+    if (failure) return { inputs: given, failures: [failure] };
+    throw error;
+  }
+}
+
+/** Replacement for another gallery, update for other options or drift, nothing otherwise. */
+export async function diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+  const { changes, replaces } = diffLookup(olds, news);
+  return { changes, replaces, deleteBeforeReplace: false };
+}
+
+/** Returns what check observed: no second GET in the same operation. */
+export async function create(inputs: Props): Promise<dynamic.CreateResult> {
+  const outs = hasObservation(inputs) ? inputs : await observeAgain(inputs);
+  return { id: idOf(outs), outs: strip(outs) };
+}
+
+/** Returns what check observed, like create; the id stays the one the engine holds. */
+export async function update(_id: string, _olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+  const outs = hasObservation(news) ? news : await observeAgain(news);
+  return { outs: strip(outs) };
+}
+
+/**
+ * Refresh: GET again. A 404 answers an empty id, so the engine drops the lookup from state; otherwise
+ * the fresh observation becomes both outputs and inputs, so later diffs compare against it.
+ */
+export async function read(id: string, props: Props = {}): Promise<dynamic.ReadResult> {
+  try {
+    const outs = await observeAgain(props);
+    return { id, props: outs, inputs: outs };
+  } catch (error) {
+    if (error instanceof GalleryNotFoundError) return { id: "" };
+    throw error;
+  }
+}
+
+/** A lookup owns nothing in Azure: destroying or replacing it sends nothing. */
+export async function remove(): Promise<void> {}
+
+async function observeAgain(props: Props): Promise<Props> {
+  const given = argsOf(props);
+  return { ...given, ...(await lookupGallery(validOrThrow(given))) };
+}
+
+/** Everything but the engine's own `__provider`, which the host adds back. */
+function strip(props: Props): Props {
+  const { __provider: _provider, ...rest } = props;
+  return rest;
+}

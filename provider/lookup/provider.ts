@@ -1,0 +1,38 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+
+// Pulumi serializes this object, methods and all, into the state of every GalleryLookup and runs it
+// later in the dynamic provider host. So each method only loads the implementation from the installed
+// package at run time: the serialized text stays small and captures no client, credential or config.
+// The module path is spelled out in each method because the serializer captures variables, not `require`.
+
+/** The dynamic provider behind {@link GalleryLookup}: thin methods that delegate to `operations`. */
+export const galleryLookupProvider: dynamic.ResourceProvider = {
+  async check(olds, news) {
+    const ops =
+      require("pulumi-azure-gallery-lookup/dist/lookup/operations") as typeof import("./operations");
+    return ops.check(olds, news);
+  },
+  async diff(id, olds, news) {
+    const ops =
+      require("pulumi-azure-gallery-lookup/dist/lookup/operations") as typeof import("./operations");
+    return ops.diff(id, olds, news);
+  },
+  async create(inputs) {
+    const ops =
+      require("pulumi-azure-gallery-lookup/dist/lookup/operations") as typeof import("./operations");
+    return ops.create(inputs);
+  },
+  async update(id, olds, news) {
+    const ops =
+      require("pulumi-azure-gallery-lookup/dist/lookup/operations") as typeof import("./operations");
+    return ops.update(id, olds, news);
+  },
+  async read(id, props) {
+    const ops =
+      require("pulumi-azure-gallery-lookup/dist/lookup/operations") as typeof import("./operations");
+    return ops.read(id, props);
+  },
+  async delete() {
+    // Nothing to load: a lookup owns nothing in Azure, so destroy and replace send nothing.
+  },
+};
