@@ -1,0 +1,269 @@
+// A client of Pulumi's Node.js dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`), the very process
+// the Pulumi engine starts for `pulumi-nodejs:dynamic:Resource`. Driving it over gRPC exercises the provider
+// exactly as deployed: deserialized from the `__provider` input, its `require()`s resolved from the host's cwd.
+import { spawn, type ChildProcess } from "child_process";
+import * as path from "path";
+import {
+  fromStruct,
+  loadProtos,
+  resolvePulumiSdkDir,
+  toStruct,
+  type PropertyMap,
+  type PulumiProtos,
+} from "./proto";
+
+/** Options of {@link startProviderHost}. */
+export interface ProviderHostOptions {
+  /** Working directory of the host: a folder from which `pulumi-azure-gallery-lookup` resolves. */
+  cwd: string;
+  /** Full environment of the host (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** The @pulumi/pulumi package folder whose host to run (default: the one `cwd` resolves). */
+  sdkDir?: string;
+  /** Engine address passed as the host's argument (the host requires one; it does not call it). */
+  engineAddress?: string;
+  /** Milliseconds to wait for the port (default 20000). */
+  startTimeoutMs?: number;
+}
+
+/** The answer of Check. */
+export interface CheckResult {
+  inputs: PropertyMap;
+  failures: { property: string; reason: string }[];
+}
+
+/** `DiffResponse.DiffChanges` as words. */
+export type DiffChanges = "unknown" | "none" | "some";
+
+/** The answer of Diff. */
+export interface DiffResult {
+  changes: DiffChanges;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/** The answer of Read: an empty `id` means the resource is gone. */
+export interface ReadResult {
+  id: string;
+  properties: PropertyMap;
+  inputs: PropertyMap;
+}
+
+/** A running dynamic provider host and a promise-based client for it. */
+export interface ProviderHost {
+  readonly port: number;
+  readonly pid: number | undefined;
+  configure(args?: PropertyMap): Promise<void>;
+  check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<CheckResult>;
+  diff(
+    id: string,
+    urn: string,
+    olds: PropertyMap,
+    news: PropertyMap,
+    oldInputs?: PropertyMap,
+  ): Promise<DiffResult>;
+  create(
+    urn: string,
+    properties: PropertyMap,
+    preview?: boolean,
+  ): Promise<{ id: string; properties: PropertyMap }>;
+  read(id: string, urn: string, properties: PropertyMap, inputs?: PropertyMap): Promise<ReadResult>;
+  update(
+    id: string,
+    urn: string,
+    olds: PropertyMap,
+    news: PropertyMap,
+    oldInputs?: PropertyMap,
+  ): Promise<PropertyMap>;
+  delete(id: string, urn: string, properties: PropertyMap, oldInputs?: PropertyMap): Promise<void>;
+  /** Whether the host process is still running. */
+  alive(): boolean;
+  /** Everything the host wrote on stderr so far (its provider errors are logged there). */
+  stderr(): string;
+  /** Stops the client and the host. */
+  close(): Promise<void>;
+}
+
+/** Name and type of a resource from its URN (`urn:pulumi:stack::project::type::name`). */
+function urnParts(urn: string): { name: string; type: string } {
+  const parts = urn.split("::");
+  const qualifiedType = parts[2] ?? "";
+  return { name: parts.slice(3).join("::"), type: qualifiedType.split("$").pop() ?? "" };
+}
+
+/** Starts the dynamic provider host and connects to it. */
+export async function startProviderHost(options: ProviderHostOptions): Promise<ProviderHost> {
+  const sdkDir = options.sdkDir ?? resolvePulumiSdkDir(options.cwd);
+  const protos = loadProtos(sdkDir);
+  const child = spawn(
+    process.execPath,
+    [path.join(sdkDir, "cmd", "dynamic-provider"), options.engineAddress ?? "127.0.0.1:1"],
+    { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  let exited = false;
+  child.on("exit", () => {
+    exited = true;
+  });
+  const port = await readPort(child, options.startTimeoutMs ?? 20000, () => stderr);
+  return connect(
+    protos,
+    child,
+    port,
+    () => stderr,
+    () => !exited,
+  );
+}
+
+function readPort(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill();
+      reject(new Error(`dynamic provider host ${why}\n${stderr()}`));
+    };
+    const timer = setTimeout(() => fail(`printed no port within ${timeoutMs} ms`), timeoutMs);
+    child.stdout?.setEncoding("utf8");
+    const onData = (chunk: string) => {
+      stdout += chunk;
+      const line = stdout.split("\n")[0];
+      if (stdout.includes("\n") && /^\d+$/.test(line.trim())) {
+        clearTimeout(timer);
+        child.stdout?.off("data", onData);
+        // Keep draining stdout so that a chatty provider never blocks on a full pipe.
+        child.stdout?.resume();
+        resolve(Number(line.trim()));
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", (code) => fail(`exited with code ${code} before printing its port`));
+    child.once("error", (err) => fail(`could not start: ${err.message}`));
+  });
+}
+
+function connect(
+  protos: PulumiProtos,
+  child: ChildProcess,
+  port: number,
+  stderr: () => string,
+  alive: () => boolean,
+): ProviderHost {
+  const { grpc, provider: p } = protos;
+  const client = new protos.providerGrpc.ResourceProviderClient(
+    `127.0.0.1:${port}`,
+    grpc.credentials.createInsecure(),
+  );
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const call = <T>(method: string, request: unknown): Promise<T> =>
+    new Promise((resolve, reject) => {
+      client[method](request, (err: Error | null, response: T) => (err ? reject(err) : resolve(response)));
+    });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const named = (req: any, urn: string) => {
+    const { name, type } = urnParts(urn);
+    req.setUrn(urn);
+    req.setName(name);
+    req.setType(type);
+    return req;
+  };
+  return {
+    port,
+    pid: child.pid,
+    async configure(args) {
+      const req = new p.ConfigureRequest();
+      req.setArgs(toStruct(protos, args ?? {}));
+      req.setAcceptsecrets(false);
+      req.setAcceptresources(false);
+      await call("configure", req);
+    },
+    async check(urn, olds, news) {
+      const req = named(new p.CheckRequest(), urn);
+      req.setOlds(toStruct(protos, olds));
+      req.setNews(toStruct(protos, news));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const resp: any = await call("check", req);
+      return {
+        inputs: fromStruct(resp.getInputs()),
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        failures: resp
+          .getFailuresList()
+          .map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+      };
+    },
+    async diff(id, urn, olds, news, oldInputs) {
+      const req = named(new p.DiffRequest(), urn);
+      req.setId(id);
+      req.setOlds(toStruct(protos, olds));
+      req.setNews(toStruct(protos, news));
+      if (oldInputs) req.setOldInputs(toStruct(protos, oldInputs));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const resp: any = await call("diff", req);
+      const kinds = p.DiffResponse.DiffChanges;
+      const changes = resp.getChanges();
+      return {
+        changes: changes === kinds.DIFF_SOME ? "some" : changes === kinds.DIFF_NONE ? "none" : "unknown",
+        replaces: resp.getReplacesList(),
+        deleteBeforeReplace: resp.getDeletebeforereplace(),
+      };
+    },
+    async create(urn, properties, preview = false) {
+      const req = named(new p.CreateRequest(), urn);
+      req.setProperties(toStruct(protos, properties));
+      req.setPreview(preview);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const resp: any = await call("create", req);
+      return { id: resp.getId(), properties: fromStruct(resp.getProperties()) };
+    },
+    async read(id, urn, properties, inputs) {
+      const req = named(new p.ReadRequest(), urn);
+      req.setId(id);
+      req.setProperties(toStruct(protos, properties));
+      if (inputs) req.setInputs(toStruct(protos, inputs));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const resp: any = await call("read", req);
+      return {
+        id: resp.getId(),
+        properties: fromStruct(resp.getProperties()),
+        inputs: fromStruct(resp.getInputs()),
+      };
+    },
+    async update(id, urn, olds, news, oldInputs) {
+      const req = named(new p.UpdateRequest(), urn);
+      req.setId(id);
+      req.setOlds(toStruct(protos, olds));
+      req.setNews(toStruct(protos, news));
+      if (oldInputs) req.setOldInputs(toStruct(protos, oldInputs));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const resp: any = await call("update", req);
+      return fromStruct(resp.getProperties());
+    },
+    async delete(id, urn, properties, oldInputs) {
+      const req = named(new p.DeleteRequest(), urn);
+      req.setId(id);
+      req.setProperties(toStruct(protos, properties));
+      if (oldInputs) req.setOldInputs(toStruct(protos, oldInputs));
+      await call("delete", req);
+    },
+    alive,
+    stderr,
+    async close() {
+      client.close();
+      if (!alive()) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill("SIGKILL");
+        }, 3000);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill("SIGTERM");
+      });
+    },
+  };
+}

@@ -1,0 +1,412 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+// A minimal, in-memory stand-in for the Pulumi engine's ResourceMonitor and Engine gRPC services: enough for
+// the Node.js language runtime to run a real program, and for dynamic resources to go through the real
+// dynamic provider host (Check, then Diff against the prior state, then Create/Update in `up`).
+// It is a harness to try the package offline, not a deployment engine: no plugins, no secrets, no refresh.
+import type { ProviderHost } from "./hostClient";
+import { fromStruct, loadProtos, toStruct, type PropertyMap, type PulumiProtos } from "./proto";
+
+/** The value Pulumi uses on the wire for a value not known during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The resource type of every `pulumi.dynamic.Resource`. */
+export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
+/** The input that carries a dynamic resource's serialized provider. */
+export const PROVIDER_KEY = "__provider";
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** What the state holds about one resource. */
+export interface ResourceState {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  parent?: string;
+  id?: string;
+  inputs: PropertyMap;
+  outputs: PropertyMap;
+}
+
+/** What happened (or, in preview, would happen) to one resource. */
+export type StepOp = "create" | "same" | "update" | "replace" | "delete" | "read";
+
+/** One planned or executed step. */
+export interface Step {
+  op: StepOp;
+  urn: string;
+  type: string;
+  name: string;
+  id?: string;
+  outputs: PropertyMap;
+  oldOutputs?: PropertyMap;
+  /** Top-level properties whose value differs between the old and new outputs (`__provider` excluded). */
+  changedKeys: string[];
+  /** Properties the provider says force a replacement. */
+  replaces: string[];
+}
+
+/** One message from the program (`pulumi.log.*` or the runtime). */
+export interface LogEntry {
+  severity: "debug" | "info" | "warning" | "error";
+  message: string;
+  urn?: string;
+}
+
+/** Options of {@link LocalEngine}. */
+export interface LocalEngineOptions {
+  project: string;
+  stack: string;
+  dryRun: boolean;
+  /** The state left by a previous `up` (default: a new stack). */
+  state?: ResourceState[];
+  /** Gives the dynamic provider host; called once, at the first dynamic resource. */
+  providerHost: () => Promise<ProviderHost>;
+  /** The SDK whose protos to serve (default: the one this package resolves). */
+  sdkDir?: string;
+  onLog?: (entry: LogEntry) => void;
+}
+
+/** What a run of the program produced. */
+export interface EngineResult {
+  steps: Step[];
+  /** The stack outputs. */
+  outputs: PropertyMap;
+  /** The state after the run: unchanged in preview. */
+  state: ResourceState[];
+  logs: LogEntry[];
+  /** Errors of registrations, already reported to the program. */
+  errors: string[];
+}
+
+/** Features the SDK asks about. Everything beyond plain values stays off so that the wire format stays simple. */
+const FEATURES: Record<string, boolean> = {
+  secrets: false,
+  resourceReferences: false,
+  outputValues: false,
+  deletedWith: false,
+  replaceWith: false,
+  aliasSpecs: false,
+  transforms: false,
+  invokeTransforms: false,
+  parameterization: false,
+  resourceHooks: false,
+  errorHooks: false,
+};
+
+/** Top-level keys whose values differ (deep, by JSON), without the serialized provider. */
+export function changedKeys(olds: PropertyMap, news: PropertyMap): string[] {
+  const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
+  keys.delete(PROVIDER_KEY);
+  return [...keys].filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])).sort();
+}
+
+/** Builds a URN the way the engine does: children of the root stack are not qualified by its type. */
+export function makeUrn(
+  stack: string,
+  project: string,
+  type: string,
+  name: string,
+  parent?: ResourceState,
+): string {
+  const qualified = parent && parent.type !== ROOT_STACK_TYPE ? `${qualifiedType(parent.urn)}$${type}` : type;
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+function qualifiedType(urn: string): string {
+  return urn.split("::")[2] ?? "";
+}
+
+/** Serves ResourceMonitor and Engine on 127.0.0.1 for one run of a program. */
+export class LocalEngine {
+  private readonly protos: PulumiProtos;
+  private readonly server: any;
+  private readonly old = new Map<string, ResourceState>();
+  private readonly registered = new Map<string, ResourceState>();
+  private readonly steps: Step[] = [];
+  private readonly logs: LogEntry[] = [];
+  private readonly errors: string[] = [];
+  private outputs: PropertyMap = {};
+  private rootUrn = "";
+  private host?: Promise<ProviderHost>;
+  private port = 0;
+
+  constructor(private readonly options: LocalEngineOptions) {
+    this.protos = loadProtos(options.sdkDir);
+    for (const r of options.state ?? []) this.old.set(r.urn, r);
+    this.server = new this.protos.grpc.Server();
+    this.server.addService(this.protos.resourceGrpc.ResourceMonitorService, this.monitorService());
+    this.server.addService(this.protos.engineGrpc.EngineService, this.engineService());
+  }
+
+  /** Starts listening; both services share the address. */
+  async start(): Promise<string> {
+    const { grpc } = this.protos;
+    this.port = await new Promise<number>((resolve, reject) =>
+      this.server.bindAsync(
+        "127.0.0.1:0",
+        grpc.ServerCredentials.createInsecure(),
+        (err: Error | null, p: number) => (err ? reject(err) : resolve(p)),
+      ),
+    );
+    return this.address;
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * Completes the run once the program has exited: resources of the old state that the program no longer
+   * declares are deleted (in `up`, through the provider host for dynamic resources).
+   */
+  async finish(): Promise<EngineResult> {
+    for (const [urn, r] of this.old) {
+      if (this.registered.has(urn)) continue;
+      if (r.type === ROOT_STACK_TYPE) continue;
+      if (!this.options.dryRun && r.type === DYNAMIC_RESOURCE_TYPE && r.id) {
+        const host = await this.getHost();
+        await host.delete(r.id, urn, r.outputs, r.inputs);
+      }
+      this.steps.push({
+        op: "delete",
+        urn,
+        type: r.type,
+        name: r.name,
+        id: r.id,
+        outputs: {},
+        oldOutputs: r.outputs,
+        changedKeys: [],
+        replaces: [],
+      });
+    }
+    const state = this.options.dryRun ? [...this.old.values()] : [...this.registered.values()];
+    return {
+      steps: [...this.steps],
+      outputs: this.outputs,
+      state,
+      logs: [...this.logs],
+      errors: [...this.errors],
+    };
+  }
+
+  /** Stops serving (the provider host belongs to whoever gave it). */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+  }
+
+  private getHost(): Promise<ProviderHost> {
+    this.host ??= this.options.providerHost();
+    return this.host;
+  }
+
+  private log(entry: LogEntry): void {
+    this.logs.push(entry);
+    this.options.onLog?.(entry);
+  }
+
+  private monitorService(): Record<string, (call: any, callback: any) => void> {
+    const { resource: r, empty } = this.protos;
+    return {
+      supportsFeature: (call, callback) => {
+        const resp = new r.SupportsFeatureResponse();
+        resp.setHassupport(FEATURES[call.request.getId()] ?? false);
+        callback(null, resp);
+      },
+      registerResource: (call, callback) => {
+        this.registerResource(call.request).then(
+          (resp) => callback(null, resp),
+          (err: Error) => callback(this.grpcError(err)),
+        );
+      },
+      registerResourceOutputs: (call, callback) => {
+        if (call.request.getUrn() === this.rootUrn) this.outputs = fromStruct(call.request.getOutputs());
+        callback(null, new empty.Empty());
+      },
+      readResource: (call, callback) => {
+        this.readResource(call.request).then(
+          (resp) => callback(null, resp),
+          (err: Error) => callback(this.grpcError(err)),
+        );
+      },
+      invoke: (call, callback) => {
+        callback(
+          this.grpcError(
+            new Error(
+              `the offline preview does not serve functions: '${call.request.getTok()}' needs the Pulumi CLI`,
+            ),
+          ),
+        );
+      },
+      call: (call, callback) => {
+        callback(
+          this.grpcError(
+            new Error(`the offline preview does not serve method calls ('${call.request.getTok()}')`),
+          ),
+        );
+      },
+      signalAndWaitForShutdown: (_call, callback) => callback(null, new empty.Empty()),
+    };
+  }
+
+  private engineService(): Record<string, (call: any, callback: any) => void> {
+    const { engine: e, empty } = this.protos;
+    const severities = ["debug", "info", "warning", "error"] as const;
+    return {
+      log: (call, callback) => {
+        const req = call.request;
+        this.log({
+          severity: severities[req.getSeverity()] ?? "info",
+          message: req.getMessage(),
+          urn: req.getUrn() || undefined,
+        });
+        callback(null, new empty.Empty());
+      },
+      getRootResource: (_call, callback) => {
+        const resp = new e.GetRootResourceResponse();
+        resp.setUrn(this.rootUrn);
+        callback(null, resp);
+      },
+      setRootResource: (call, callback) => {
+        this.rootUrn = call.request.getUrn();
+        callback(null, new e.SetRootResourceResponse());
+      },
+      requirePulumiVersion: (_call, callback) => callback(null, new e.RequirePulumiVersionResponse()),
+    };
+  }
+
+  private grpcError(err: Error): { code: number; details: string; message: string } {
+    this.errors.push(err.message);
+    return { code: this.protos.grpc.status.UNKNOWN, details: err.message, message: err.message };
+  }
+
+  private async registerResource(req: any): Promise<any> {
+    const type: string = req.getType();
+    const name: string = req.getName();
+    const custom: boolean = req.getCustom();
+    const parent = this.registered.get(req.getParent());
+    const urn = makeUrn(this.options.stack, this.options.project, type, name, parent);
+    const inputs = fromStruct(req.getObject());
+    const prior = this.old.get(urn);
+    let state: ResourceState;
+    if (!custom) {
+      state = { urn, type, name, custom, parent: parent?.urn, inputs, outputs: {} };
+      this.steps.push(this.step(prior ? "same" : "create", state, prior));
+    } else if (type === DYNAMIC_RESOURCE_TYPE) {
+      state = await this.registerDynamic(urn, type, name, parent?.urn, inputs, prior);
+    } else if (this.options.dryRun) {
+      // Another provider's resource: Pulumi would ask that provider; a preview that knows only its inputs
+      // shows them as its outputs, and its id stays unknown, as for any resource not created yet.
+      state = { urn, type, name, custom, parent: parent?.urn, id: prior?.id, inputs, outputs: { ...inputs } };
+      const changed = prior ? changedKeys(prior.inputs, inputs) : [];
+      this.steps.push(
+        this.step(!prior ? "create" : changed.length ? "update" : "same", state, prior, changed),
+      );
+    } else {
+      throw new Error(
+        `the offline preview cannot create '${type}' resources (only dynamic resources run offline): use the Pulumi CLI`,
+      );
+    }
+    this.registered.set(urn, state);
+    const resp = new this.protos.resource.RegisterResourceResponse();
+    resp.setUrn(urn);
+    resp.setId(state.id ?? "");
+    resp.setObject(toStruct(this.protos, state.outputs));
+    return resp;
+  }
+
+  private async registerDynamic(
+    urn: string,
+    type: string,
+    name: string,
+    parent: string | undefined,
+    news: PropertyMap,
+    prior: ResourceState | undefined,
+  ): Promise<ResourceState> {
+    const host = await this.getHost();
+    const checked = await host.check(urn, prior?.inputs ?? {}, news);
+    if (checked.failures.length) {
+      throw new Error(
+        checked.failures.map((f) => `${name}: ${f.property ? `${f.property}: ` : ""}${f.reason}`).join("\n"),
+      );
+    }
+    const inputs = checked.inputs;
+    const base = { urn, type, name, custom: true, parent, inputs };
+    if (!prior) {
+      if (this.options.dryRun) {
+        // What the engine does too: during preview a new resource's checked inputs stand for its outputs.
+        const state = { ...base, outputs: inputs };
+        this.steps.push(this.step("create", state));
+        return state;
+      }
+      const created = await host.create(urn, inputs);
+      const state = { ...base, id: created.id, outputs: created.properties };
+      this.steps.push(this.step("create", state));
+      return state;
+    }
+    const diff = await host.diff(prior.id ?? "", urn, prior.outputs, inputs, prior.inputs);
+    if (diff.changes === "none") {
+      const state = { ...base, id: prior.id, outputs: prior.outputs };
+      this.steps.push(this.step("same", state, prior));
+      return state;
+    }
+    if (diff.replaces.length) {
+      let state: ResourceState = { ...base, outputs: inputs };
+      if (!this.options.dryRun) {
+        const created = await host.create(urn, inputs);
+        if (prior.id) await host.delete(prior.id, urn, prior.outputs, prior.inputs);
+        state = { ...base, id: created.id, outputs: created.properties };
+      }
+      this.steps.push({ ...this.step("replace", state, prior), replaces: diff.replaces });
+      return state;
+    }
+    const outputs = this.options.dryRun
+      ? inputs
+      : await host.update(prior.id ?? "", urn, prior.outputs, inputs, prior.inputs);
+    const state = { ...base, id: prior.id, outputs };
+    this.steps.push(this.step("update", state, prior));
+    return state;
+  }
+
+  private async readResource(req: any): Promise<any> {
+    const type: string = req.getType();
+    const name: string = req.getName();
+    const parent = this.registered.get(req.getParent());
+    const urn = makeUrn(this.options.stack, this.options.project, type, name, parent);
+    if (type !== DYNAMIC_RESOURCE_TYPE) {
+      throw new Error(`the offline preview cannot read '${type}' resources: use the Pulumi CLI`);
+    }
+    const host = await this.getHost();
+    const props = fromStruct(req.getProperties());
+    const read = await host.read(req.getId(), urn, props, props);
+    if (!read.id) throw new Error(`${name}: resource '${req.getId()}' does not exist`);
+    const state: ResourceState = {
+      urn,
+      type,
+      name,
+      custom: true,
+      parent: parent?.urn,
+      id: read.id,
+      inputs: read.inputs,
+      outputs: read.properties,
+    };
+    this.registered.set(urn, state);
+    this.steps.push(this.step("read", state));
+    const resp = new this.protos.resource.ReadResourceResponse();
+    resp.setUrn(urn);
+    resp.setProperties(toStruct(this.protos, read.properties));
+    return resp;
+  }
+
+  private step(op: StepOp, state: ResourceState, prior?: ResourceState, changed?: string[]): Step {
+    return {
+      op,
+      urn: state.urn,
+      type: state.type,
+      name: state.name,
+      id: state.id,
+      outputs: state.outputs,
+      oldOutputs: prior?.outputs,
+      changedKeys: changed ?? (prior ? changedKeys(prior.outputs, state.outputs) : []),
+      replaces: [],
+    };
+  }
+}

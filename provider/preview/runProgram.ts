@@ -1,0 +1,145 @@
+// Runs a Pulumi program through the real Node.js language runtime (`@pulumi/pulumi/cmd/run`), with the
+// arguments `pulumi-language-nodejs` gives it, against the in-memory engine of monitor.ts.
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { startProviderHost, type ProviderHost } from "./hostClient";
+import { LocalEngine, type EngineResult, type LogEntry, type ResourceState } from "./monitor";
+import { resolvePulumiSdkDir } from "./proto";
+
+/** Options of {@link runProgram}. */
+export interface RunProgramOptions {
+  /** The program's working directory (`--pwd`): Pulumi's "program directory". */
+  programDir: string;
+  /** The entry point relative to `programDir`; `.` (default) lets the runtime pick it from package.json. */
+  entryPoint?: string;
+  /** Folder of Pulumi.yaml (default `programDir`). */
+  rootDirectory?: string;
+  project: string;
+  stack?: string;
+  organization?: string;
+  /** `true` for a preview, `false` for an update. */
+  dryRun: boolean;
+  /** Stack configuration, keys as `namespace:key`. */
+  config?: Record<string, string>;
+  /** Environment of the program and of the provider host (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** The state left by a previous `up` of the same stack. */
+  state?: ResourceState[];
+  /** A running provider host to use; otherwise one is started in `hostCwd` when needed and closed after. */
+  providerHost?: ProviderHost;
+  /** Working directory of a host started here (default `programDir`). */
+  hostCwd?: string;
+  /** Whether the program is TypeScript (default: true when the entry point is not `.js`). */
+  typescript?: boolean;
+  onLog?: (entry: LogEntry) => void;
+  /** Milliseconds before the program is stopped (default 60000). */
+  timeoutMs?: number;
+}
+
+/** The result of {@link runProgram}. */
+export interface RunProgramResult extends EngineResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Where Pulumi runs a project's program from: `main` of Pulumi.yaml, when a folder, becomes the working
+ * directory with entry point `.`; when a file, the project root is the working directory and `main` the entry.
+ */
+export function programLocation(rootDirectory: string): {
+  programDir: string;
+  entryPoint: string;
+  project: string;
+} {
+  const yaml = fs.readFileSync(path.join(rootDirectory, "Pulumi.yaml"), "utf8");
+  const project = /^name:\s*(\S+)/m.exec(yaml)?.[1] ?? path.basename(rootDirectory);
+  const main = /^main:\s*(\S+)/m.exec(yaml)?.[1];
+  if (!main) return { programDir: rootDirectory, entryPoint: ".", project };
+  const full = path.resolve(rootDirectory, main);
+  return fs.statSync(full).isDirectory()
+    ? { programDir: full, entryPoint: ".", project }
+    : { programDir: rootDirectory, entryPoint: main, project };
+}
+
+/** Runs the program once (a preview or an update) and returns the steps, stack outputs and new state. */
+export async function runProgram(options: RunProgramOptions): Promise<RunProgramResult> {
+  const env = options.env ?? process.env;
+  const stack = options.stack ?? "dev";
+  const sdkDir = resolvePulumiSdkDir(options.programDir);
+  let ownHost: ProviderHost | undefined;
+  const engine = new LocalEngine({
+    project: options.project,
+    stack,
+    dryRun: options.dryRun,
+    state: options.state,
+    sdkDir,
+    onLog: options.onLog,
+    providerHost: async () => {
+      if (options.providerHost) return options.providerHost;
+      ownHost = await startProviderHost({ cwd: options.hostCwd ?? options.programDir, env, sdkDir });
+      await ownHost.configure({});
+      return ownHost;
+    },
+  });
+  const address = await engine.start();
+  try {
+    const entryPoint = options.entryPoint ?? ".";
+    const args = [
+      path.join(sdkDir, "cmd", "run"),
+      "--monitor",
+      address,
+      "--engine",
+      address,
+      "--organization",
+      options.organization ?? "organization",
+      "--project",
+      options.project,
+      "--root-directory",
+      options.rootDirectory ?? options.programDir,
+      "--stack",
+      stack,
+      "--pwd",
+      options.programDir,
+      ...(options.dryRun ? ["--dry-run"] : []),
+      "--parallel",
+      "48",
+      entryPoint,
+    ];
+    const typescript = options.typescript ?? !entryPoint.endsWith(".js");
+    const child = spawn(process.execPath, args, {
+      cwd: options.programDir,
+      env: {
+        ...env,
+        PULUMI_CONFIG: JSON.stringify(options.config ?? {}),
+        PULUMI_CONFIG_SECRET_KEYS: "[]",
+        PULUMI_NODEJS_TYPESCRIPT: String(typescript),
+        // Type checking is the job of `tsc` in `npm test`; here it would only cost seconds.
+        PULUMI_NODEJS_TRANSPILE_ONLY: env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const timeoutMs = options.timeoutMs ?? 60000;
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`the program did not finish within ${timeoutMs} ms\n${stderr}`));
+      }, timeoutMs);
+      child.on("error", reject);
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    const result = await engine.finish();
+    return { ...result, exitCode, stdout, stderr };
+  } finally {
+    await engine.close();
+    await ownHost?.close();
+  }
+}
