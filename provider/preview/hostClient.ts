@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the generated gRPC messages are untyped (see proto.ts) */
 // A client of Pulumi's Node.js dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`), the very process
 // the Pulumi engine starts for `pulumi-nodejs:dynamic:Resource`. Driving it over gRPC exercises the provider
 // exactly as deployed: deserialized from the `__provider` input, its `require()`s resolved from the host's cwd.
@@ -158,12 +159,10 @@ function connect(
     `127.0.0.1:${port}`,
     grpc.credentials.createInsecure(),
   );
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const call = <T>(method: string, request: unknown): Promise<T> =>
     new Promise((resolve, reject) => {
       client[method](request, (err: Error | null, response: T) => (err ? reject(err) : resolve(response)));
     });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const named = (req: any, urn: string) => {
     const { name, type } = urnParts(urn);
     req.setUrn(urn);
@@ -185,11 +184,9 @@ function connect(
       const req = named(new p.CheckRequest(), urn);
       req.setOlds(toStruct(protos, olds));
       req.setNews(toStruct(protos, news));
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const resp: any = await call("check", req);
       return {
         inputs: fromStruct(resp.getInputs()),
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         failures: resp
           .getFailuresList()
           .map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
@@ -201,7 +198,6 @@ function connect(
       req.setOlds(toStruct(protos, olds));
       req.setNews(toStruct(protos, news));
       if (oldInputs) req.setOldInputs(toStruct(protos, oldInputs));
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const resp: any = await call("diff", req);
       const kinds = p.DiffResponse.DiffChanges;
       const changes = resp.getChanges();
@@ -215,7 +211,6 @@ function connect(
       const req = named(new p.CreateRequest(), urn);
       req.setProperties(toStruct(protos, properties));
       req.setPreview(preview);
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const resp: any = await call("create", req);
       return { id: resp.getId(), properties: fromStruct(resp.getProperties()) };
     },
@@ -224,7 +219,6 @@ function connect(
       req.setId(id);
       req.setProperties(toStruct(protos, properties));
       if (inputs) req.setInputs(toStruct(protos, inputs));
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const resp: any = await call("read", req);
       return {
         id: resp.getId(),
@@ -238,7 +232,6 @@ function connect(
       req.setOlds(toStruct(protos, olds));
       req.setNews(toStruct(protos, news));
       if (oldInputs) req.setOldInputs(toStruct(protos, oldInputs));
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const resp: any = await call("update", req);
       return fromStruct(resp.getProperties());
     },
