@@ -1,0 +1,90 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { GalleryLookup } from "pulumi-azure-gallery-lookup";
+
+const CANARY = "canary-7f3b2c1d-secret";
+const CANARY_ENV = {
+  AZURE_CLIENT_SECRET: CANARY,
+  AZURE_CLIENT_ID: `${CANARY}-client`,
+  ARM_CLIENT_SECRET: CANARY,
+  AZURE_ACCESS_TOKEN: CANARY,
+};
+
+/** Registers lookups under Pulumi's mocks and returns what the SDK sent to the engine for each. */
+async function registeredInputs(count: number): Promise<Record<string, unknown>[]> {
+  const seen: Record<string, unknown>[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        seen.push(args.inputs);
+        return { id: `id-${args.name}`, state: args.inputs };
+      },
+      call: () => ({}),
+    },
+    "project",
+    "stack",
+    true,
+  );
+  const lookups = Array.from(
+    { length: count },
+    (_, i) =>
+      new GalleryLookup(`lookup-${i}`, {
+        subscriptionId: "00000000-0000-0000-0000-000000000001",
+        resourceGroupName: "rg",
+        galleryName: `gallery${i}`,
+      }),
+  );
+  await new Promise<void>((resolve) => pulumi.all(lookups.map((l) => l.urn)).apply(() => resolve()));
+  return seen;
+}
+
+describe("the serialized provider", () => {
+  const saved = { ...process.env };
+  before(() => Object.assign(process.env, CANARY_ENV));
+  after(() => {
+    for (const key of Object.keys(CANARY_ENV)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+
+  it("is small, loads the implementation at run time, and captures no secret or environment", async () => {
+    const inputs = await registeredInputs(3);
+    assert.equal(inputs.length, 3);
+    for (const input of inputs) {
+      const text = input.__provider as string;
+      assert.equal(typeof text, "string");
+      assert.ok(text.length < 4096, `serialized provider is ${text.length} bytes`);
+      assert.match(text, /require\("pulumi-azure-gallery-lookup\/dist\/lookup\/operations"\)/);
+      assert.ok(!text.includes(CANARY), "a credential from the environment was captured");
+      assert.ok(
+        !/process\.env|axios|identity|Authorization/i.test(text),
+        "the provider captured more than its methods",
+      );
+      assert.ok(!JSON.stringify(input).includes(CANARY));
+    }
+    assert.equal(inputs[0].__provider, inputs[2].__provider, "one provider text for every lookup");
+  });
+
+  it("exposes what the provider returned as the resource's typed outputs", async () => {
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => ({
+          id: "gallery-id",
+          state: { ...args.inputs, uniqueName: "sub-GALLERY", principalId: "p" },
+        }),
+        call: () => ({}),
+      },
+      "project",
+      "stack",
+      true,
+    );
+    const lookup = new GalleryLookup("outputs", {
+      subscriptionId: "s",
+      resourceGroupName: "rg",
+      galleryName: "g",
+    });
+    const [uniqueName, principalId, galleryName] = await new Promise<unknown[]>((resolve) =>
+      pulumi.all([lookup.uniqueName, lookup.principalId, lookup.galleryName]).apply(resolve),
+    );
+    assert.deepEqual([uniqueName, principalId, galleryName], ["sub-GALLERY", "p", "g"]);
+  });
+});
