@@ -22,6 +22,10 @@ export interface EmulatorOptions {
   tokenPrefix?: string;
   /** ARM read throttling per subscription; `false` turns it off. Default on, 250 burst, 25/s. */
   throttle?: false | { burst?: number; refillPerSecond?: number };
+  /** Api-versions of Galleries - Get the emulator answers (default `["2025-03-03"]`); others get a 400. */
+  apiVersions?: string[];
+  /** Most journal entries kept (oldest dropped first; default 100,000). */
+  journalLimit?: number;
 }
 
 /** A gallery to serve: where it lives and the body Galleries - Get returns (with groups; `$expand` decides). */
@@ -94,6 +98,8 @@ export interface EmulatorHandle {
   clearJournal(): void;
   /** Makes every token issued so far invalid (the next ARM request with one answers 401). */
   revokeTokens(): void;
+  /** Makes every token issued so far expired (the next ARM request with one answers 401 ExpiredAuthenticationToken). */
+  expireTokens(): void;
   /** Number of tokens issued so far. */
   tokensIssued(): number;
   /** Replaces the throttle settings and refills the buckets. */

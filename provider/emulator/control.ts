@@ -1,0 +1,73 @@
+// The HTTP control API under /_emulator/: the in-process handle's methods for other processes
+// (a CLI-started emulator, a Pulumi program under test). ARM never uses this prefix.
+import { armError, type EmulatorResponse, jsonResponse, type ParsedRequest } from "./http";
+import type { EmulatorHandle, FaultSpec, SeedGallery } from "./types";
+
+const ok = (body: unknown = { ok: true }) => jsonResponse(200, body);
+
+/** Answers `/_emulator/...`; `body` is the parsed JSON request body (undefined when empty). */
+export function handleControl(req: ParsedRequest, body: unknown, handle: EmulatorHandle): EmulatorResponse {
+  const route = req.segments.slice(1).join("/").toLowerCase();
+  const m = req.method;
+  try {
+    switch (`${m} ${route}`) {
+      case "GET ":
+      case "GET info":
+        return ok({
+          armEndpoint: handle.armEndpoint,
+          authorityHost: handle.authorityHost,
+          tenantId: handle.tenantId,
+          clientId: handle.clientId,
+          subscriptionId: handle.subscriptionId,
+          resourceGroupName: handle.resourceGroupName,
+          caCertFile: handle.caCertFile,
+          galleries: handle.galleries(),
+          tokensIssued: handle.tokensIssued(),
+        });
+      case "GET galleries":
+        return ok(handle.galleries());
+      case "POST galleries":
+      case "PUT galleries":
+        for (const seed of (Array.isArray(body) ? body : [body]) as SeedGallery[]) handle.putGallery(seed);
+        return ok({ galleries: handle.galleries() });
+      case "PATCH galleries": {
+        const id = req.query.id;
+        if (!id) return armError(400, "InvalidRequest", "PATCH /_emulator/galleries needs ?id=<ARM id>");
+        handle.patchGallery(id, (body ?? {}) as object);
+        return ok();
+      }
+      case "DELETE galleries": {
+        const id = req.query.id;
+        if (!id) return armError(400, "InvalidRequest", "DELETE /_emulator/galleries needs ?id=<ARM id>");
+        return ok({ removed: handle.removeGallery(id) });
+      }
+      case "POST faults":
+        for (const fault of (Array.isArray(body) ? body : [body]) as FaultSpec[]) handle.injectFault(fault);
+        return ok();
+      case "DELETE faults":
+        handle.clearFaults();
+        return ok();
+      case "GET journal":
+        return ok(handle.journal());
+      case "DELETE journal":
+        handle.clearJournal();
+        return ok();
+      case "PUT throttle":
+      case "POST throttle":
+        handle.setThrottle((body ?? {}) as false | { burst?: number; refillPerSecond?: number });
+        return ok();
+      case "POST revoke-tokens":
+        handle.revokeTokens();
+        return ok();
+      case "POST expire-tokens":
+        handle.expireTokens();
+        return ok();
+      case "GET tokens":
+        return ok({ issued: handle.tokensIssued() });
+      default:
+        return armError(404, "NotFound", `No control route '${m} /_emulator/${route}'.`);
+    }
+  } catch (err) {
+    return armError(400, "InvalidRequest", err instanceof Error ? err.message : String(err));
+  }
+}

@@ -1,0 +1,58 @@
+// Galleries the emulator serves at start: the five spec examples by default, or a JSON seed file.
+import { readFile } from "node:fs/promises";
+import type { ArmGallery } from "../gallery/armGallery";
+import { GALLERY_EXAMPLES } from "./examples";
+import type { SeedGallery } from "./types";
+
+/** The ARM id of a gallery, spelled as ARM spells it. */
+export function galleryId(subscriptionId: string, resourceGroupName: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Compute/galleries/${name}`;
+}
+
+/**
+ * The five Galleries_Get spec examples placed in one subscription and resource group, each under its own
+ * name. The example bodies are kept, with ids, names and `uniqueName` (`{subscription}-{NAME}`) made to agree
+ * with where the gallery is served.
+ */
+export function defaultSeed(subscriptionId: string, resourceGroupName: string): SeedGallery[] {
+  return GALLERY_EXAMPLES.map((example) => {
+    const text = JSON.stringify(example.body)
+      .split("{subscription-id}")
+      .join(subscriptionId)
+      .split("/resourceGroups/myResourceGroup/")
+      .join(`/resourceGroups/${resourceGroupName}/`);
+    const body = JSON.parse(text) as ArmGallery;
+    body.id = galleryId(subscriptionId, resourceGroupName, example.name);
+    body.name = example.name;
+    if (body.properties?.identifier) {
+      body.properties.identifier.uniqueName = `${subscriptionId}-${example.name.toUpperCase()}`;
+    }
+    return { subscriptionId, resourceGroupName, gallery: { ...body, name: example.name } };
+  });
+}
+
+/** Checks one seed entry's shape and fills in `id` and `name` from its location. */
+export function normalizeSeed(seed: SeedGallery): SeedGallery {
+  const where = JSON.stringify(seed)?.slice(0, 200);
+  if (!seed || typeof seed !== "object") throw new Error(`seed gallery must be an object: ${where}`);
+  for (const key of ["subscriptionId", "resourceGroupName"] as const) {
+    if (typeof seed[key] !== "string" || seed[key].length === 0) {
+      throw new Error(`seed gallery needs a non-empty string '${key}': ${where}`);
+    }
+  }
+  const gallery = seed.gallery;
+  if (!gallery || typeof gallery !== "object" || typeof gallery.name !== "string" || gallery.name === "") {
+    throw new Error(`seed gallery needs 'gallery.name': ${where}`);
+  }
+  // A deep copy, so later changes by the caller never reach the served body.
+  const body = JSON.parse(JSON.stringify(gallery)) as ArmGallery & { name: string };
+  body.id ??= galleryId(seed.subscriptionId, seed.resourceGroupName, gallery.name);
+  return { subscriptionId: seed.subscriptionId, resourceGroupName: seed.resourceGroupName, gallery: body };
+}
+
+/** Reads a seed file: a JSON array of {@link SeedGallery}. */
+export async function loadSeedFile(file: string): Promise<SeedGallery[]> {
+  const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
+  if (!Array.isArray(parsed)) throw new Error(`seed file ${file} must hold a JSON array of galleries`);
+  return parsed.map((entry) => normalizeSeed(entry as SeedGallery));
+}

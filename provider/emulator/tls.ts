@@ -1,0 +1,72 @@
+// TLS material made at start: a local CA (reused from `caDir` when present) and a leaf for 127.0.0.1.
+// @azure/identity and MSAL insist on https authorities, so the Entra half cannot run on plain http.
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface TlsMaterial {
+  caCert: string;
+  caCertFile: string;
+  /** The leaf's certificate followed by the CA, so clients see the whole chain. */
+  cert: string;
+  key: string;
+}
+
+type Generate = typeof import("selfsigned").generate;
+
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Makes (or reuses) the CA in `caDir` and issues a fresh 127.0.0.1 / localhost server certificate. */
+export async function makeTlsMaterial(caDir?: string): Promise<TlsMaterial> {
+  const { generate } = require("selfsigned") as { generate: Generate };
+  const dir = caDir ?? (await mkdtemp(join(tmpdir(), "gallery-lookup-emulator-")));
+  await mkdir(dir, { recursive: true });
+  const caCertFile = join(dir, "ca.pem");
+  const caKeyFile = join(dir, "ca-key.pem");
+  let caCert = await readIfPresent(caCertFile);
+  let caKey = await readIfPresent(caKeyFile);
+  if (!caCert || !caKey) {
+    const now = Date.now();
+    const ca = await generate([{ name: "commonName", value: "gallery-lookup emulator local CA" }], {
+      keyType: "ec",
+      algorithm: "sha256",
+      notBeforeDate: new Date(now - 60_000),
+      notAfterDate: new Date(now + 365 * 86_400_000),
+      extensions: [
+        { name: "basicConstraints", cA: true, critical: true },
+        { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+      ],
+    });
+    caCert = ca.cert;
+    caKey = ca.private;
+    await writeFile(caKeyFile, caKey, { mode: 0o600 });
+    await writeFile(caCertFile, caCert);
+  }
+  const now = Date.now();
+  const leaf = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+    keyType: "ec",
+    algorithm: "sha256",
+    notBeforeDate: new Date(now - 60_000),
+    notAfterDate: new Date(now + 30 * 86_400_000),
+    ca: { key: caKey, cert: caCert },
+    extensions: [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: "extKeyUsage", serverAuth: true },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 7, ip: "127.0.0.1" },
+          { type: 2, value: "localhost" },
+        ],
+      },
+    ],
+  });
+  return { caCert, caCertFile, cert: `${leaf.cert.trim()}\n${caCert.trim()}\n`, key: leaf.private };
+}
