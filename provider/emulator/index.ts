@@ -244,6 +244,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   // A client that drops a connection mid-handshake must not take the emulator down.
   server.on("tlsClientError", () => undefined);
+  let connections = 0;
+  server.on("secureConnection", () => {
+    connections += 1;
+  });
   server.on("clientError", (_err, socket) => socket.destroy());
 
   const handle: EmulatorHandle = {
@@ -279,6 +283,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     revokeTokens: () => tokens.revokeAll(),
     expireTokens: () => tokens.expireAll(),
     tokensIssued: () => tokens.count(),
+    connections: () => connections,
     setThrottle: (settings) => throttle.configure(settings),
     close: async () => {
       if (closed) return;

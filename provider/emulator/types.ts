@@ -102,6 +102,8 @@ export interface EmulatorHandle {
   expireTokens(): void;
   /** Number of tokens issued so far. */
   tokensIssued(): number;
+  /** Number of TLS connections accepted so far (benchmarks check connection reuse with it). */
+  connections(): number;
   /** Replaces the throttle settings and refills the buckets. */
   setThrottle(throttle: false | { burst?: number; refillPerSecond?: number }): void;
   close(): Promise<void>;
