@@ -8,8 +8,13 @@ import { fromStruct, loadProtos, toStruct, type PropertyMap, type PulumiProtos }
 
 /** The value Pulumi uses on the wire for a value not known during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-/** The resource type of every `pulumi.dynamic.Resource`. */
+/** The resource type of a `pulumi.dynamic.Resource` without module and type names. */
 export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
+
+/** Whether a type is a dynamic resource's: `pulumi-nodejs:dynamic[/module]:Type`, served by the provider host. */
+export function isDynamicType(type: string): boolean {
+  return type.startsWith("pulumi-nodejs:dynamic:") || type.startsWith("pulumi-nodejs:dynamic/");
+}
 /** The input that carries a dynamic resource's serialized provider. */
 export const PROVIDER_KEY = "__provider";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -162,7 +167,7 @@ export class LocalEngine {
     for (const [urn, r] of this.old) {
       if (this.registered.has(urn)) continue;
       if (r.type === ROOT_STACK_TYPE) continue;
-      if (!this.options.dryRun && r.type === DYNAMIC_RESOURCE_TYPE && r.id) {
+      if (!this.options.dryRun && isDynamicType(r.type) && r.id) {
         const host = await this.getHost();
         await host.delete(r.id, urn, r.outputs, r.inputs);
       }
@@ -290,7 +295,7 @@ export class LocalEngine {
     if (!custom) {
       state = { urn, type, name, custom, parent: parent?.urn, inputs, outputs: {} };
       this.steps.push(this.step(prior ? "same" : "create", state, prior));
-    } else if (type === DYNAMIC_RESOURCE_TYPE) {
+    } else if (isDynamicType(type)) {
       state = await this.registerDynamic(urn, type, name, parent?.urn, inputs, prior);
     } else if (this.options.dryRun) {
       // Another provider's resource: Pulumi would ask that provider; a preview that knows only its inputs
@@ -371,7 +376,7 @@ export class LocalEngine {
     const name: string = req.getName();
     const parent = this.registered.get(req.getParent());
     const urn = makeUrn(this.options.stack, this.options.project, type, name, parent);
-    if (type !== DYNAMIC_RESOURCE_TYPE) {
+    if (!isDynamicType(type)) {
       throw new Error(`the offline preview cannot read '${type}' resources: use the Pulumi CLI`);
     }
     const host = await this.getHost();
