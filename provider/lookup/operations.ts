@@ -37,7 +37,7 @@ function hasObservation(props: Props): boolean {
 export async function check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
   const given = argsOf(news);
   const { args, failures } = validateLookupArgs(given);
-  if (!args) return { inputs: given, failures };
+  if (!args) return failures.length > 0 ? { inputs: given, failures } : { inputs: given };
   try {
     return { inputs: { ...given, ...(await lookupGallery(args)) } };
   } catch (error) {
