@@ -1,0 +1,105 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  getGallery,
+  getGalleryOutput,
+  InvalidArgumentError,
+  GalleryNotFoundError,
+} from "pulumi-azure-gallery-lookup";
+import { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
+import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
+import { EmulatorCredential } from "../support/emulatorCredential";
+
+describe("getGallery and getGalleryOutput", () => {
+  let azure: EmulatorHandle;
+  let client: ArmClient;
+  let credential: EmulatorCredential;
+
+  before(async () => {
+    azure = await startEmulator({ throttle: false });
+    credential = new EmulatorCredential(azure);
+    client = new ArmClient({
+      credential,
+      env: { AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint },
+      ca: azure.caCert,
+    });
+  });
+  after(() => azure.close());
+  beforeEach(() => azure.clearJournal());
+
+  it("returns the outputs, the arguments as resolved and the ARM id", async () => {
+    const result = await getGallery(
+      {
+        subscriptionId: azure.subscriptionId,
+        resourceGroupName: "MYRESOURCEGROUP",
+        galleryName: "mycommunitygallery",
+      },
+      { client },
+    );
+    assert.equal(
+      result.id,
+      azure.galleries().find((g) => g.endsWith("/myCommunityGallery")),
+    );
+    assert.equal(result.galleryName, "mycommunitygallery");
+    assert.deepEqual(result.communityPublicNames, ["GalleryPublicName"]);
+    assert.equal("resourceId" in result, false, "the id is `id`, not repeated");
+  });
+
+  it("defaults the subscription from ARM_SUBSCRIPTION_ID", async () => {
+    const saved = process.env.ARM_SUBSCRIPTION_ID;
+    process.env.ARM_SUBSCRIPTION_ID = azure.subscriptionId;
+    try {
+      const result = await getGallery(
+        { resourceGroupName: azure.resourceGroupName, galleryName: "myGalleryName" },
+        { client },
+      );
+      assert.equal(result.subscriptionId, azure.subscriptionId);
+    } finally {
+      if (saved === undefined) delete process.env.ARM_SUBSCRIPTION_ID;
+      else process.env.ARM_SUBSCRIPTION_ID = saved;
+    }
+  });
+
+  it("rejects bad arguments before sending anything, naming each property", async () => {
+    await assert.rejects(
+      getGallery({ subscriptionId: "x", resourceGroupName: "rg", galleryName: "a/../b" }, { client }),
+      (e: Error) =>
+        e instanceof InvalidArgumentError &&
+        /subscriptionId: /.test(e.message) &&
+        /galleryName: /.test(e.message),
+    );
+    assert.equal(azure.journal().length, 0);
+  });
+
+  it("rejects a missing gallery with GalleryNotFoundError", async () => {
+    await assert.rejects(
+      getGallery(
+        {
+          subscriptionId: azure.subscriptionId,
+          resourceGroupName: azure.resourceGroupName,
+          galleryName: "nope",
+        },
+        { client },
+      ),
+      GalleryNotFoundError,
+    );
+  });
+
+  it("getGalleryOutput resolves Inputs and looks up once", async () => {
+    await pulumi.runtime.setMocks({
+      newResource: (a) => ({ id: a.name, state: a.inputs }),
+      call: () => ({}),
+    });
+    const output = getGalleryOutput(
+      {
+        subscriptionId: pulumi.output(azure.subscriptionId),
+        resourceGroupName: Promise.resolve(azure.resourceGroupName),
+        galleryName: "myManagedIdentityGallery",
+      },
+      { client },
+    );
+    const principalId = await new Promise((resolve) => output.apply((r) => resolve(r.principalId)));
+    assert.equal(principalId, "00000000-0000-0000-0000-000000000000");
+    assert.equal(azure.journal().filter((e) => e.kind === "arm").length, 1);
+  });
+});
