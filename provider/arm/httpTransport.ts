@@ -53,7 +53,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     keepAlive: true,
     maxSockets: MAX_SOCKETS,
     // `ca` replaces Node's trust store; keep the bundled roots so that an extra CA adds rather than narrows.
-    ...(options.ca !== undefined ? { ca: [...tls.rootCertificates, options.ca.toString()] } : {}),
+    // One secure context for all sockets: parsing ~140 root PEMs per connection costs tens of ms each.
+    ...(options.ca !== undefined
+      ? { secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, options.ca.toString()] }) }
+      : {}),
   });
   // Only reachable for loopback endpoints (settings refuse plain http elsewhere).
   const httpAgent: HttpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
@@ -123,7 +126,11 @@ export function describeFailure(error: unknown, timedOut: boolean): TransportRes
       message,
     };
   }
-  if (/socket hang up/i.test(message)) return { kind: "networkError", code: "ECONNRESET", message };
+  // A connection dropped mid-body (axios: ERR_BAD_RESPONSE "stream has been aborted") is as transient
+  // as one dropped before the headers: report it as a reset so that the GET is retried.
+  if (/socket hang up|stream has been aborted/i.test(message)) {
+    return { kind: "networkError", code: "ECONNRESET", message };
+  }
   return { kind: "networkError", code: code || "UNKNOWN", message };
 }
 

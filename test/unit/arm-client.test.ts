@@ -1,0 +1,375 @@
+import assert from "node:assert/strict";
+import type { ServerResponse } from "node:http";
+import { inspect } from "node:util";
+import type { AccessToken, TokenCredential } from "@azure/identity";
+import {
+  ArmClient,
+  defaultArmClient,
+  setDefaultArmClient,
+  type ArmClientOptions,
+} from "pulumi-azure-gallery-lookup/dist/arm/armClient";
+import { assertReadOnlyMethod } from "pulumi-azure-gallery-lookup/dist/arm/httpTransport";
+import { Pacer } from "pulumi-azure-gallery-lookup/dist/arm/pacer";
+import {
+  ArmRequestError,
+  AuthenticationFailedError,
+  AuthorizationFailedError,
+  ConnectionError,
+  CredentialError,
+  GalleryNotFoundError,
+  InvalidResponseError,
+  SettingsError,
+  ThrottledError,
+} from "pulumi-azure-gallery-lookup/dist/errors/index";
+import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
+
+const CANARY = "CANARY-TOKEN-7c1e2b";
+const SUB = "11111111-2222-3333-4444-555555555555";
+const ref = { subscriptionId: SUB, resourceGroupName: "rg-img", galleryName: "galA" };
+const PATH = `/subscriptions/${SUB}/resourceGroups/rg-img/providers/Microsoft.Compute/galleries/galA`;
+const GALLERY = {
+  id: PATH,
+  name: "galA",
+  location: "westeurope",
+  properties: { identifier: { uniqueName: `${SUB}-GALA` } },
+};
+
+/** A TokenCredential counting its calls; each token embeds the canary. */
+class CountingCredential implements TokenCredential {
+  calls = 0;
+  async getToken(): Promise<AccessToken> {
+    this.calls++;
+    await new Promise((r) => setTimeout(r, 5));
+    return { token: `${CANARY}-${this.calls}`, expiresOnTimestamp: Date.now() + 3_600_000 };
+  }
+}
+
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "x-ms-request-id": `req-${status}`,
+    ...headers,
+  });
+  res.end(JSON.stringify(body));
+}
+
+describe("ArmClient against a local HTTPS server", function () {
+  this.timeout(10_000);
+  let server: TestHttpsServer;
+  let credential: CountingCredential;
+  let sleeps: number[];
+  let fakeNow: number;
+  const errors: unknown[] = [];
+  const clients: ArmClient[] = [];
+
+  before(async () => {
+    server = await startHttpsServer();
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await server.close();
+  });
+  beforeEach(() => {
+    credential = new CountingCredential();
+    sleeps = [];
+    fakeNow = Date.now();
+  });
+
+  function client(env: Record<string, string> = {}, extra: Partial<ArmClientOptions> = {}): ArmClient {
+    const c = new ArmClient({
+      env: {
+        AZURE_RESOURCE_MANAGER_ENDPOINT: server.url,
+        GALLERY_LOOKUP_MAX_RETRIES: "2",
+        GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "300",
+        GALLERY_LOOKUP_DEADLINE_MS: "60000",
+        ...env,
+      },
+      ca: server.ca,
+      credential,
+      // Waits are recorded and skipped: the fake clock moves instead.
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        fakeNow += ms;
+      },
+      now: () => fakeNow,
+      pacer: new Pacer({ now: () => fakeNow }),
+      ...extra,
+    });
+    clients.push(c);
+    return c;
+  }
+
+  async function failure(promise: Promise<unknown>): Promise<Error> {
+    const e = await promise.then(
+      () => assert.fail("expected a rejection"),
+      (x: unknown) => x,
+    );
+    errors.push(e);
+    assert.ok(e instanceof Error);
+    return e;
+  }
+
+  function onlyGets(count: number): void {
+    assert.equal(server.requests.length, count, "request count");
+    assert.ok(server.requests.every((r) => r.method === "GET"));
+  }
+
+  it("200: sends one GET with the bearer token and parses the gallery", async () => {
+    server.reset((_req, res) => json(res, 200, GALLERY));
+    const gallery = await client().getGallery(ref, {
+      select: "Permissions",
+      expand: "SharingProfile/Groups",
+    });
+    assert.deepEqual(gallery, GALLERY);
+    onlyGets(1);
+    const [req] = server.requests;
+    assert.equal(
+      req.url,
+      `${PATH}?api-version=2025-03-03&%24select=Permissions&%24expand=SharingProfile%2FGroups`,
+    );
+    assert.equal(req.headers.authorization, `Bearer ${CANARY}-1`);
+    assert.equal(req.headers.accept, "application/json");
+    assert.ok(req.headers["x-ms-client-request-id"]);
+  });
+
+  it("200 concurrent lookups share one token", async () => {
+    server.reset((_req, res) => json(res, 200, GALLERY));
+    const c = client({ GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "5000" });
+    await Promise.all(Array.from({ length: 200 }, () => c.getGallery(ref)));
+    assert.equal(credential.calls, 1);
+    onlyGets(200);
+  });
+
+  it("404 → GalleryNotFoundError, not retried", async () => {
+    server.reset((_req, res) =>
+      json(res, 404, { error: { code: "ResourceNotFound", message: "The Resource was not found." } }),
+    );
+    const e = await failure(client().getGallery(ref));
+    assert.ok(e instanceof GalleryNotFoundError);
+    assert.equal(e.code, "ResourceNotFound");
+    assert.equal(e.requestId, "req-404");
+    onlyGets(1);
+  });
+
+  it("403 → AuthorizationFailedError, not retried", async () => {
+    server.reset((_req, res) =>
+      json(res, 403, {
+        error: {
+          code: "AuthorizationFailed",
+          message: `The client 'c' with object id 'o' does not have authorization to perform action 'Microsoft.Compute/galleries/read' over scope '${PATH}' or the scope is invalid.`,
+        },
+      }),
+    );
+    const e = await failure(client().getGallery(ref));
+    assert.ok(e instanceof AuthorizationFailedError);
+    assert.equal(e.scope, PATH);
+    onlyGets(1);
+  });
+
+  it("401 once → fresh token, retried once, succeeds", async () => {
+    server.reset((_req, res, i) =>
+      i === 0
+        ? json(res, 401, { error: { code: "ExpiredAuthenticationToken", message: "expired" } })
+        : json(res, 200, GALLERY),
+    );
+    await client().getGallery(ref);
+    onlyGets(2);
+    assert.equal(credential.calls, 2);
+    assert.equal(server.requests[1].headers.authorization, `Bearer ${CANARY}-2`);
+  });
+
+  it("401 always → AuthenticationFailedError after exactly one refresh", async () => {
+    server.reset((_req, res) =>
+      json(res, 401, {
+        error: { code: "AuthenticationFailed", message: "The 'Authorization' header is missing." },
+      }),
+    );
+    const e = await failure(client().getGallery(ref));
+    assert.ok(e instanceof AuthenticationFailedError);
+    assert.match(e.message, /az login/);
+    onlyGets(2);
+  });
+
+  it("429 with Retry-After seconds waits that long", async () => {
+    server.reset((_req, res, i) =>
+      i === 0
+        ? json(res, 429, { error: { code: "TooManyRequests", message: "throttled" } }, { "retry-after": "3" })
+        : json(res, 200, GALLERY),
+    );
+    await client().getGallery(ref);
+    onlyGets(2);
+    assert.deepEqual(sleeps, [3000]);
+  });
+
+  it("429 with Retry-After as HTTP date waits until then", async () => {
+    server.reset((_req, res, i) =>
+      i === 0
+        ? json(
+            res,
+            429,
+            { error: { code: "TooManyRequests", message: "t" } },
+            { "retry-after": new Date(Date.now() + 3000).toUTCString() },
+          )
+        : json(res, 200, GALLERY),
+    );
+    await client().getGallery(ref);
+    onlyGets(2);
+    assert.equal(sleeps.length, 1);
+    assert.ok(sleeps[0] >= 1000 && sleeps[0] <= 3000, String(sleeps[0]));
+  });
+
+  it("429 always → ThrottledError after 1 + MAX_RETRIES attempts", async () => {
+    server.reset((_req, res) =>
+      json(res, 429, { error: { code: "TooManyRequests", message: "t" } }, { "retry-after": "1" }),
+    );
+    const e = await failure(client().getGallery(ref));
+    assert.ok(e instanceof ThrottledError);
+    assert.equal(e.retryAfterMs, 1000);
+    assert.match(e.message, /3 attempts/);
+    onlyGets(3);
+  });
+
+  it("429 asking to wait past the deadline fails fast", async () => {
+    server.reset((_req, res) =>
+      json(res, 429, { error: { code: "OperationNotAllowed", message: "t" } }, { "retry-after": "1200" }),
+    );
+    const e = await failure(client().getGallery(ref));
+    assert.ok(e instanceof ThrottledError);
+    assert.equal(e.retryAfterMs, 1_200_000);
+    assert.deepEqual(sleeps, []);
+    onlyGets(1);
+  });
+
+  it("503 without Retry-After backs off, then succeeds", async () => {
+    server.reset((_req, res, i) =>
+      i === 0
+        ? json(res, 503, { error: { code: "ServiceUnavailable", message: "u" } })
+        : json(res, 200, GALLERY),
+    );
+    await client({}, { random: () => 0.5 }).getGallery(ref);
+    onlyGets(2);
+    assert.deepEqual(sleeps, [250]);
+  });
+
+  it("500 always → ArmRequestError after 3 attempts with growing backoff", async () => {
+    server.reset((_req, res) => json(res, 500, { error: { code: "InternalServerError", message: "oops" } }));
+    const e = await failure(client({}, { random: () => 0.5 }).getGallery(ref));
+    assert.ok(e instanceof ArmRequestError);
+    assert.equal(e.status, 500);
+    assert.deepEqual(sleeps, [250, 500]);
+    onlyGets(3);
+  });
+
+  it("ECONNRESET once → retried", async () => {
+    server.reset((req, res, i) => (i === 0 ? req.socket.destroy() : json(res, 200, GALLERY)));
+    await client().getGallery(ref);
+    onlyGets(2);
+  });
+
+  it("ECONNRESET always → ConnectionError with only code and message", async () => {
+    server.reset((req) => req.socket.destroy());
+    const e = await failure(client().getGallery(ref));
+    assert.ok(e instanceof ConnectionError);
+    assert.equal(e.code, "ECONNRESET");
+    assert.equal(e.cause, undefined);
+    onlyGets(3);
+  });
+
+  it("a stalled answer hits the attempt timeout and is retried", async () => {
+    server.reset(() => undefined);
+    const started = Date.now();
+    const e = await failure(client({ GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "200" }).getGallery(ref));
+    assert.ok(e instanceof ConnectionError);
+    assert.equal(e.code, "ATTEMPT_TIMEOUT");
+    onlyGets(3);
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  it("HTML from a proxy → InvalidResponseError naming status, content-type and request id", async () => {
+    server.reset((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html", "x-ms-request-id": "req-html" });
+      res.end("<html><body><h1>Sign in to the proxy</h1></body></html>");
+    });
+    const e = await failure(client().getGallery(ref));
+    assert.ok(e instanceof InvalidResponseError);
+    assert.match(e.message, /HTTP 200/);
+    assert.match(e.message, /text\/html/);
+    assert.match(e.message, /req-html/);
+    assert.match(e.message, /galleries\/galA/);
+    onlyGets(1);
+  });
+
+  it("a body over GALLERY_LOOKUP_MAX_RESPONSE_BYTES → InvalidResponseError", async () => {
+    server.reset((_req, res) => json(res, 200, { ...GALLERY, tags: { big: "x".repeat(200_000) } }));
+    const e = await failure(client({ GALLERY_LOOKUP_MAX_RESPONSE_BYTES: "65536" }).getGallery(ref));
+    assert.ok(e instanceof InvalidResponseError);
+    assert.match(e.message, /65536/);
+    onlyGets(1);
+  });
+
+  it("an untrusted certificate → ConnectionError with a hint, not retried", async () => {
+    server.reset((_req, res) => json(res, 200, GALLERY));
+    const e = await failure(client({}, { ca: undefined }).getGallery(ref));
+    assert.ok(e instanceof ConnectionError);
+    assert.match(e.message, /NODE_EXTRA_CA_CERTS/);
+    onlyGets(0);
+  });
+
+  it("credential failure → CredentialError, nothing sent", async () => {
+    server.reset((_req, res) => json(res, 200, GALLERY));
+    const failing: TokenCredential = {
+      getToken: async () => {
+        throw new Error(`token endpoint said no; client_secret=${CANARY}`);
+      },
+    };
+    const e = await failure(client({}, { credential: failing }).getGallery(ref));
+    assert.ok(e instanceof CredentialError);
+    onlyGets(0);
+  });
+
+  it("a bad setting is a SettingsError before any token is requested", () => {
+    assert.throws(
+      () => client({ AZURE_RESOURCE_MANAGER_ENDPOINT: `https://u:${CANARY}@example.com` }),
+      (e: unknown) => e instanceof SettingsError && !e.message.includes(CANARY),
+    );
+    assert.equal(credential.calls, 0);
+  });
+
+  it("sends only GET", () => {
+    assert.doesNotThrow(() => assertReadOnlyMethod("get"));
+    assert.throws(() => assertReadOnlyMethod("post"), /only GET/);
+    assert.throws(() => assertReadOnlyMethod("DELETE"), /only GET/);
+  });
+
+  it("defaultArmClient is per cloud and replaceable", () => {
+    const mine = client();
+    setDefaultArmClient(mine, "china");
+    assert.equal(defaultArmClient("china"), mine);
+    setDefaultArmClient(undefined, "china");
+    const fresh = defaultArmClient("china");
+    assert.notEqual(fresh, mine);
+    assert.equal(fresh.settings.cloud, "china");
+    assert.equal(defaultArmClient("china"), fresh);
+    setDefaultArmClient(undefined, "china");
+  });
+
+  it("no error ever contains the token", () => {
+    assert.ok(errors.length >= 10);
+    for (const e of errors) {
+      for (const text of [
+        (e as Error).message,
+        (e as Error).stack ?? "",
+        JSON.stringify(e),
+        inspect(e, { depth: 10 }),
+      ]) {
+        assert.ok(!text.includes(CANARY), text);
+        assert.ok(!/authorization/i.test(text) || !/bearer/i.test(text), text);
+      }
+    }
+  });
+});
