@@ -104,6 +104,15 @@ describe("emulator yardstick: @azure/arm-compute galleries.get + ClientSecretCre
       // 12, 13: a bucket that never refills past zero: 429 on every try, Retry-After 1, the SDK gives up
       { op: "control", method: "PUT", path: "/_emulator/throttle", body: { burst: 0, refillPerSecond: 1 } },
       { op: "get", resourceGroupName: rg, galleryName: "myGalleryName", newCredential: true },
+      // 14, 15: EnvironmentCredential, from the emulator's environment alone
+      { op: "control", method: "PUT", path: "/_emulator/throttle", body: {} },
+      {
+        op: "get",
+        resourceGroupName: rg,
+        galleryName: "myGalleryName",
+        newCredential: true,
+        credential: "environment",
+      },
     ];
     results = await runYardstick(emulator, steps);
   });
@@ -186,8 +195,14 @@ describe("emulator yardstick: @azure/arm-compute galleries.get + ClientSecretCre
     assert.equal(throttled.length, 4);
   });
 
+  it("gives EnvironmentCredential a token from the emulator's environment alone", () => {
+    const r = results[15];
+    assert.ok(r.ok, JSON.stringify(r));
+    if (r.ok) assert.equal((r.model as { name: string }).name, "myGalleryName");
+  });
+
   it("issued tokens from the emulator only, and never journalled it", () => {
-    assert.equal(emulator.tokensIssued(), 2, "one per credential: the first was cached and reused");
+    assert.equal(emulator.tokensIssued(), 3, "one per credential: each caches and reuses its token");
     const kinds = new Set(emulator.journal().map((e) => e.kind));
     assert.deepEqual([...kinds].sort(), ["arm", "control", "discovery", "token"]);
     assert.doesNotMatch(JSON.stringify(emulator.journal()), /glemu-|Bearer|gallery-lookup-emulator-secret/);
