@@ -90,6 +90,8 @@ new GalleryLookup("gallery", JSON.parse(process.argv[1]));
   const text = execFileSync(process.execPath, ["-e", script, JSON.stringify(args)], {
     cwd: programDir,
     encoding: "utf8",
+    // The SDK's load-time deprecation warnings would clutter the test report; a failure still shows stderr.
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential" },
   });
   const parsed = JSON.parse(text) as { type: string; inputs: Record<string, unknown> };
