@@ -1,0 +1,263 @@
+// Shared helpers of the reliability and security tests (test/reliability): an emulator with canary
+// secrets, a client with small timeouts, output capture, secret scans and the read-only assertion.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as https from "node:https";
+import * as path from "node:path";
+import { inspect } from "node:util";
+import type { AccessToken, TokenCredential } from "@azure/identity";
+import { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
+import { Pacer } from "pulumi-azure-gallery-lookup/dist/arm/pacer";
+import {
+  startEmulator,
+  type EmulatorHandle,
+  type EmulatorOptions,
+} from "pulumi-azure-gallery-lookup/dist/emulator/index";
+
+/** Canary values: planted in every credential variable and in every token; must never surface. */
+export const CANARY = {
+  secret: "canarySECRET-5e1f0c2b9d",
+  certPassword: "canaryCERTPW-71aa30e4",
+  armSecret: "canaryARMSECRET-0b9c44f2",
+  password: "canaryPASSWORD-d2e8a913",
+  accessKey: "canaryACCESSKEY-6c0f5b77",
+  tokenPrefix: "canaryTOKEN-3a9e7d10-",
+} as const;
+
+/** Every canary, for scans. The token prefix stands for every token the emulator issues. */
+export const CANARY_VALUES: readonly string[] = Object.values(CANARY);
+
+/** Credential variables of @azure/identity, azure-native and the azurerm backend, each holding a canary. */
+export const CANARY_ENV: Record<string, string> = {
+  AZURE_CLIENT_SECRET: CANARY.secret,
+  AZURE_CLIENT_CERTIFICATE_PASSWORD: CANARY.certPassword,
+  ARM_CLIENT_SECRET: CANARY.armSecret,
+  ARM_CLIENT_CERTIFICATE_PASSWORD: CANARY.certPassword,
+  AZURE_PASSWORD: CANARY.password,
+  ARM_ACCESS_KEY: CANARY.accessKey,
+  AZURE_STORAGE_KEY: CANARY.accessKey,
+  ARM_OIDC_TOKEN: `${CANARY.tokenPrefix}oidc`,
+  AZURE_FEDERATED_TOKEN: `${CANARY.tokenPrefix}federated`,
+};
+
+/** Small, fast settings: the suite must stay well under a minute. */
+export const FAST_SETTINGS: Record<string, string> = {
+  GALLERY_LOOKUP_MAX_RETRIES: "2",
+  GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "500",
+  GALLERY_LOOKUP_DEADLINE_MS: "5000",
+};
+
+/** An emulator whose client secret and tokens are canaries, with ARM's throttle off unless asked. */
+export function startCanaryEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  return startEmulator({
+    clientSecret: CANARY.secret,
+    tokenPrefix: CANARY.tokenPrefix,
+    throttle: false,
+    ...options,
+  });
+}
+
+/** The emulator's environment plus every canary variable and the fast settings. */
+export function canaryEnvironment(emulator: EmulatorHandle, extra: Record<string, string> = {}) {
+  return { ...emulator.environment(), ...CANARY_ENV, ...FAST_SETTINGS, ...extra };
+}
+
+/**
+ * The client-credentials grant against the emulator's token endpoint over https with its CA. In-process
+ * tests use it because @azure/identity reads NODE_EXTRA_CA_CERTS only at process start; the real
+ * DefaultAzureCredential path is proven in a child process (credential.test.ts).
+ */
+export class EmulatorCredential implements TokenCredential {
+  calls = 0;
+  constructor(private readonly emulator: EmulatorHandle) {}
+
+  async getToken(scope: string | string[]): Promise<AccessToken> {
+    this.calls += 1;
+    const e = this.emulator;
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: e.clientId,
+      client_secret: e.clientSecret,
+      scope: Array.isArray(scope) ? scope.join(" ") : scope,
+    }).toString();
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = https.request(
+        `${e.authorityHost}/${e.tenantId}/oauth2/v2.0/token`,
+        {
+          method: "POST",
+          ca: e.caCert,
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        },
+        (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => (body += c));
+          res.on("end", () =>
+            res.statusCode === 200
+              ? resolve(body)
+              : reject(new Error(`token endpoint answered ${res.statusCode}`)),
+          );
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(form);
+    });
+    const json = JSON.parse(text) as { access_token: string; expires_in: number };
+    return { token: json.access_token, expiresOnTimestamp: Date.now() + json.expires_in * 1000 };
+  }
+}
+
+/** A getToken counter that never answers with a token: proves nothing was requested. */
+export class CountingCredential implements TokenCredential {
+  calls = 0;
+  async getToken(): Promise<AccessToken> {
+    this.calls += 1;
+    throw new Error("CountingCredential must not be asked for a token");
+  }
+}
+
+/**
+ * A client against the emulator with the fast settings, its own pacer (so that one test's 429 cannot
+ * slow the next) and the emulator's CA.
+ */
+export function emulatorClient(
+  emulator: EmulatorHandle,
+  settings: Record<string, string> = {},
+  credential: TokenCredential = new EmulatorCredential(emulator),
+): ArmClient {
+  return new ArmClient({
+    env: canaryEnvironment(emulator, settings),
+    ca: emulator.caCert,
+    credential,
+    pacer: new Pacer(),
+  });
+}
+
+/** The read-only promise: the emulator saw no ARM method but GET (token POSTs are Entra's, not ARM's). */
+export function assertOnlyGets(emulator: EmulatorHandle): void {
+  const entries = emulator.journal().filter((e) => e.kind === "arm");
+  const others = entries.filter((e) => e.method !== "GET");
+  assert.deepEqual(
+    others.map((e) => `${e.method} ${e.path}`),
+    [],
+    "the lookup sent something other than GET to ARM",
+  );
+  for (const entry of emulator.journal().filter((e) => e.kind === "token")) {
+    assert.equal(entry.method, "POST", "token requests are the client-credentials grant");
+  }
+}
+
+/** Counts the ARM and token requests in the journal. */
+export function requestCounts(emulator: EmulatorHandle): { arm: number; token: number } {
+  const journal = emulator.journal();
+  return {
+    arm: journal.filter((e) => e.kind === "arm").length,
+    token: journal.filter((e) => e.kind === "token").length,
+  };
+}
+
+/** Everything an error can show when logged: message, stack, util.inspect (with cause) and JSON. */
+export function errorDump(error: unknown): string {
+  if (!(error instanceof Error)) return `${inspect(error, { depth: 8 })}\n${safeJson(error)}`;
+  return [
+    String(error),
+    error.message,
+    error.stack ?? "",
+    inspect(error, { depth: 8, showHidden: true }),
+    safeJson(error),
+    safeJson({ ...error }),
+    error.cause === undefined ? "" : errorDump(error.cause),
+  ].join("\n");
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** Asserts that no canary (secret or token) occurs in `text`; `where` names the place for the failure. */
+export function assertNoCanary(text: string, where: string): void {
+  for (const canary of CANARY_VALUES) {
+    assert.ok(!text.includes(canary), `a canary (${canary.slice(0, 12)}…) leaked into ${where}`);
+  }
+}
+
+/** What `fn` wrote via console.* and process.stdout/stderr while it ran. */
+export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; output: string }> {
+  const chunks: string[] = [];
+  const saved = {
+    out: process.stdout.write,
+    err: process.stderr.write,
+    log: console.log,
+    error: console.error,
+    warn: console.warn,
+    info: console.info,
+    debug: console.debug,
+  };
+  const grab =
+    () =>
+    (chunk: unknown, ...rest: unknown[]): boolean => {
+      chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
+      const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      done?.();
+      return true;
+    };
+  const consoleGrab =
+    () =>
+    (...args: unknown[]): void => {
+      chunks.push(args.map((a) => (typeof a === "string" ? a : inspect(a, { depth: 8 }))).join(" "));
+    };
+  process.stdout.write = grab() as typeof process.stdout.write;
+  process.stderr.write = grab() as typeof process.stderr.write;
+  console.log = console.error = console.warn = console.info = console.debug = consoleGrab();
+  try {
+    const result = await fn();
+    return { result, output: chunks.join("\n") };
+  } finally {
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+    Object.assign(console, {
+      log: saved.log,
+      error: saved.error,
+      warn: saved.warn,
+      info: saved.info,
+      debug: saved.debug,
+    });
+  }
+}
+
+/** One row of the fault table. */
+export interface FaultRow {
+  fault: string;
+  outcome: string;
+  arm: number;
+  token: number;
+  elapsedMs: number;
+  userReads: string;
+}
+
+/** The table as Markdown: fault | what happens | requests | user reads. */
+export function faultTable(rows: readonly FaultRow[]): string {
+  const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\s+/g, " ");
+  const lines = [
+    "| fault | what happens | requests (ARM + token) | elapsed | user reads |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${cell(r.fault)} | ${cell(r.outcome)} | ${r.arm} + ${r.token} | ${r.elapsedMs} ms | ${cell(r.userReads)} |`,
+    ),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** Writes a generated table under build/ (next to the compiled tests) and returns its path. */
+export function writeReport(name: string, markdown: string): string {
+  const dir = path.resolve(__dirname, "..", "..");
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, markdown);
+  return file;
+}
