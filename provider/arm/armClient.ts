@@ -22,8 +22,9 @@ import { Pacer, pacerKey, sharedPacer } from "./pacer";
 import { decideRetry, parseRetryAfter, type AttemptOutcome } from "./retryPolicy";
 import { readArmSettings, type ArmSettings } from "./settings";
 
-/** Names of the Azure clouds this package knows. */
-export type CloudName = "public" | "usgovernment" | "china";
+import type { CloudName } from "../gallery/clouds";
+
+export type { CloudName } from "../gallery/clouds";
 
 export interface ArmClientOptions {
   /** Which cloud: picks ARM endpoint, Entra authority and token scope. Default: `ARM_ENVIRONMENT`, `AZURE_ENVIRONMENT`, else `public`. */

@@ -2,6 +2,7 @@
  * Turns ARM's error answers into this package's errors. Pure: it sees only status, headers (never the
  * request's) and body, so no token can reach a message.
  */
+import { galleryResourceId } from "../gallery/galleryId";
 import { SIGN_IN_HINT, sanitizeText } from "../auth/signInHint";
 import { ArmRequestError } from "../errors/ArmRequestError";
 import { AuthenticationFailedError } from "../errors/AuthenticationFailedError";
@@ -43,14 +44,6 @@ export const DEFAULT_ACTION = "Microsoft.Compute/galleries/read";
 /** `subscriptions/…/resourceGroups/…/galleries/…`: how messages name the gallery. */
 export function galleryPath(ref: GalleryReference): string {
   return `subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroupName}/galleries/${ref.galleryName}`;
-}
-
-/** The gallery's ARM resource id, the default scope of a 403. */
-export function galleryResourceId(ref: GalleryReference): string {
-  return (
-    `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroupName}` +
-    `/providers/Microsoft.Compute/galleries/${ref.galleryName}`
-  );
 }
 
 /** The `error` object of a CloudError body, or undefined when the body is not one. */

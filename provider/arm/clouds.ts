@@ -1,5 +1,5 @@
 import { SettingsError } from "../errors/SettingsError";
-import type { CloudName } from "./armClient";
+import { CLOUD_NAME_SPELLINGS, cloudFromName, type CloudName } from "../gallery/clouds";
 
 /** Where a cloud's ARM lives, who issues its tokens, and for which audience. */
 export interface CloudEndpoints {
@@ -30,29 +30,13 @@ export const CLOUDS: Readonly<Record<CloudName, CloudEndpoints>> = Object.freeze
   },
 });
 
-// Spellings used by the Azure CLI, Terraform/Pulumi (`ARM_ENVIRONMENT`) and the SDKs, compared lower-cased.
-const ALIASES: Readonly<Record<string, CloudName>> = {
-  public: "public",
-  azurecloud: "public",
-  azurepubliccloud: "public",
-  usgovernment: "usgovernment",
-  azureusgovernment: "usgovernment",
-  azureusgovernmentcloud: "usgovernment",
-  china: "china",
-  azurechinacloud: "china",
-};
-
-/** The values {@link parseCloudName} accepts, for error messages and docs. */
-export const CLOUD_NAME_SPELLINGS =
-  "public, AzureCloud, AzurePublicCloud, usgovernment, AzureUSGovernment, AzureUSGovernmentCloud, china, AzureChinaCloud";
-
 /**
  * Maps a cloud spelling (case-insensitive) to a {@link CloudName}.
  * @param setting the variable or option the value came from, named in the error.
  * @throws SettingsError for an unknown spelling.
  */
 export function parseCloudName(value: string, setting: string): CloudName {
-  const cloud = ALIASES[value.trim().toLowerCase()];
+  const cloud = cloudFromName(value);
   if (cloud === undefined) {
     throw new SettingsError(
       `${setting} must name an Azure cloud (case-insensitive: ${CLOUD_NAME_SPELLINGS}), not '${truncate(value)}'.`,

@@ -1,12 +1,13 @@
 // Galleries the emulator serves at start: the five spec examples by default, or a JSON seed file.
 import { readFile } from "node:fs/promises";
 import type { ArmGallery } from "../gallery/armGallery";
+import { galleryResourceId } from "../gallery/galleryId";
 import { GALLERY_EXAMPLES } from "./examples";
 import type { SeedGallery } from "./types";
 
 /** The ARM id of a gallery, spelled as ARM spells it. */
-export function galleryId(subscriptionId: string, resourceGroupName: string, name: string): string {
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Compute/galleries/${name}`;
+export function galleryId(subscriptionId: string, resourceGroupName: string, galleryName: string): string {
+  return galleryResourceId({ subscriptionId, resourceGroupName, galleryName });
 }
 
 /**

@@ -1,8 +1,8 @@
 /** Names of the Azure clouds this package knows. */
 export type CloudName = "public" | "usgovernment" | "china";
 
-/** The names Pulumi, Terraform and the Azure CLI use for each cloud, lower-cased. */
-const CLOUD_ALIASES: Record<string, CloudName> = {
+// Spellings used by the Azure CLI, Terraform/Pulumi (`ARM_ENVIRONMENT`) and the SDKs, compared lower-cased.
+const CLOUD_ALIASES: Readonly<Record<string, CloudName>> = {
   public: "public",
   azurecloud: "public",
   azurepubliccloud: "public",
@@ -13,11 +13,11 @@ const CLOUD_ALIASES: Record<string, CloudName> = {
   azurechinacloud: "china",
 };
 
-/** The accepted spellings, for error messages. */
-export const CLOUD_NAMES_ACCEPTED =
-  "public, usgovernment or china (or AzureCloud, AzureUSGovernment, AzureChinaCloud)";
+/** The accepted spellings, for error messages and docs. */
+export const CLOUD_NAME_SPELLINGS =
+  "public, AzureCloud, AzurePublicCloud, usgovernment, AzureUSGovernment, AzureUSGovernmentCloud, china, AzureChinaCloud";
 
-/** The cloud a name means, case-insensitively, or `undefined` when it names none. */
-export function parseCloudName(value: string): CloudName | undefined {
+/** The cloud a spelling means, case-insensitively, or `undefined` when it names none. */
+export function cloudFromName(value: string): CloudName | undefined {
   return CLOUD_ALIASES[value.trim().toLowerCase()];
 }

@@ -1,6 +1,6 @@
 import type { ArgumentFailure } from "../errors/InvalidArgumentError";
 import type { GalleryExpand, GallerySelect } from "../lookup/types";
-import { CLOUD_NAMES_ACCEPTED, parseCloudName, type CloudName } from "./clouds";
+import { CLOUD_NAME_SPELLINGS, cloudFromName, type CloudName } from "./clouds";
 import { UNKNOWN } from "./unknowns";
 
 /** Arguments after validation: every identifying field present and well-formed. */
@@ -77,7 +77,10 @@ const RULES: Record<(typeof LOOKUP_ARG_NAMES)[number], { required?: string; rule
   expand: {
     rule: (v) => (v === "SharingProfile/Groups" ? undefined : `must be "SharingProfile/Groups" when given`),
   },
-  environment: { rule: (v) => (parseCloudName(v) ? undefined : `must be ${CLOUD_NAMES_ACCEPTED}`) },
+  environment: {
+    rule: (v) =>
+      cloudFromName(v) ? undefined : `must name an Azure cloud (case-insensitive: ${CLOUD_NAME_SPELLINGS})`,
+  },
 };
 
 /**
@@ -100,7 +103,7 @@ export function validateLookupArgs(inputs: Record<string, unknown>): LookupArgsV
     } else {
       const broken = rule(value);
       if (broken) failures.push({ property, reason: `${broken} (got ${quoteValue(value)})` });
-      else valid[property] = property === "environment" ? (parseCloudName(value) as string) : value;
+      else valid[property] = property === "environment" ? (cloudFromName(value) as string) : value;
     }
   }
   if (failures.length > 0 || unknown.length > 0) return { failures, unknown };

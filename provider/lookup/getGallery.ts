@@ -4,7 +4,8 @@ import { InvalidArgumentError } from "../errors/InvalidArgumentError";
 import { validateLookupArgs } from "../gallery/validation";
 import type { CloudName } from "../gallery/clouds";
 import { resolveDefaults } from "./defaults";
-import { galleryResourceId, lookupGallery } from "./lookupGallery";
+import { galleryResourceId } from "../gallery/galleryId";
+import { lookupGallery } from "./lookupGallery";
 import type { GalleryLookupArgs, GalleryLookupPlainArgs, GalleryLookupResult } from "./types";
 
 /** Options of {@link getGallery}. */

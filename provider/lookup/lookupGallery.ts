@@ -5,11 +5,6 @@ import { observeGallery } from "../gallery/observation";
 import type { ValidLookupArgs } from "../gallery/validation";
 import type { GalleryObservation, GalleryReference } from "./types";
 
-/** The gallery's ARM id, spelled as the caller gave the names (ARM ids compare case-insensitively). */
-export function galleryResourceId(ref: GalleryReference): string {
-  return `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroupName}/providers/Microsoft.Compute/galleries/${ref.galleryName}`;
-}
-
 /** Names a gallery for messages: name, resource group and subscription. */
 export function describeGallery(ref: GalleryReference): string {
   return `gallery "${ref.galleryName}" in resource group "${ref.resourceGroupName}" of subscription ${ref.subscriptionId}`;
@@ -26,7 +21,7 @@ export async function lookupGallery(args: ValidLookupArgs, client?: ArmClient): 
     resourceGroupName: args.resourceGroupName,
     galleryName: args.galleryName,
   };
-  const arm = client ?? defaultArmClient(args.environment ?? "public");
+  const arm = client ?? defaultArmClient(args.environment);
   const body = await arm.getGallery(ref, { select: args.select, expand: args.expand });
   return observeGallery(body, describeGallery(ref));
 }

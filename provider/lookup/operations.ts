@@ -5,7 +5,8 @@ import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import { InvalidArgumentError } from "../errors/InvalidArgumentError";
 import { diffLookup, OBSERVED_KEYS } from "../gallery/diff";
 import { LOOKUP_ARG_NAMES, validateLookupArgs, type ValidLookupArgs } from "../gallery/validation";
-import { galleryResourceId, lookupGallery, notFoundFailure } from "./lookupGallery";
+import { galleryResourceId } from "../gallery/galleryId";
+import { lookupGallery, notFoundFailure } from "./lookupGallery";
 
 type Props = Record<string, unknown>;
 
