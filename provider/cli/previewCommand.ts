@@ -78,9 +78,11 @@ function printPlan(title: string, result: RunProgramResult): void {
     s.op === "same" ? "" : s.op,
   ]);
   const width = Math.max(...rows.map((r) => r[1].length), 4) + 2;
-  out(`     ${"Type".padEnd(width)}${"Name".padEnd(28)}Plan`);
-  for (const [symbol, type, name, op] of rows)
-    out(` ${symbol.padEnd(3)} ${type.padEnd(width)}${name.padEnd(28)}${op}`);
+  const nameWidth = Math.max(...rows.map((r) => r[2].length), 4) + 2;
+  out(`     ${"Type".padEnd(width)}${"Name".padEnd(nameWidth)}Plan`);
+  for (const [symbol, type, name, op] of rows) {
+    out(` ${symbol.padEnd(3)} ${type.padEnd(width)}${name.padEnd(nameWidth)}${op}`.trimEnd());
+  }
   for (const step of result.steps) {
     if (!step.type.startsWith("pulumi-nodejs:dynamic")) continue;
     out();
