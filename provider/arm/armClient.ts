@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AccessToken, TokenCredential } from "@azure/identity";
-import { tokenAcquirer } from "../auth/credential";
+import { credentialDeadlineError, describeCredential, tokenAcquirer } from "../auth/credential";
 import { TokenCache } from "../auth/tokenCache";
 import type { ArmGallery } from "../gallery/armGallery";
 import type { GalleryExpand, GalleryReference, GallerySelect } from "../lookup/types";
@@ -97,7 +97,11 @@ export class ArmClient {
     });
 
     for (;;) {
-      const token = await this.tokens().getToken();
+      const token = await this.tokenWithin(deadlineMs - (this.now() - start));
+      if (token === undefined) {
+        const credential = describeCredential(this.options.credential, this.env);
+        throw credentialDeadlineError(credential, this.settings.scope, deadlineMs);
+      }
       await this.pace(key, ref, () => ({ ...context(), deadlineMs }));
 
       const remaining = deadlineMs - (this.now() - start);
@@ -199,6 +203,23 @@ export class ArmClient {
       }
       await this.sleep(wait);
       wait = this.pacer.blockedFor(key);
+    }
+  }
+
+  /**
+   * The token, or undefined when the deadline passes first: a credential that hangs (a stalled token
+   * endpoint, an unreachable managed identity endpoint) must not hold the lookup past its deadline.
+   */
+  private async tokenWithin(remainingMs: number): Promise<AccessToken | undefined> {
+    if (!(remainingMs > 0)) return this.tokens().getToken();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), remainingMs);
+    });
+    try {
+      return await Promise.race([this.tokens().getToken(), deadline]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

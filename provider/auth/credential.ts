@@ -85,6 +85,16 @@ export function tokenAcquirer(
   };
 }
 
+/** The credential gave no token before the lookup's deadline (a stalled or unreachable token endpoint). */
+export function credentialDeadlineError(name: string, scope: string, deadlineMs: number): CredentialError {
+  return credentialError(
+    name,
+    scope,
+    `it gave no token within the lookup's deadline of ${deadlineMs} ms (GALLERY_LOOKUP_DEADLINE_MS): ` +
+      "the token endpoint may be down or unreachable",
+  );
+}
+
 function credentialError(name: string, scope: string, cause: string): CredentialError {
   return new CredentialError(
     `Could not get an Azure token for ${scope} with ${name}: ${cause}. ${SIGN_IN_HINT}`,
