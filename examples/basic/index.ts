@@ -22,5 +22,5 @@ export const uniqueName = gallery.uniqueName;
 export const principalId = gallery.principalId;
 /** Subscriptions the gallery is shared with, sorted. */
 export const sharedSubscriptionIds = gallery.sharedSubscriptionIds;
-/** The gallery's ARM id. */
-export const galleryId = gallery.id;
+/** The gallery's ARM id (`resourceId` is known at preview; `gallery.id` only after up). */
+export const galleryId = gallery.resourceId;
