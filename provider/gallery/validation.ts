@@ -52,7 +52,12 @@ export const NO_SUBSCRIPTION =
 export function quoteValue(value: unknown): string {
   const text = typeof value === "string" ? value : String(value);
   const cut = text.length > 100 ? `${text.slice(0, 100)}…` : text;
-  return JSON.stringify(cut);
+  // JSON escapes only U+0000-U+001F: also make DEL, the C1 controls and the bidi overrides visible,
+  // so that a value cannot rewrite or reorder the message on a terminal.
+  return JSON.stringify(cut).replace(
+    /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 type Rule = (value: string) => string | undefined;
