@@ -1,0 +1,242 @@
+// The fault cases of the reliability tests, shared by the getGallery and the provider host runs.
+import type { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
+import type { EmulatorHandle, FaultSpec } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { getGallery } from "pulumi-azure-gallery-lookup";
+import { FAST_SETTINGS } from "./reliability";
+
+export const DEADLINE_MS = Number(FAST_SETTINGS.GALLERY_LOOKUP_DEADLINE_MS);
+export const ATTEMPT_TIMEOUT_MS = Number(FAST_SETTINGS.GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS);
+export const MAX_ATTEMPTS = 1 + Number(FAST_SETTINGS.GALLERY_LOOKUP_MAX_RETRIES);
+export const ALWAYS = 50;
+
+export const armError = (code: string, message: string) => ({ error: { code, message } });
+const HTML_PAGE =
+  "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>corp-proxy</p></body></html>";
+
+/** One fault: how to provoke it and what must happen. */
+export interface FaultCase {
+  name: string;
+  faults?: FaultSpec[];
+  /** Runs after the journal is cleared and before the lookup (e.g. revokeTokens). */
+  before?: (emulator: EmulatorHandle, client: ArmClient) => Promise<void> | void;
+  settings?: Record<string, string>;
+  galleryName?: string;
+  /** Success, or the error class the user gets. */
+  expect: "success" | string;
+  /** The message must match (failures only). */
+  message?: RegExp;
+  /** ARM requests: exactly this many, or at most `maxArm`. */
+  arm?: number;
+  maxArm?: number;
+}
+
+export const FAULT_CASES: FaultCase[] = [
+  {
+    name: "429 with Retry-After: 1 (seconds), once",
+    faults: [
+      { status: 429, headers: { "retry-after": "1" }, body: armError("TooManyRequests", "Throttled.") },
+    ],
+    expect: "success",
+    arm: 2,
+  },
+  {
+    name: "429 with Retry-After as an HTTP date (~2 s ahead), once",
+    faults: [
+      {
+        status: 429,
+        // Filled in when the case runs: an HTTP date has whole-second resolution.
+        headers: { "retry-after": "DATE+2" },
+        body: armError("TooManyRequests", "Throttled."),
+      },
+    ],
+    expect: "success",
+    arm: 2,
+  },
+  {
+    name: "429 with Retry-After: 1, every time",
+    faults: [
+      {
+        status: 429,
+        times: ALWAYS,
+        headers: { "retry-after": "1" },
+        body: armError("TooManyRequests", "Throttled."),
+      },
+    ],
+    expect: "ThrottledError",
+    message: /throttl/i,
+    arm: MAX_ATTEMPTS,
+  },
+  {
+    name: "429 with Retry-After: 30 (past the deadline)",
+    faults: [
+      { status: 429, headers: { "retry-after": "30" }, body: armError("TooManyRequests", "Throttled.") },
+    ],
+    expect: "ThrottledError",
+    message: /deadline/,
+    arm: 1,
+  },
+  {
+    name: "503 with Retry-After: 1, once",
+    faults: [{ status: 503, headers: { "retry-after": "1" }, body: armError("ServiceUnavailable", "Busy.") }],
+    expect: "success",
+    arm: 2,
+  },
+  {
+    name: "503 without Retry-After, once",
+    faults: [{ status: 503, body: armError("ServiceUnavailable", "Busy.") }],
+    expect: "success",
+    arm: 2,
+  },
+  {
+    name: "503 without Retry-After, every time",
+    faults: [{ status: 503, times: ALWAYS, body: armError("ServiceUnavailable", "Busy.") }],
+    expect: "ArmRequestError",
+    message: /HTTP 503 ServiceUnavailable/,
+    arm: MAX_ATTEMPTS,
+  },
+  {
+    name: "500, once",
+    faults: [{ status: 500, body: armError("InternalServerError", "Oops.") }],
+    expect: "success",
+    arm: 2,
+  },
+  {
+    name: "500, every time",
+    faults: [{ status: 500, times: ALWAYS, body: armError("InternalServerError", "Oops.") }],
+    expect: "ArmRequestError",
+    message: /HTTP 500 InternalServerError.*3 attempts/,
+    arm: MAX_ATTEMPTS,
+  },
+  {
+    name: "502, once",
+    faults: [{ status: 502, body: armError("BadGateway", "Bad gateway.") }],
+    expect: "success",
+    arm: 2,
+  },
+  {
+    name: "504, once",
+    faults: [{ status: 504, body: armError("GatewayTimeout", "Gateway timeout.") }],
+    expect: "success",
+    arm: 2,
+  },
+  {
+    name: "504, every time",
+    faults: [{ status: 504, times: ALWAYS, body: armError("GatewayTimeout", "Gateway timeout.") }],
+    expect: "ArmRequestError",
+    message: /HTTP 504/,
+    arm: MAX_ATTEMPTS,
+  },
+  { name: "connection reset, once", faults: [{ reset: true }], expect: "success", arm: 2 },
+  {
+    name: "connection reset, every time",
+    faults: [{ reset: true, times: ALWAYS }],
+    expect: "ConnectionError",
+    message: /got no answer.*ECONNRESET/,
+    arm: MAX_ATTEMPTS,
+  },
+  {
+    name: "stall 0.8 s (> 500 ms attempt timeout), once",
+    faults: [{ delayMs: 800 }],
+    expect: "success",
+    arm: 2,
+  },
+  {
+    name: "stall 0.8 s, every time",
+    faults: [{ delayMs: 800, times: ALWAYS }],
+    expect: "ConnectionError",
+    message: /ATTEMPT_TIMEOUT/,
+    arm: MAX_ATTEMPTS,
+  },
+  { name: "truncated body, once", faults: [{ truncate: true }], expect: "success", arm: 2 },
+  {
+    name: "truncated body, every time",
+    faults: [{ truncate: true, times: ALWAYS }],
+    expect: "ConnectionError",
+    message: /got no answer/,
+    arm: MAX_ATTEMPTS,
+  },
+  {
+    name: "proxy HTML page with 200 (text/html)",
+    faults: [{ status: 200, headers: { "content-type": "text/html" }, body: HTML_PAGE }],
+    expect: "InvalidResponseError",
+    message: /not JSON.*text\/html.*proxy/,
+    arm: 1,
+  },
+  {
+    name: "proxy HTML page with 502 (text/html), every time",
+    faults: [{ status: 502, times: ALWAYS, headers: { "content-type": "text/html" }, body: HTML_PAGE }],
+    expect: "InvalidResponseError",
+    message: /not an ARM CloudError.*HTTP 502.*text\/html/,
+    arm: MAX_ATTEMPTS,
+  },
+  {
+    name: "401 once (tokens revoked): token refreshed, then served",
+    before: async (emulator, client) => {
+      await getGallery(galleryArgs(emulator), { client });
+      emulator.clearJournal();
+      emulator.revokeTokens();
+    },
+    expect: "success",
+    arm: 2,
+  },
+  {
+    name: "401 every time",
+    faults: [
+      {
+        status: 401,
+        times: ALWAYS,
+        body: armError("InvalidAuthenticationToken", "The access token is invalid."),
+      },
+    ],
+    expect: "AuthenticationFailedError",
+    message: /refused the token twice.*az login/,
+    arm: 2,
+  },
+  {
+    name: "403 AuthorizationFailed",
+    faults: [
+      {
+        status: 403,
+        times: ALWAYS,
+        body: armError(
+          "AuthorizationFailed",
+          "The client 'c1' with object id 'o1' does not have authorization to perform action " +
+            "'Microsoft.Compute/galleries/read' over scope '/subscriptions/5b5b5b5b-0000-4000-8000-000000000003/" +
+            "resourceGroups/myResourceGroup/providers/Microsoft.Compute/galleries/myGalleryName' or the scope is invalid.",
+        ),
+      },
+    ],
+    expect: "AuthorizationFailedError",
+    message: /may not perform 'Microsoft\.Compute\/galleries\/read' over '\/subscriptions\/.*myGalleryName'/,
+    arm: 1,
+  },
+  {
+    name: "404 gallery missing",
+    galleryName: "noSuchGallery",
+    expect: "GalleryNotFoundError",
+    message: /Gallery 'noSuchGallery' does not exist in resource group 'myResourceGroup'/,
+    arm: 1,
+  },
+  {
+    name: "body larger than the cap (200 KB, cap 64 KiB)",
+    settings: { GALLERY_LOOKUP_MAX_RESPONSE_BYTES: "65536" },
+    faults: [
+      {
+        status: 200,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "x", pad: "x".repeat(200_000) }),
+      },
+    ],
+    expect: "InvalidResponseError",
+    message: /larger than 65536 bytes/,
+    arm: 1,
+  },
+];
+
+export function galleryArgs(emulator: EmulatorHandle, galleryName = "myGalleryName") {
+  return {
+    subscriptionId: emulator.subscriptionId,
+    resourceGroupName: emulator.resourceGroupName,
+    galleryName,
+  };
+}
