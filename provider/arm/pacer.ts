@@ -3,8 +3,8 @@
  * ARM starts answering 429 rather than after.
  *
  * Per key (endpoint + subscription) it keeps an estimate of the tokens left: it starts from ARM's
- * documented bucket (250 reads, refilled 25 per second), is corrected downwards by
- * `x-ms-ratelimit-remaining-subscription-reads`, and goes into debt as lookups book slots. When the
+ * documented bucket (250 reads, refilled 25 per second), is reset from
+ * `x-ms-ratelimit-remaining-subscription-reads` (minus the slots still in flight), and goes into debt as lookups book slots. When the
  * estimate falls below a reserve (10% of the largest bucket seen), each further lookup waits until the
  * refill would cover it. A 429 with Retry-After blocks every lookup of the key until then.
  * Pure apart from the injected clock.
@@ -78,14 +78,11 @@ export class Pacer {
       10,
     );
     if (Number.isFinite(remaining) && remaining >= 0) {
-      // Slots booked by others will still be spent on top of what ARM reported.
-      const estimate = remaining - bucket.pending;
-      if (remaining > bucket.highest) {
-        bucket.highest = remaining;
-        bucket.tokens = estimate;
-      } else {
-        bucket.tokens = Math.min(bucket.tokens, estimate);
-      }
+      // ARM's count is the truth, upwards too: an estimate that could only fall would pace every lookup
+      // after the first 225 to the refill rate, even while ARM reports a full bucket. Slots booked by
+      // others will still be spent on top of what ARM reported.
+      bucket.highest = Math.max(bucket.highest, remaining);
+      bucket.tokens = remaining - bucket.pending;
     }
     if (observation.status === 429) {
       bucket.tokens = Math.min(bucket.tokens, -bucket.pending);
