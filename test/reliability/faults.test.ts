@@ -71,7 +71,7 @@ export async function runFaultCase(
       fault: c.name,
       outcome:
         error === undefined
-          ? `served (uniqueName ${result.gallery?.uniqueName ?? "?"})`
+          ? "served"
           : `${(error as Error).name}${(error as { status?: number }).status ? ` (HTTP ${(error as { status?: number }).status})` : ""}`,
       arm,
       token,
