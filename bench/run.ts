@@ -1,0 +1,369 @@
+// `npm run bench`: measures the package against its yardsticks on a local emulator and writes
+// bench/results.json. See docs/performance.md for what each figure compares and why.
+import { fork } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { hostLatency, hostMemory, hostSetup } from "./host";
+import type { ChildMessage, EmulatorQuery } from "./protocol";
+import type { SerializedReport } from "./serialized";
+import { round3 } from "./stats";
+
+const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
+const RESULTS_FILE = path.join(PACKAGE_ROOT, "bench", "results.json");
+
+/** One line of the table: a figure, its yardstick, their ratio and the target it must meet. */
+export interface Figure {
+  id: string;
+  figure: string;
+  value: number;
+  unit: string;
+  yardstick: string;
+  yardstickValue: number;
+  /** value / yardstickValue. */
+  ratio: number;
+  target: string;
+  pass: boolean;
+}
+
+function figure(
+  id: string,
+  name: string,
+  value: number,
+  unit: string,
+  yardstick: string,
+  yardstickValue: number,
+  target: string,
+  pass: boolean,
+): Figure {
+  return {
+    id,
+    figure: name,
+    value: round3(value),
+    unit,
+    yardstick,
+    yardstickValue: round3(yardstickValue),
+    ratio: round3(value / yardstickValue),
+    target,
+    pass,
+  };
+}
+
+function answer(emulator: EmulatorHandle, query: EmulatorQuery): unknown {
+  switch (query.cmd) {
+    case "tokensIssued":
+      return emulator.tokensIssued();
+    case "connections":
+      return emulator.connections();
+    case "throttle":
+      emulator.setThrottle(query.settings);
+      return true;
+    case "clearJournal":
+      emulator.clearJournal();
+      return true;
+    case "armStats": {
+      const arm = emulator.journal().filter((entry) => entry.kind === "arm");
+      return { requests: arm.length, throttled: arm.filter((entry) => entry.status === 429).length };
+    }
+  }
+}
+
+/** Runs a compiled child with IPC, answering its emulator queries; resolves to its result. */
+function runChild<T>(script: string, env: NodeJS.ProcessEnv, emulator?: EmulatorHandle): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, script), [], {
+      env,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let result: T | undefined;
+    child.on("message", (message: ChildMessage) => {
+      if (message.kind === "result") result = message.result as T;
+      else if (message.kind === "query" && emulator) {
+        child.send({ kind: "answer", id: message.id, result: answer(emulator, message.query) });
+      }
+    });
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      result !== undefined ? resolve(result) : reject(new Error(`${script} exited with ${code}`)),
+    );
+  });
+}
+
+interface InProcessReport {
+  tokens: { before: number; after: number; lookups: number; ms: number };
+  sequential: { oursMs: number; officialMs: number; floorMs: number; rounds: Record<string, number[]> };
+  concurrent: { ok: number; failed: number; firstError?: string; connections: number; ms: number };
+  throttled: {
+    bucket: { burst: number; refillPerSecond: number };
+    capMs: number;
+    ours: ThrottledRun;
+    official: ThrottledRun;
+  };
+}
+
+interface ThrottledRun {
+  attempted: number;
+  ok: number;
+  failed: number;
+  firstError?: string;
+  ms: number;
+  requests: number;
+  throttled: number;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const emulator = await startEmulator({ throttle: false });
+  const figures: Figure[] = [];
+  const raw: Record<string, unknown> = {};
+  try {
+    log("serialized provider under setMocks (1, 100, 1000 resources)");
+    const serialized = await runChild<SerializedReport>("serialized.js", { ...process.env });
+    raw.serialized = serialized.sizes;
+
+    log("in-process: tokens, sequential A/B/C rounds, 500 concurrent, throttled runs");
+    const inproc = await runChild<InProcessReport>(
+      "inprocess.js",
+      { ...process.env, ...emulator.environment() },
+      emulator,
+    );
+    raw.inProcess = inproc;
+
+    const setup = hostSetup(emulator, PACKAGE_ROOT, serialized);
+    try {
+      log("provider host: cold starts and per-Check latency");
+      const latency = await hostLatency(setup);
+      raw.hostLatency = latency;
+      log("provider host: 10,000 lookups for memory");
+      const memory = await hostMemory(setup, emulator);
+      raw.hostMemory = memory;
+
+      const seq = inproc.sequential;
+      figures.push(
+        figure(
+          "1a",
+          "getGallery, ms per sequential lookup",
+          seq.oursMs,
+          "ms",
+          "@azure/arm-compute galleries.get",
+          seq.officialMs,
+          "<= 1.0x",
+          seq.oursMs <= seq.officialMs,
+        ),
+        figure(
+          "1b",
+          "getGallery, ms per sequential lookup",
+          seq.oursMs,
+          "ms",
+          "bare https.get, keep-alive (floor)",
+          seq.floorMs,
+          "<= 1.5x",
+          seq.oursMs <= 1.5 * seq.floorMs,
+        ),
+        figure(
+          "2a",
+          "host Check with a lookup, ms",
+          latency.checkLookupMs,
+          "ms",
+          "host Check, no-I/O provider",
+          latency.checkNoopMs,
+          "<= 3.0x (ours)",
+          latency.checkLookupMs <= 3 * latency.checkNoopMs,
+        ),
+        figure(
+          "2b",
+          "host cold start to first lookup Check, ms",
+          latency.coldLookupMs,
+          "ms",
+          "cold start to first no-I/O Check",
+          latency.coldNoopMs,
+          "<= 1.5x (ours)",
+          latency.coldLookupMs <= 1.5 * latency.coldNoopMs,
+        ),
+      );
+      const tokens = inproc.tokens.after - inproc.tokens.before;
+      figures.push(
+        figure(
+          "3a",
+          "tokens issued, 1,000 lookups in one process",
+          tokens,
+          "tokens",
+          "lookups",
+          inproc.tokens.lookups,
+          "== 1",
+          tokens === 1,
+        ),
+        figure(
+          "3b",
+          "tokens issued, 10,200 lookups in one host",
+          memory.tokens,
+          "tokens",
+          "lookups",
+          memory.lookups + 200,
+          "== 1",
+          memory.tokens === 1,
+        ),
+      );
+      const conc = inproc.concurrent;
+      figures.push(
+        figure(
+          "4a",
+          "sockets for 500 concurrent lookups",
+          conc.connections,
+          "connections",
+          "limit",
+          64,
+          "<= 64",
+          conc.connections <= 64 && conc.connections > 0,
+        ),
+        figure(
+          "4b",
+          "500 concurrent lookups that succeeded",
+          conc.ok,
+          "lookups",
+          "lookups started",
+          500,
+          "== 1.0x",
+          conc.ok === 500,
+        ),
+      );
+      const { ours, official, bucket } = inproc.throttled;
+      const minMs = ((1000 - bucket.burst) / bucket.refillPerSecond) * 1000;
+      const share = (run: ThrottledRun) => (run.requests === 0 ? 0 : run.throttled / run.requests);
+      figures.push(
+        figure(
+          "5a",
+          "throttled: 1,000 lookups, s",
+          ours.ms / 1000,
+          "s",
+          "bucket minimum (1000-250)/25",
+          minMs / 1000,
+          "<= 1.15x",
+          ours.ok === 1000 && ours.ms <= 1.15 * minMs,
+        ),
+        figure(
+          "5b",
+          "throttled: lookups that succeeded",
+          ours.ok,
+          "lookups",
+          "lookups started",
+          1000,
+          "== 1.0x",
+          ours.ok === 1000,
+        ),
+        figure(
+          "5c",
+          "throttled: share of requests answered 429, %",
+          100 * share(ours),
+          "%",
+          "limit",
+          5,
+          "< 5%",
+          share(ours) < 0.05,
+        ),
+        figure(
+          "5d",
+          "official client throttled (conc. 50): time, s",
+          official.ms / 1000,
+          "s",
+          "bucket minimum",
+          minMs / 1000,
+          "info",
+          true,
+        ),
+        figure(
+          "5e",
+          "official client throttled: lookups that succeeded",
+          official.ok,
+          "lookups",
+          "lookups planned",
+          1000,
+          "info",
+          true,
+        ),
+        figure(
+          "5f",
+          "official client throttled: share answered 429, %",
+          100 * share(official),
+          "%",
+          "limit",
+          5,
+          "info",
+          true,
+        ),
+      );
+      for (const size of serialized.sizes) {
+        figures.push(
+          figure(
+            `6-${size.resources}`,
+            `serialized provider, ${size.resources} resource(s), max bytes`,
+            size.maxProviderBytes,
+            "bytes",
+            "limit 4 KiB",
+            4096,
+            "< 4096",
+            size.maxProviderBytes < 4096 && size.resources > 0,
+          ),
+        );
+      }
+      const growthMb = (memory.rssAfterKb - memory.rssBeforeKb) / 1024;
+      figures.push(
+        figure(
+          "7",
+          "host RSS growth over 10,000 lookups, MB",
+          growthMb,
+          "MB",
+          "limit",
+          50,
+          "< 50 MB",
+          growthMb < 50 && memory.failed === 0,
+        ),
+      );
+    } finally {
+      setup.cleanup();
+    }
+  } finally {
+    await emulator.close();
+  }
+
+  const report = {
+    when: new Date().toISOString(),
+    node: process.version,
+    cpus: require("node:os").cpus().length as number,
+    durationS: Math.round((Date.now() - started) / 1000),
+    figures,
+    raw,
+  };
+  fs.writeFileSync(RESULTS_FILE, JSON.stringify(report, null, 2) + "\n");
+  printTable(figures);
+  log(`wrote ${path.relative(process.cwd(), RESULTS_FILE)} in ${report.durationS} s`);
+  if (figures.some((f) => !f.pass)) process.exitCode = 1;
+}
+
+function printTable(figures: Figure[]): void {
+  const rows = figures.map((f) => [
+    f.id,
+    f.figure,
+    `${f.value} ${f.unit}`,
+    f.yardstick,
+    String(f.yardstickValue),
+    `${f.ratio}x`,
+    f.target,
+    f.pass ? "pass" : "FAIL",
+  ]);
+  const header = ["#", "figure", "value", "yardstick", "its value", "ratio", "target", "result"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(" | ");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
+  for (const row of rows) console.log(line(row));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
