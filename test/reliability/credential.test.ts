@@ -16,7 +16,7 @@ import { RESULT_MARKER, type ChildCase, type ChildResult } from "../support/reli
 
 const CREDENTIAL = "DefaultAzureCredential (EnvironmentCredential)";
 // Short: identity's own retries of a dead token endpoint would otherwise take ~5 s per case.
-const DEADLINE_MS = 2000;
+const DEADLINE_MS = 1500;
 
 export const TOKEN_CASES: (ChildCase & { expect: "success" | "CredentialError"; message?: RegExp })[] = [
   { name: "token endpoint healthy (baseline)", faults: [], expect: "success" },
@@ -51,7 +51,7 @@ export const TOKEN_CASES: (ChildCase & { expect: "success" | "CredentialError"; 
     expect: "CredentialError",
   },
   {
-    name: "token endpoint stalls 8 s (past the 2 s deadline)",
+    name: "token endpoint stalls 8 s (past the 1.5 s deadline)",
     faults: [{ target: "token", delayMs: 8000, times: 50 }],
     expect: "CredentialError",
   },
