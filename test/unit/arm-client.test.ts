@@ -220,7 +220,7 @@ describe("ArmClient against a local HTTPS server", function () {
     await client().getGallery(ref);
     onlyGets(2);
     assert.equal(sleeps.length, 1);
-    assert.ok(sleeps[0] >= 1000 && sleeps[0] <= 3000, String(sleeps[0]));
+    assert.ok(sleeps[0] >= 1000 && sleeps[0] <= 4000, String(sleeps[0]));
   });
 
   it("429 always → ThrottledError after 1 + MAX_RETRIES attempts", async () => {
