@@ -54,7 +54,7 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
 
 /**
  * Galleries - Get against ARM, composed from small steps: settings → URL → pacing → token → GET →
- * retry decision → error mapping. Construction only reads settings; the credential, axios and the
+ * retry decision → error mapping. Construction only reads settings; the credential, the HTTPS agent and the
  * sockets are created on the first request.
  */
 export class ArmClient {

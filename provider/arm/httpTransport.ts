@@ -1,6 +1,5 @@
-import type { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpAgent, ClientRequest } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
-import type { AxiosInstance, AxiosStatic } from "axios";
 
 /** Settings of the one HTTP stack of a client. */
 export interface HttpTransportOptions {
@@ -11,7 +10,7 @@ export interface HttpTransportOptions {
   userAgent?: string;
 }
 
-/** What one GET produced. Only plain data: never the axios error, its config or the request headers. */
+/** What one GET produced. Only plain data: never the error object, the request or its headers. */
 export type TransportResult =
   | { kind: "response"; status: number; headers: Record<string, string | undefined>; body: string }
   | { kind: "networkError"; code: string; message: string }
@@ -37,14 +36,14 @@ export function assertReadOnlyMethod(method: string | undefined): void {
 }
 
 /**
- * One axios instance over one keep-alive agent per protocol. Statuses are not judged here
- * (`validateStatus` accepts all) and the body stays text, so that parsing and mapping are pure steps
- * elsewhere.
+ * Node's own `https.request` over one keep-alive agent per protocol. Statuses are not judged here and
+ * the body stays text, so that parsing and mapping are pure steps elsewhere. Not axios: its per-request
+ * config merging, header objects and interceptors cost ~0.4 ms per lookup, more than the GET itself
+ * on a warm socket (see docs/performance.md). Without axios nothing follows redirects (a redirect could
+ * carry the token elsewhere) and no `*_PROXY` variable reroutes the token.
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   // Loaded on first request, not with the package: see ArmClient's lazy construction.
-  const axiosModule = require("axios") as AxiosStatic & { default?: AxiosStatic };
-  const axios = axiosModule.default ?? axiosModule;
   const https = require("node:https") as typeof import("node:https");
   const http = require("node:http") as typeof import("node:http");
   const tls = require("node:tls") as typeof import("node:tls");
@@ -60,51 +59,86 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   });
   // Only reachable for loopback endpoints (settings refuse plain http elsewhere).
   const httpAgent: HttpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
-
-  const instance: AxiosInstance = axios.create({
-    httpsAgent,
-    httpAgent,
-    validateStatus: () => true,
-    responseType: "text",
-    transformResponse: [(data: unknown) => data],
-    transitional: { forcedJSONParsing: false, silentJSONParsing: false, clarifyTimeoutError: true },
-    maxContentLength: options.maxResponseBytes,
-    maxBodyLength: options.maxResponseBytes,
-    // ARM does not redirect a GET; following one could carry the token elsewhere.
-    maxRedirects: 0,
-    // axios's own proxy support does not tunnel https; do not let *_PROXY variables reroute the token.
-    proxy: false,
-  });
-  instance.interceptors.request.use((config) => {
-    assertReadOnlyMethod(config.method);
-    return config;
-  });
+  const userAgent = options.userAgent ?? "pulumi-azure-gallery-lookup";
+  const maxBytes = options.maxResponseBytes;
 
   return {
-    async get(url, bearerToken, timeoutMs, clientRequestId) {
-      const signal = AbortSignal.timeout(timeoutMs);
-      try {
-        const response = await instance.request<string>({
-          method: "GET",
-          url,
-          timeout: timeoutMs,
-          signal,
-          headers: {
-            Accept: "application/json",
-            Authorization: `Bearer ${bearerToken}`,
-            "User-Agent": options.userAgent ?? "pulumi-azure-gallery-lookup",
-            "x-ms-client-request-id": clientRequestId,
-          },
-        });
-        return {
-          kind: "response",
-          status: response.status,
-          headers: plainHeaders(response.headers),
-          body: typeof response.data === "string" ? response.data : String(response.data ?? ""),
+    get(url, bearerToken, timeoutMs, clientRequestId) {
+      const method = "GET";
+      assertReadOnlyMethod(method);
+      return new Promise<TransportResult>((resolve) => {
+        let request: ClientRequest | undefined;
+        let settled = false;
+        const finish = (result: TransportResult): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve(result);
         };
-      } catch (error) {
-        return describeFailure(error, signal.aborted);
-      }
+        const fail = (error: unknown): void => finish(describeFailure(error, false));
+        const timer = setTimeout(() => {
+          finish({
+            kind: "networkError",
+            code: "ATTEMPT_TIMEOUT",
+            message: `no answer within ${timeoutMs} ms`,
+          });
+          request?.destroy();
+        }, timeoutMs);
+        try {
+          const secure = url.startsWith("https:");
+          request = (secure ? https : http).request(
+            url,
+            {
+              method,
+              agent: secure ? httpsAgent : httpAgent,
+              headers: {
+                Accept: "application/json",
+                Authorization: `Bearer ${bearerToken}`,
+                "User-Agent": userAgent,
+                "x-ms-client-request-id": clientRequestId,
+              },
+            },
+            (response) => {
+              const declared = Number(response.headers["content-length"]);
+              if (declared > maxBytes) {
+                finish({ kind: "oversized" });
+                response.destroy();
+                return;
+              }
+              const chunks: Buffer[] = [];
+              let size = 0;
+              response.on("data", (chunk: Buffer) => {
+                size += chunk.length;
+                if (size > maxBytes) {
+                  finish({ kind: "oversized" });
+                  response.destroy();
+                } else chunks.push(chunk);
+              });
+              response.on("end", () => {
+                let body = Buffer.concat(chunks, size).toString("utf8");
+                if (body.charCodeAt(0) === 0xfeff) body = body.slice(1);
+                finish({
+                  kind: "response",
+                  status: response.statusCode ?? 0,
+                  headers: plainHeaders(response.headers),
+                  body,
+                });
+              });
+              response.on("error", fail);
+              // A connection dropped mid-body is as transient as one dropped before the headers.
+              response.on("close", () => {
+                if (!response.complete) {
+                  finish({ kind: "networkError", code: "ECONNRESET", message: "the answer was cut off" });
+                }
+              });
+            },
+          );
+          request.on("error", fail);
+          request.end();
+        } catch (error) {
+          fail(error);
+        }
+      });
     },
     close() {
       httpsAgent.destroy();
@@ -113,7 +147,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   };
 }
 
-/** Reduces an axios/network error to a code and message; the error object (with its config) is dropped. */
+/** Reduces a network error to a code and message; the error object (with its request) is dropped. */
 export function describeFailure(error: unknown, timedOut: boolean): TransportResult {
   const e = error as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === "string" ? e.code : "";
