@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudName } from "../gallery/clouds";
+import { OBSERVED_KEYS } from "../gallery/diff";
 import { resolveDefaults } from "./defaults";
 import { galleryLookupProvider } from "./provider";
 import type {
@@ -105,25 +106,5 @@ export class GalleryLookup extends pulumi.dynamic.Resource {
   }
 }
 
-const OUTPUT_NAMES = [
-  "environment",
-  "resourceId",
-  "name",
-  "type",
-  "location",
-  "tags",
-  "description",
-  "provisioningState",
-  "uniqueName",
-  "identity",
-  "principalId",
-  "sharingProfile",
-  "permissions",
-  "sharedSubscriptionIds",
-  "sharedTenantIds",
-  "communityGalleryInfo",
-  "communityPublicNames",
-  "sharingStatus",
-  "softDeletePolicy",
-  "systemData",
-] as const;
+// Registered as outputs so that each is a property of the resource: the cloud, and everything observed.
+const OUTPUT_NAMES = ["environment", ...OBSERVED_KEYS] as const;

@@ -2,8 +2,9 @@ import { strict as assert } from "node:assert";
 import { setDefaultArmClient, ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
 import * as ops from "pulumi-azure-gallery-lookup/dist/lookup/operations";
 import { UNKNOWN } from "pulumi-azure-gallery-lookup/dist/gallery/unknowns";
-import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
+import { GALLERY_EXAMPLES, startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { EmulatorCredential } from "../support/emulatorCredential";
+import { assertOnlyGets } from "../support/reliability";
 
 // The dynamic provider's operations, run as the provider host runs them, against the local Azure
 // emulator over HTTPS with an injected credential.
@@ -35,19 +36,7 @@ describe("GalleryLookup provider operations", () => {
     await azure.close();
   });
   beforeEach(() => azure.clearJournal());
-  afterEach(() => {
-    const methods = new Set(
-      azure
-        .journal()
-        .filter((e) => e.kind === "arm")
-        .map((e) => e.method),
-    );
-    assert.deepEqual(
-      [...methods].filter((m) => m !== "GET"),
-      [],
-      "the provider sent something other than GET",
-    );
-  });
+  afterEach(() => assertOnlyGets(azure));
 
   const armRequests = () => azure.journal().filter((e) => e.kind === "arm");
 
@@ -150,20 +139,8 @@ describe("GalleryLookup provider operations", () => {
         "11111111-1111-1111-1111-111111111111",
       ]);
     } finally {
-      azure.patchGallery(id, {
-        properties: {
-          sharingProfile: {
-            permissions: "Groups",
-            groups: [
-              {
-                type: "Subscriptions",
-                ids: ["34a4ab42-0d72-47d9-bd1a-aed207386dac", "380fd389-260b-41aa-bad9-0a83108c370b"],
-              },
-              { type: "AADTenants", ids: ["c24c76aa-8897-4027-9b03-8f7928b54ff6"] },
-            ],
-          },
-        },
-      });
+      const example = GALLERY_EXAMPLES.find((e) => e.name === "mySharingGroupsGallery");
+      azure.patchGallery(id, { properties: example?.body.properties });
     }
 
     const other = (await ops.check(stored, { ...args, galleryName: "myManagedIdentityGallery" }))

@@ -1,10 +1,10 @@
 // Shared setup of the engine tests: the installed program, the emulator, the provider host started in that
 // program (no NODE_PATH: the serialized provider must find the package in the program's node_modules).
-import { strict as assert } from "node:assert";
 import { startEmulator } from "pulumi-azure-gallery-lookup/dist/emulator/index";
 import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/types";
 import { startProviderHost, type ProviderHost } from "pulumi-azure-gallery-lookup/dist/preview/hostClient";
 import { installedProgram, registeredInputs, type InstalledProgram } from "./engineInstall";
+import { assertOnlyGets } from "./reliability";
 
 export type Props = Record<string, unknown>;
 
@@ -56,19 +56,7 @@ export async function startEngineRig(): Promise<EngineRig> {
       return { ...cache.get(key) };
     },
     armRequests: () => azure.journal().filter((e) => e.kind === "arm"),
-    assertOnlyGets() {
-      const methods = new Set(
-        azure
-          .journal()
-          .filter((e) => e.kind === "arm")
-          .map((e) => e.method),
-      );
-      assert.deepEqual(
-        [...methods].filter((m) => m !== "GET"),
-        [],
-        "an ARM request other than GET was sent",
-      );
-    },
+    assertOnlyGets: () => assertOnlyGets(azure),
     async close() {
       await host.close();
       await azure.close();
