@@ -160,7 +160,7 @@ export function describeFailure(error: unknown, timedOut: boolean): TransportRes
       message,
     };
   }
-  // A connection dropped mid-body (axios: ERR_BAD_RESPONSE "stream has been aborted") is as transient
+  // A connection dropped mid-body (the response stream is aborted) is as transient
   // as one dropped before the headers: report it as a reset so that the GET is retried.
   if (/socket hang up|stream has been aborted/i.test(message)) {
     return { kind: "networkError", code: "ECONNRESET", message };
