@@ -6,6 +6,7 @@
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { armHeaders, handleArm, type ArmContext } from "./arm";
 import { handleControl } from "./control";
 import { entraRoute, handleDiscovery, handleToken, type EntraContext } from "./entra";
@@ -293,6 +294,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await done;
+      // The CA's key has no business outliving the emulator; a caller-given caDir is kept for reuse.
+      if (tls.temporaryDir) await rm(tls.temporaryDir, { recursive: true, force: true });
     },
   };
   return handle;

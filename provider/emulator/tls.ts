@@ -10,6 +10,8 @@ export interface TlsMaterial {
   /** The leaf's certificate followed by the CA, so clients see the whole chain. */
   cert: string;
   key: string;
+  /** The temporary folder made for the CA when no `caDir` was given: removed when the emulator closes. */
+  temporaryDir?: string;
 }
 
 type Generate = typeof import("selfsigned").generate;
@@ -68,5 +70,11 @@ export async function makeTlsMaterial(caDir?: string): Promise<TlsMaterial> {
       },
     ],
   });
-  return { caCert, caCertFile, cert: `${leaf.cert.trim()}\n${caCert.trim()}\n`, key: leaf.private };
+  return {
+    caCert,
+    caCertFile,
+    cert: `${leaf.cert.trim()}\n${caCert.trim()}\n`,
+    key: leaf.private,
+    ...(caDir === undefined ? { temporaryDir: dir } : {}),
+  };
 }
