@@ -167,7 +167,9 @@ async function closeSession(session: Session): Promise<void> {
 
 /** Adds a gallery that has everything the example prints: sharing groups, an identity and a uniqueName. */
 function seedDemoGallery(azure: EmulatorHandle): string {
-  const { galleryId } = require("../emulator/index") as typeof import("../emulator/index");
+  const { galleryId, GALLERY_EXAMPLES } = require("../emulator/index") as typeof import("../emulator/index");
+  // The sharing of the spec's Gallery_Get_WithExpandSharingProfileGroups example.
+  const shared = GALLERY_EXAMPLES.find((e) => e.file === "Gallery_Get_WithExpandSharingProfileGroups.json");
   const id = galleryId(azure.subscriptionId, azure.resourceGroupName, DEMO_GALLERY);
   azure.putGallery({
     subscriptionId: azure.subscriptionId,
@@ -186,16 +188,7 @@ function seedDemoGallery(azure: EmulatorHandle): string {
         description: "Images shared with the platform subscriptions.",
         identifier: { uniqueName: `${azure.subscriptionId}-${DEMO_GALLERY.toUpperCase()}` },
         provisioningState: "Succeeded",
-        sharingProfile: {
-          permissions: "Groups",
-          groups: [
-            {
-              type: "Subscriptions",
-              ids: ["34a4ab42-0d72-47d9-bd1a-aed207386dac", "380fd389-260b-41aa-bad9-0a83108c370b"],
-            },
-            { type: "AADTenants", ids: ["c24c76aa-8897-4027-9b03-8f7928b54ff6"] },
-          ],
-        },
+        sharingProfile: shared?.body.properties?.sharingProfile,
       },
     },
   });

@@ -6,6 +6,7 @@ import { startEmulator } from "pulumi-azure-gallery-lookup/dist/emulator/index";
 import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/types";
 import { runProgram } from "pulumi-azure-gallery-lookup/dist/preview/runProgram";
 import { installedProgram, REPO_ROOT } from "../support/engineInstall";
+import { assertOnlyGets } from "../support/reliability";
 
 describe("engine: examples/role-assignment under the Node.js language runtime", function () {
   this.timeout(60_000);
@@ -46,12 +47,6 @@ describe("engine: examples/role-assignment under the Node.js language runtime", 
       new RegExp(`/subscriptions/${azure.subscriptionId}/resourceGroups/`),
     );
     assert.equal(result.outputs.principalId, principalId);
-    const methods = new Set(
-      azure
-        .journal()
-        .filter((e) => e.kind === "arm")
-        .map((e) => e.method),
-    );
-    assert.deepEqual([...methods], ["GET"]);
+    assertOnlyGets(azure);
   });
 });
