@@ -2,13 +2,8 @@
  * pulumi-azure-gallery-lookup: a read-only Pulumi lookup of an existing Azure Compute Gallery.
  * @packageDocumentation
  */
-export { GalleryLookup, type GalleryLookupResourceArgs } from "./lookup/galleryLookup";
-export {
-  getGallery,
-  getGalleryOutput,
-  type GetGalleryArgs,
-  type GetGalleryOptions,
-} from "./lookup/getGallery";
+export { GalleryLookup } from "./lookup/galleryLookup";
+export { getGallery, getGalleryOutput, type GetGalleryOptions } from "./lookup/getGallery";
 export type * from "./lookup/types";
 export type { CloudName } from "./gallery/clouds";
 export * from "./errors";

@@ -1,4 +1,4 @@
-import type { ArgumentFailure } from "../errors/InvalidArgumentError";
+import { InvalidArgumentError, type ArgumentFailure } from "../errors/InvalidArgumentError";
 import type { GalleryExpand, GallerySelect } from "../lookup/types";
 import { CLOUD_NAME_SPELLINGS, cloudFromName, type CloudName } from "./clouds";
 import { UNKNOWN } from "./unknowns";
@@ -113,4 +113,11 @@ export function validateLookupArgs(inputs: Record<string, unknown>): LookupArgsV
   }
   if (failures.length > 0 || unknown.length > 0) return { failures, unknown };
   return { args: valid as unknown as ValidLookupArgs, failures, unknown };
+}
+
+/** {@link validateLookupArgs}, for callers that cannot return failures: throws {@link InvalidArgumentError}. */
+export function requireValidLookupArgs(inputs: Record<string, unknown>): ValidLookupArgs {
+  const { args, failures } = validateLookupArgs(inputs);
+  if (!args) throw new InvalidArgumentError(failures);
+  return args;
 }

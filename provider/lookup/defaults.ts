@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /** Where a lookup's defaults come from besides its own arguments. */
 export interface DefaultSources {
   /** Stack config `azure-native:subscriptionId`. */
@@ -31,4 +33,24 @@ export function resolveDefaults<T extends { subscriptionId?: unknown; environmen
   if (subscriptionId !== undefined) resolved.subscriptionId = subscriptionId;
   if (environment !== undefined) resolved.environment = environment;
   return resolved;
+}
+
+/** {@link resolveDefaults} from this process: its stack config (inside a Pulumi program) and `process.env`. */
+export function withProgramDefaults<T extends { subscriptionId?: unknown; environment?: unknown }>(
+  args: T,
+): T {
+  return resolveDefaults(args, { ...stackConfigDefaults(), env: process.env });
+}
+
+/** Stack config `azure-native:*`, when running inside a Pulumi program; nothing otherwise. */
+function stackConfigDefaults(): Pick<DefaultSources, "configSubscriptionId" | "configEnvironment"> {
+  try {
+    const config = new pulumi.Config("azure-native");
+    return {
+      configSubscriptionId: config.get("subscriptionId"),
+      configEnvironment: config.get("environment"),
+    };
+  } catch {
+    return {};
+  }
 }

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { CloudName } from "../gallery/clouds";
 import { OBSERVED_KEYS } from "../gallery/diff";
-import { resolveDefaults } from "./defaults";
+import { withProgramDefaults } from "./defaults";
 import { galleryLookupProvider } from "./provider";
 import type {
   CommunityGalleryInfo,
@@ -14,25 +13,6 @@ import type {
   SoftDeletePolicy,
   SystemData,
 } from "./types";
-
-/** Options of {@link GalleryLookup} besides Pulumi's own resource options. */
-export type GalleryLookupResourceArgs = GalleryLookupArgs & {
-  /**
-   * The Azure cloud: `public` (default), `usgovernment` or `china`. Default: stack config
-   * `azure-native:environment`, then the environment variables `ARM_ENVIRONMENT`, `AZURE_ENVIRONMENT`.
-   */
-  environment?: pulumi.Input<CloudName>;
-};
-
-/** Reads the defaults in the program, where stack config is available. */
-function withDefaults(args: GalleryLookupResourceArgs): GalleryLookupResourceArgs {
-  const config = new pulumi.Config("azure-native");
-  return resolveDefaults(args, {
-    configSubscriptionId: config.get("subscriptionId"),
-    configEnvironment: config.get("environment"),
-    env: process.env,
-  });
-}
 
 /**
  * A read-only lookup of an existing Azure Compute Gallery (ARM Galleries - Get, api-version 2025-03-03).
@@ -93,12 +73,12 @@ export class GalleryLookup extends pulumi.dynamic.Resource {
   declare readonly softDeletePolicy: pulumi.Output<SoftDeletePolicy | undefined>;
   declare readonly systemData: pulumi.Output<SystemData | undefined>;
 
-  constructor(name: string, args: GalleryLookupResourceArgs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: GalleryLookupArgs, opts?: pulumi.CustomResourceOptions) {
     const observed = Object.fromEntries(OUTPUT_NAMES.map((k) => [k, undefined]));
     super(
       galleryLookupProvider,
       name,
-      { ...observed, ...withDefaults(args) },
+      { ...observed, ...withProgramDefaults(args) },
       opts,
       "azure-gallery-lookup",
       "GalleryLookup",

@@ -2,9 +2,8 @@
 // methods in provider.ts. Each operation delegates its decisions to the pure functions of ../gallery.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
-import { InvalidArgumentError } from "../errors/InvalidArgumentError";
 import { diffLookup, OBSERVED_KEYS } from "../gallery/diff";
-import { LOOKUP_ARG_NAMES, validateLookupArgs, type ValidLookupArgs } from "../gallery/validation";
+import { LOOKUP_ARG_NAMES, requireValidLookupArgs, validateLookupArgs } from "../gallery/validation";
 import { galleryResourceId } from "../gallery/galleryId";
 import { lookupGallery, notFoundFailure } from "./lookupGallery";
 
@@ -15,15 +14,11 @@ function argsOf(props: Props): Props {
   return Object.fromEntries(LOOKUP_ARG_NAMES.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
 }
 
-function validOrThrow(props: Props): ValidLookupArgs {
-  const { args, failures } = validateLookupArgs(props);
-  if (!args) throw new InvalidArgumentError(failures);
-  return args;
-}
-
 /** The Pulumi id of a lookup: the ARM id the service reported, or the one its arguments spell. */
 function idOf(props: Props): string {
-  return typeof props.resourceId === "string" ? props.resourceId : galleryResourceId(validOrThrow(props));
+  return typeof props.resourceId === "string"
+    ? props.resourceId
+    : galleryResourceId(requireValidLookupArgs(props));
 }
 
 function hasObservation(props: Props): boolean {
@@ -85,7 +80,7 @@ export async function remove(): Promise<void> {}
 
 async function observeAgain(props: Props): Promise<Props> {
   const given = argsOf(props);
-  return { ...given, ...(await lookupGallery(validOrThrow(given))) };
+  return { ...given, ...(await lookupGallery(requireValidLookupArgs(given))) };
 }
 
 /** Everything but the engine's own `__provider`, which the host adds back. */

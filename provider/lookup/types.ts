@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { CloudName } from "../gallery/clouds";
 
 /** The one value `select` accepts: ARM's `$select=Permissions`. */
 export type GallerySelect = "Permissions";
@@ -20,6 +21,11 @@ export interface GalleryLookupPlainArgs {
   select?: GallerySelect;
   /** `"SharingProfile/Groups"` sends `$expand=SharingProfile/Groups`, so that the sharing groups are returned. */
   expand?: GalleryExpand;
+  /**
+   * The Azure cloud: `public` (default), `usgovernment` or `china`. Default: stack config
+   * `azure-native:environment`, then the environment variables `ARM_ENVIRONMENT`, `AZURE_ENVIRONMENT`.
+   */
+  environment?: CloudName;
 }
 
 /** Arguments of {@link GalleryLookup}: each may be a `pulumi.Input`. */
@@ -132,6 +138,7 @@ export interface GalleryLookupResult extends GalleryObservation {
   subscriptionId: string;
   select?: GallerySelect;
   expand?: GalleryExpand;
+  environment?: CloudName;
 }
 
 /** Identifies one gallery in ARM. */
