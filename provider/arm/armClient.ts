@@ -19,9 +19,8 @@ import {
 import { galleryUrl } from "./galleryUrl";
 import { createHttpTransport, type HttpTransport, type TransportResult } from "./httpTransport";
 import { Pacer, pacerKey, sharedPacer } from "./pacer";
-import { decideRetry, parseRetryAfter, type AttemptOutcome } from "./retryPolicy";
+import { decideRetry, type AttemptOutcome } from "./retryPolicy";
 import { readArmSettings, type ArmSettings } from "./settings";
-
 import type { CloudName } from "../gallery/clouds";
 
 export type { CloudName } from "../gallery/clouds";
@@ -114,21 +113,12 @@ export class ArmClient {
         this.pacer.observe(key);
         throw error;
       }
-      const nowMs = this.now();
-      const retryAfterMs = result.kind === "response" ? parseRetryAfter(result.headers, nowMs) : undefined;
-      this.pacer.observe(
-        key,
-        result.kind === "response"
-          ? {
-              status: result.status,
-              headers: result.headers,
-              ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-            }
-          : {},
-      );
-      if (result.kind === "oversized")
+      if (result.kind === "oversized") {
+        this.pacer.observe(key);
         throw oversizedResponse(ref, this.settings.maxResponseBytes, context());
+      }
 
+      const nowMs = this.now();
       const outcome: AttemptOutcome =
         result.kind === "response"
           ? { kind: "response", status: result.status, headers: result.headers }
@@ -144,6 +134,18 @@ export class ArmClient {
           nowMs,
         },
         this.options.random,
+      );
+      // The decision carries the Retry-After it parsed (for 429 and 503): the pacer reuses it.
+      const retryAfterMs = "retryAfterMs" in decision ? decision.retryAfterMs : undefined;
+      this.pacer.observe(
+        key,
+        result.kind === "response"
+          ? {
+              status: result.status,
+              headers: result.headers,
+              ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+            }
+          : {},
       );
       const requestId = result.kind === "response" ? requestIdOf(result) : undefined;
       last = result.kind === "response" ? `HTTP ${result.status}` : result.code;

@@ -33,15 +33,10 @@ export class TokenCache {
       return Promise.resolve(cached);
     }
     if (this.inflight === undefined) {
-      const request = this.acquire().then(
-        (token) => {
-          if (this.inflight === request) this.cached = token;
-          return token;
-        },
-        (error: unknown) => {
-          throw error;
-        },
-      );
+      const request = this.acquire().then((token) => {
+        if (this.inflight === request) this.cached = token;
+        return token;
+      });
       this.inflight = request;
       // Clear once settled, whatever the outcome, so that a failure is retried by the next caller.
       const clear = (): void => {
