@@ -1,4 +1,4 @@
-import type { Agent as HttpAgent, ClientRequest } from "node:http";
+import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 
 /** Settings of the one HTTP stack of a client. */
@@ -75,7 +75,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           clearTimeout(timer);
           resolve(result);
         };
-        const fail = (error: unknown): void => finish(describeFailure(error, false));
+        const fail = (error: unknown): void => finish(describeFailure(error));
         const timer = setTimeout(() => {
           finish({
             kind: "networkError",
@@ -147,38 +147,21 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   };
 }
 
-/** Reduces a network error to a code and message; the error object (with its request) is dropped. */
-export function describeFailure(error: unknown, timedOut: boolean): TransportResult {
+/** Reduces a network error to its code and message; the error object (with its request) is dropped. */
+function describeFailure(error: unknown): TransportResult {
   const e = error as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === "string" ? e.code : "";
   const message = typeof e?.message === "string" ? e.message : "request failed";
-  if (/maxContentLength/i.test(message)) return { kind: "oversized" };
-  if (timedOut || code === "ECONNABORTED" || code === "ETIMEDOUT" || code === "ERR_CANCELED") {
-    return {
-      kind: "networkError",
-      code: timedOut || code !== "ETIMEDOUT" ? "ATTEMPT_TIMEOUT" : code,
-      message,
-    };
-  }
-  // A connection dropped mid-body (the response stream is aborted) is as transient
-  // as one dropped before the headers: report it as a reset so that the GET is retried.
-  if (/socket hang up|stream has been aborted/i.test(message)) {
-    return { kind: "networkError", code: "ECONNRESET", message };
-  }
+  // A connection dropped before the answer is as transient as a reset: report it as one, so it is retried.
+  if (/socket hang up/i.test(message)) return { kind: "networkError", code: "ECONNRESET", message };
   return { kind: "networkError", code: code || "UNKNOWN", message };
 }
 
-function plainHeaders(headers: unknown): Record<string, string | undefined> {
+/** Node already lower-cases header names; repeated headers are joined as HTTP allows. */
+function plainHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  const source =
-    headers !== null &&
-    typeof headers === "object" &&
-    typeof (headers as { toJSON?: unknown }).toJSON === "function"
-      ? (headers as { toJSON(): Record<string, unknown> }).toJSON()
-      : (headers as Record<string, unknown>);
-  for (const [name, value] of Object.entries(source ?? {})) {
-    if (value === undefined || value === null) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return out;
 }
