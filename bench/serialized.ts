@@ -2,31 +2,10 @@
 // reports the size of what the SDK sends to the engine for each. Also hands the orchestrator the two
 // provider texts its host figures need (the lookup's and the no-I/O yardstick's), made the way the SDK
 // makes them rather than written by hand.
-import * as pulumi from "@pulumi/pulumi";
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
 import { NoopResource } from "./noopProvider";
 import { sendResult } from "./protocol";
-
-type Inputs = Record<string, unknown>;
-
-async function register(make: (index: number) => pulumi.CustomResource, count: number): Promise<Inputs[]> {
-  const seen: Inputs[] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        seen.push(args.inputs as Inputs);
-        return { id: `id-${args.name}`, state: args.inputs };
-      },
-      call: () => ({}),
-    },
-    "bench",
-    "bench",
-    true,
-  );
-  const resources = Array.from({ length: count }, (_, i) => make(i));
-  await new Promise<void>((resolve) => pulumi.all(resources.map((r) => r.urn)).apply(() => resolve()));
-  return seen;
-}
+import { registerUnderMocks as register } from "../test/support/registeredInputs";
 
 export interface SerializedReport {
   sizes: { resources: number; maxProviderBytes: number; distinctTexts: number; ms: number }[];

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
+import { registerUnderMocks } from "../support/registeredInputs";
 
 const CANARY = "canary-7f3b2c1d-secret";
 const CANARY_ENV = {
@@ -11,31 +12,16 @@ const CANARY_ENV = {
 };
 
 /** Registers lookups under Pulumi's mocks and returns what the SDK sent to the engine for each. */
-async function registeredInputs(count: number): Promise<Record<string, unknown>[]> {
-  const seen: Record<string, unknown>[] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        seen.push(args.inputs);
-        return { id: `id-${args.name}`, state: args.inputs };
-      },
-      call: () => ({}),
-    },
-    "project",
-    "stack",
-    true,
-  );
-  const lookups = Array.from(
-    { length: count },
-    (_, i) =>
+function registeredInputs(count: number): Promise<Record<string, unknown>[]> {
+  return registerUnderMocks(
+    (i) =>
       new GalleryLookup(`lookup-${i}`, {
         subscriptionId: "00000000-0000-0000-0000-000000000001",
         resourceGroupName: "rg",
         galleryName: `gallery${i}`,
       }),
+    count,
   );
-  await new Promise<void>((resolve) => pulumi.all(lookups.map((l) => l.urn)).apply(() => resolve()));
-  return seen;
 }
 
 describe("the serialized provider", () => {

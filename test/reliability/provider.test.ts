@@ -2,7 +2,6 @@
 // canaries in every credential variable and in every token: after each fault the host keeps serving,
 // nothing it writes holds a canary, and destroy and replacement send nothing.
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
 import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
 import { startProviderHost, type ProviderHost } from "pulumi-azure-gallery-lookup/dist/preview/hostClient";
@@ -18,6 +17,7 @@ import {
   type FaultRow,
 } from "../support/reliability";
 import { FAULT_CASES } from "../support/reliabilityFaults";
+import { registerUnderMocks } from "../support/registeredInputs";
 
 const URN = "urn:pulumi:dev::reliability::pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup::gallery";
 
@@ -169,25 +169,14 @@ describe("reliability: the serialized provider and the resource's inputs hold no
   });
 
   it("captures no canary from the environment", async () => {
-    const seen: Props[] = [];
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          seen.push(args.inputs as Props);
-          return { id: `id-${args.name}`, state: args.inputs };
-        },
-        call: () => ({}),
-      },
-      "project",
-      "stack",
-      true,
+    const seen = await registerUnderMocks(
+      () =>
+        new GalleryLookup("canary", {
+          subscriptionId: "5b5b5b5b-0000-4000-8000-000000000003",
+          resourceGroupName: "rg",
+          galleryName: "g",
+        }),
     );
-    const lookup = new GalleryLookup("canary", {
-      subscriptionId: "5b5b5b5b-0000-4000-8000-000000000003",
-      resourceGroupName: "rg",
-      galleryName: "g",
-    });
-    await new Promise<void>((resolve) => lookup.urn.apply(() => resolve()));
     assert.equal(seen.length, 1);
     assertNoCanary(JSON.stringify(seen[0]), "the registered inputs (with __provider)");
     assertNoCanary(String(seen[0].__provider), "the serialized provider");
