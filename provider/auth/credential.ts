@@ -1,6 +1,9 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { CredentialError } from "../errors/CredentialError";
-import { SIGN_IN_HINT, sanitizeText } from "./signInHint";
+import { createCredential } from "./credentialFactory";
+import { chooseSignIn, signInSecrets, type SignInChoice } from "./signInChoice";
+import { SIGN_IN_HINT, sanitizeText, signInHintFor } from "./signInHint";
+import { currentSignInConfig } from "./stackConfig";
 
 /** What the credential needs from the client's settings. */
 export interface CredentialSettings {
@@ -18,11 +21,26 @@ const DEV_CHAIN = [
 ];
 
 /**
- * Names the credential for messages: the injected one's class, or DefaultAzureCredential with the
- * chain that `AZURE_TOKEN_CREDENTIALS` selects.
+ * The sign-in method this process uses when no credential is injected: azure-native's settings (stack
+ * config, then `ARM_*`), then the `AZURE_*` chain. See {@link chooseSignIn}.
+ */
+export function currentSignIn(env: NodeJS.ProcessEnv): { choice: SignInChoice; secrets: string[] } {
+  const sources = { config: currentSignInConfig(), env };
+  return { choice: chooseSignIn(sources), secrets: signInSecrets(sources) };
+}
+
+/**
+ * Names the credential for messages: the injected one's class, or the chosen method and why; for
+ * DefaultAzureCredential, the chain that `AZURE_TOKEN_CREDENTIALS` selects.
  */
 export function describeCredential(credential: TokenCredential | undefined, env: NodeJS.ProcessEnv): string {
   if (credential !== undefined) return credential.constructor?.name || "TokenCredential";
+  return describeChoice(currentSignIn(env).choice, env);
+}
+
+/** "ClientSecretCredential (client secret)", or DefaultAzureCredential with its chain. */
+function describeChoice(choice: SignInChoice, env: NodeJS.ProcessEnv): string {
+  if (choice.method !== "DefaultAzureCredential") return `${choice.method} (${choice.label})`;
   const selected = env.AZURE_TOKEN_CREDENTIALS?.trim();
   let chain: string[];
   if (selected === undefined || selected === "") chain = [...PROD_CHAIN, ...DEV_CHAIN];
@@ -30,18 +48,6 @@ export function describeCredential(credential: TokenCredential | undefined, env:
   else if (selected.toLowerCase() === "dev") chain = DEV_CHAIN;
   else chain = [sanitizeText(selected, 60)];
   return `DefaultAzureCredential (${chain.join(", ")})`;
-}
-
-/**
- * Creates DefaultAzureCredential. `@azure/identity` is required here, not at the top, so that loading
- * this package (every `pulumi preview`) does not load the identity library and MSAL.
- */
-export function createDefaultCredential(settings: CredentialSettings): TokenCredential {
-  const identity = require("@azure/identity") as typeof import("@azure/identity");
-  return new identity.DefaultAzureCredential({
-    authorityHost: settings.authorityHost,
-    disableInstanceDiscovery: settings.disableInstanceDiscovery,
-  });
 }
 
 /**
@@ -55,17 +61,20 @@ export function tokenAcquirer(
   env: NodeJS.ProcessEnv,
 ): () => Promise<AccessToken> {
   let credential = injected;
-  const name = describeCredential(injected, env);
-  const secrets = [env.AZURE_CLIENT_SECRET, env.AZURE_CLIENT_CERTIFICATE_PASSWORD, env.AZURE_PASSWORD].filter(
-    (s): s is string => typeof s === "string" && s !== "",
-  );
+  const signIn = injected === undefined ? currentSignIn(env) : undefined;
+  const name = signIn ? describeChoice(signIn.choice, env) : describeCredential(injected, env);
+  const why = signIn ? `${name}, chosen because ${signIn.choice.reason}` : name;
+  const secrets = signIn?.secrets ?? currentSignIn(env).secrets;
+  const hint = signIn ? signInHintFor(signIn.choice) : SIGN_IN_HINT;
   return async () => {
     let token: AccessToken | null;
     try {
-      credential ??= createDefaultCredential(settings);
+      credential ??= createCredential(signIn!.choice, settings);
       token = await credential.getToken(settings.scope);
     } catch (error) {
-      throw credentialError(name, settings.scope, describeCause(error, secrets));
+      // The factory's own errors already name the method and what to set.
+      if (error instanceof CredentialError && credential === undefined) throw error;
+      throw credentialError(name, why, settings.scope, describeCause(error, secrets), hint);
     }
     if (
       token === null ||
@@ -77,8 +86,10 @@ export function tokenAcquirer(
     ) {
       throw credentialError(
         name,
+        why,
         settings.scope,
         "it returned no usable token (no token string or no expiry)",
+        hint,
       );
     }
     return token;
@@ -89,17 +100,21 @@ export function tokenAcquirer(
 export function credentialDeadlineError(name: string, scope: string, deadlineMs: number): CredentialError {
   return credentialError(
     name,
+    name,
     scope,
     `it gave no token within the lookup's deadline of ${deadlineMs} ms (GALLERY_LOOKUP_DEADLINE_MS): ` +
       "the token endpoint may be down or unreachable",
   );
 }
 
-function credentialError(name: string, scope: string, cause: string): CredentialError {
-  return new CredentialError(
-    `Could not get an Azure token for ${scope} with ${name}: ${cause}. ${SIGN_IN_HINT}`,
-    name,
-  );
+function credentialError(
+  name: string,
+  why: string,
+  scope: string,
+  cause: string,
+  hint = SIGN_IN_HINT,
+): CredentialError {
+  return new CredentialError(`Could not get an Azure token for ${scope} with ${why}: ${cause}. ${hint}`, name);
 }
 
 /** Error class and first part of the message, sanitized; never the error object itself. */

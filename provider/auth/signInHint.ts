@@ -1,3 +1,5 @@
+import { settingNames, type SignInChoice } from "./signInChoice";
+
 /** How to get a usable Azure sign-in: appended to credential and 401 errors. */
 export const SIGN_IN_HINT =
   "Sign in with `az login` (and `az account set --subscription <id>`), or set AZURE_CLIENT_ID, " +
@@ -24,4 +26,48 @@ export function sanitizeText(text: string, max = 200, redact: readonly string[] 
   }
   out = out.replace(/\s+/g, " ").trim();
   return out.length > max ? `${out.slice(0, max)}…` : out;
+}
+
+/** What to set or check when the chosen sign-in method fails: names settings, never their values. */
+export function signInHintFor(choice: SignInChoice): string {
+  const from = (name: string, fallback: string) => choice.from[name] ?? fallback;
+  const notes = choice.notes.length > 0 ? ` Note: ${choice.notes.join("; ")}.` : "";
+  let hint: string;
+  switch (choice.method) {
+    case "ClientSecretCredential":
+      hint =
+        `Check the client secret in ${from("clientSecret", "ARM_CLIENT_SECRET")} (the secret's value, not its ID), ` +
+        `the client ID in ${from("clientId", settingNames("clientId"))} and the tenant ID in ${from("tenantId", settingNames("tenantId"))}.`;
+      break;
+    case "ClientCertificateCredential":
+      hint =
+        `Check that ${from("certificatePath", "ARM_CLIENT_CERTIFICATE_PATH")} names a readable PEM (certificate and ` +
+        `private key) or PFX file, that ${settingNames("clientCertificatePassword")} opens it when it is encrypted, and ` +
+        `that the certificate is registered on the app in ${from("clientId", settingNames("clientId"))}.`;
+      break;
+    case "ClientAssertionCredential":
+      hint =
+        choice.oidc?.kind === "request"
+          ? `Check ${from("oidc", "ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN")} (GitHub Actions sets them ` +
+            "when the job has `permissions: id-token: write`) and that the app has a federated credential for this " +
+            "workflow's subject with audience api://AzureADTokenExchange."
+          : `Check the OIDC token from ${from("oidc", settingNames("oidcToken"))}: it must be current (such tokens live ` +
+            "minutes) and match a federated credential of the app (issuer, subject, audience).";
+      break;
+    case "ManagedIdentityCredential":
+      hint =
+        "A managed identity is available only where Azure provides one (a VM, App Service, Functions, Container " +
+        `Apps, an AKS pod); for a user-assigned identity set its client ID in ${settingNames("clientId")}; to sign ` +
+        `in another way, unset ${choice.reason.replace(/ is true$/, "")}.`;
+      break;
+    case "AzureCliCredential":
+      hint =
+        "Sign in with `az login` (and `az account set --subscription <id>`), or configure an azure-native sign-in " +
+        `method (${settingNames("clientSecret")}, ${settingNames("useOidc")}, ${settingNames("useMsi")}, ...).`;
+      break;
+    case "DefaultAzureCredential":
+      hint = `${SIGN_IN_HINT} azure-native's settings work too: ${settingNames("clientSecret")}, ${settingNames("useOidc")}, ${settingNames("useMsi")}, ... (README: Signing in).`;
+      break;
+  }
+  return hint + notes;
 }

@@ -7,6 +7,13 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 
 /** The dynamic provider behind {@link GalleryLookup}: thin methods that delegate to `operations`. */
 export const galleryLookupProvider: dynamic.ResourceProvider = {
+  // The engine sends dynamic providers the whole stack config, secrets decrypted, in Configure; the host
+  // passes it here once per process. Only azure-native's sign-in keys are kept, in the host's memory: they
+  // never become inputs, outputs or part of this serialized object.
+  async configure(req) {
+    const auth = require("pulumi-azure-gallery-lookup/dist/auth/stackConfig") as typeof import("../auth/stackConfig");
+    auth.configureSignIn(req.config);
+  },
   async check(olds, news) {
     const ops =
       require("pulumi-azure-gallery-lookup/dist/lookup/operations") as typeof import("./operations");

@@ -1,0 +1,107 @@
+// Builds the `@azure/identity` credential for a sign-in choice. Every method gets the authority host and
+// instance-discovery setting of the client's settings, so AZURE_AUTHORITY_HOST and the cloud work with each.
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
+import { readFile } from "node:fs/promises";
+import { CredentialError } from "../errors/CredentialError";
+import { oidcAssertion } from "./oidcAssertion";
+import { isPem, pfxToPem } from "./pfx";
+import { describeSignIn, type SignInChoice } from "./signInChoice";
+import { signInHintFor } from "./signInHint";
+
+/** What the factory needs from the ARM client's settings. */
+export interface FactorySettings {
+  authorityHost: string;
+  disableInstanceDiscovery: boolean;
+}
+
+type Identity = typeof import("@azure/identity");
+
+/**
+ * The credential for `choice`. `@azure/identity` is required here, not at the top, so that loading the
+ * package (every `pulumi preview`) does not load the identity library and MSAL.
+ * @throws CredentialError naming the method, why it was chosen and what is missing, when a setting it
+ *   needs is not set.
+ */
+export function createCredential(choice: SignInChoice, settings: FactorySettings): TokenCredential {
+  if (choice.missing.length > 0) {
+    throw new CredentialError(
+      `Sign-in with ${describeSignIn(choice)} needs ${choice.missing.join("; and ")}.` +
+        (choice.notes.length > 0 ? ` Note: ${choice.notes.join("; ")}.` : ""),
+      choice.method,
+    );
+  }
+  const identity = require("@azure/identity") as Identity;
+  const common = {
+    authorityHost: settings.authorityHost,
+    disableInstanceDiscovery: settings.disableInstanceDiscovery || choice.disableInstanceDiscovery,
+  };
+  const tenantId = choice.tenantId ?? "";
+  const clientId = choice.clientId ?? "";
+  switch (choice.method) {
+    case "ClientSecretCredential":
+      return new identity.ClientSecretCredential(tenantId, clientId, choice.clientSecret ?? "", common);
+    case "ClientCertificateCredential":
+      return certificateCredential(identity, choice, common);
+    case "ClientAssertionCredential":
+      return new identity.ClientAssertionCredential(
+        tenantId,
+        clientId,
+        oidcAssertion(choice.oidc!, choice.from.oidc ?? "the OIDC settings"),
+        common,
+      );
+    case "ManagedIdentityCredential":
+      return choice.clientId !== undefined
+        ? new identity.ManagedIdentityCredential({ clientId: choice.clientId })
+        : new identity.ManagedIdentityCredential();
+    case "AzureCliCredential":
+      return new identity.AzureCliCredential();
+    case "DefaultAzureCredential":
+      return new identity.DefaultAzureCredential(common);
+  }
+}
+
+/**
+ * A PEM file goes to ClientCertificateCredential by path (it reads it, and decrypts the key with the
+ * password); a PFX is read once, on the first token request, and handed over as PEM in memory.
+ */
+function certificateCredential(
+  identity: Identity,
+  choice: SignInChoice,
+  common: { authorityHost: string; disableInstanceDiscovery: boolean },
+): TokenCredential {
+  const path = choice.certificatePath ?? "";
+  const setting = choice.from.certificatePath ?? "ARM_CLIENT_CERTIFICATE_PATH";
+  const password = choice.certificatePassword;
+  let inner: Promise<TokenCredential> | undefined;
+  const load = async (): Promise<TokenCredential> => {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new CredentialError(
+        `The certificate file named by ${setting} could not be read (${typeof code === "string" ? code : "error"}). ${signInHintFor(choice)}`,
+        choice.method,
+      );
+    }
+    const tenantId = choice.tenantId ?? "";
+    const clientId = choice.clientId ?? "";
+    if (!isPem(bytes)) {
+      const certificate = await pfxToPem(bytes, password, setting);
+      return new identity.ClientCertificateCredential(tenantId, clientId, { certificate }, common);
+    }
+    const pemPath = { certificatePath: path, ...(password !== undefined ? { certificatePassword: password } : {}) };
+    return new identity.ClientCertificateCredential(tenantId, clientId, pemPath, common);
+  };
+  return {
+    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      inner ??= load();
+      // A failed load is not kept: the next call reads the file again (it may have been fixed or rotated).
+      const credential = await inner.catch((error: unknown) => {
+        inner = undefined;
+        throw error;
+      });
+      return credential.getToken(scopes, options);
+    },
+  };
+}
