@@ -114,7 +114,8 @@ function credentialError(
   cause: string,
   hint = SIGN_IN_HINT,
 ): CredentialError {
-  return new CredentialError(`Could not get an Azure token for ${scope} with ${why}: ${cause}. ${hint}`, name);
+  const sentence = cause.replace(/[.\s]+$/, "");
+  return new CredentialError(`Could not get an Azure token for ${scope} with ${why}: ${sentence}. ${hint}`, name);
 }
 
 /** Error class and first part of the message, sanitized; never the error object itself. */

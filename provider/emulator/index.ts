@@ -11,6 +11,7 @@ import { armHeaders, handleArm, type ArmContext } from "./arm";
 import { handleControl } from "./control";
 import { entraRoute, handleDiscovery, handleToken, type EntraContext } from "./entra";
 import { FaultQueue } from "./faults";
+import { createIdentities, identityRoute } from "./identities";
 import { armError, type EmulatorResponse, JSON_TYPE, newGuid, parseTarget, type ParsedRequest } from "./http";
 import { Journal } from "./journal";
 import { defaultSeed, loadSeedFile, normalizeSeed } from "./seed";
@@ -44,6 +45,8 @@ function classify(req: ParsedRequest): { kind: Kind; entra?: ReturnType<typeof e
   const first = req.segments[0]?.toLowerCase();
   if (first === "_emulator") return { kind: "control" };
   if (first === "subscriptions") return { kind: "arm" };
+  const identity = identityRoute(req.segments);
+  if (identity) return { kind: identity };
   const route = entraRoute(req.segments);
   if (route === "token") return { kind: "token", entra: route };
   if (route) return { kind: "discovery", entra: route };
@@ -135,6 +138,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tenantId,
   };
   const entraContext: EntraContext = { authorityHost: origin, tenantId, clientId, clientSecret, tokens };
+  const identities = createIdentities(
+    origin,
+    entraContext,
+    (req, form) => handleToken(req, form, entraContext),
+    options.identities,
+  );
 
   const delay = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -167,6 +176,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   function answer(kind: Kind, req: ParsedRequest, rawBody: Buffer | undefined): EmulatorResponse {
+    const form = kind === "token" ? new URLSearchParams(rawBody?.toString("utf8") ?? "") : undefined;
+    const identity = identities.answer(req, form, entraRoute(req.segments) === "token");
+    if (identity) return identity;
     switch (kind) {
       case "arm":
         return handleArm(req, armContext);
@@ -284,6 +296,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     revokeTokens: () => tokens.revokeAll(),
     expireTokens: () => tokens.expireAll(),
     tokensIssued: () => tokens.count(),
+    identities: identities.identities,
     connections: () => connections,
     setThrottle: (settings) => throttle.configure(settings),
     close: async () => {

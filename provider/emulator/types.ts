@@ -1,5 +1,6 @@
 // CONTRACT — the emulator task implements this; the engine harness, fault tests and benchmarks use it.
 import type { ArmGallery } from "../gallery/armGallery";
+import type { EmulatorIdentities, IdentityOptions } from "./identities";
 
 /** Options of {@link startEmulator}. Every field is optional. */
 export interface EmulatorOptions {
@@ -26,6 +27,8 @@ export interface EmulatorOptions {
   apiVersions?: string[];
   /** Most journal entries kept (oldest dropped first; default 100,000). */
   journalLimit?: number;
+  /** Secrets of the managed identity and GitHub-style endpoints (default random), for canary tests. */
+  identities?: IdentityOptions;
 }
 
 /** A gallery to serve: where it lives and the body Galleries - Get returns (with groups; `$expand` decides). */
@@ -102,6 +105,8 @@ export interface EmulatorHandle {
   expireTokens(): void;
   /** Number of tokens issued so far. */
   tokensIssued(): number;
+  /** The other sign-in methods: certificate and federated apps, managed identity and GitHub-style endpoints. */
+  identities: EmulatorIdentities;
   /** Number of TLS connections accepted so far (benchmarks check connection reuse with it). */
   connections(): number;
   /** Replaces the throttle settings and refills the buckets. */
