@@ -115,7 +115,10 @@ function credentialError(
   hint = SIGN_IN_HINT,
 ): CredentialError {
   const sentence = cause.replace(/[.\s]+$/, "");
-  return new CredentialError(`Could not get an Azure token for ${scope} with ${why}: ${sentence}. ${hint}`, name);
+  return new CredentialError(
+    `Could not get an Azure token for ${scope} with ${why}: ${sentence}. ${hint}`,
+    name,
+  );
 }
 
 /** Error class and first part of the message, sanitized; never the error object itself. */

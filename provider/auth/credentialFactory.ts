@@ -90,7 +90,10 @@ function certificateCredential(
       const certificate = await pfxToPem(bytes, password, setting);
       return new identity.ClientCertificateCredential(tenantId, clientId, { certificate }, common);
     }
-    const pemPath = { certificatePath: path, ...(password !== undefined ? { certificatePassword: password } : {}) };
+    const pemPath = {
+      certificatePath: path,
+      ...(password !== undefined ? { certificatePassword: password } : {}),
+    };
     return new identity.ClientCertificateCredential(tenantId, clientId, pemPath, common);
   };
   return {

@@ -18,7 +18,9 @@ export function oidcAssertion(source: OidcSource, from: string): () => Promise<s
           text = await readFile(source.path, "utf8");
         } catch (error) {
           const code = (error as { code?: unknown }).code;
-          throw assertionError(`the OIDC token file named by ${from} could not be read (${typeof code === "string" ? code : "error"})`);
+          throw assertionError(
+            `the OIDC token file named by ${from} could not be read (${typeof code === "string" ? code : "error"})`,
+          );
         }
         const token = text.trim();
         if (token === "") throw assertionError(`the OIDC token file named by ${from} is empty`);
@@ -30,7 +32,10 @@ export function oidcAssertion(source: OidcSource, from: string): () => Promise<s
 }
 
 function assertionError(message: string): CredentialError {
-  return new CredentialError(`Could not get the OIDC token for the client assertion: ${message}.`, "ClientAssertionCredential");
+  return new CredentialError(
+    `Could not get the OIDC token for the client assertion: ${message}.`,
+    "ClientAssertionCredential",
+  );
 }
 
 /**

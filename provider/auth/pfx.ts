@@ -13,7 +13,10 @@ export function isPem(bytes: Buffer): boolean {
 }
 
 function pem(label: string, der: ArrayBuffer): string {
-  const lines = Buffer.from(der).toString("base64").match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(der)
+      .toString("base64")
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
 }
 
@@ -23,7 +26,11 @@ function pem(label: string, der: ArrayBuffer): string {
  * @throws CredentialError when the file is not a PFX, the password does not open it, or it uses the
  *   legacy RC2/3DES encryption that pkijs cannot read.
  */
-export async function pfxToPem(bytes: Buffer, password: string | undefined, setting: string): Promise<string> {
+export async function pfxToPem(
+  bytes: Buffer,
+  password: string | undefined,
+  setting: string,
+): Promise<string> {
   const pkijs = require("pkijs") as typeof import("pkijs");
   const pw = new TextEncoder().encode(password ?? "").buffer as ArrayBuffer;
   let key: InstanceType<typeof pkijs.PrivateKeyInfo> | undefined;
@@ -48,8 +55,7 @@ export async function pfxToPem(bytes: Buffer, password: string | undefined, sett
           key = bag.bagValue as InstanceType<typeof pkijs.PrivateKeyInfo>;
         } else if (bag.bagId === CERT_BAG) {
           const parsed = (bag.bagValue as InstanceType<typeof pkijs.CertBag>).parsedValue as
-            | InstanceType<typeof pkijs.Certificate>
-            | undefined;
+            InstanceType<typeof pkijs.Certificate> | undefined;
           if (parsed !== undefined) certs.push(parsed.toSchema().toBER(false));
         }
       }

@@ -132,7 +132,9 @@ function isOn(setting: Setting | undefined, notes: string[]): boolean {
   if (setting === undefined) return false;
   if (setting.value === "true") return true;
   if (/^(1|yes|on|true)$/i.test(setting.value.trim())) {
-    notes.push(`${setting.from} is '${setting.value}', which azure-native (and so this lookup) does not read as true: set it to exactly true`);
+    notes.push(
+      `${setting.from} is '${setting.value}', which azure-native (and so this lookup) does not read as true: set it to exactly true`,
+    );
   }
   return false;
 }
@@ -165,7 +167,9 @@ export function chooseSignIn(sources: SignInSources): SignInChoice {
         choice[key] = setting.value;
         choice.from[key] = setting.from;
       } else {
-        choice.missing.push(`${key === "tenantId" ? "a tenant ID" : "a client ID"} (${settingNames(key)}) for ${what}`);
+        choice.missing.push(
+          `${key === "tenantId" ? "a tenant ID" : "a client ID"} (${settingNames(key)}) for ${what}`,
+        );
       }
     }
     return choice;
@@ -205,7 +209,10 @@ export function chooseSignIn(sources: SignInSources): SignInChoice {
 
   const useOidc = s("useOidc");
   if (isOn(useOidc, notes)) {
-    return chooseOidc(principal(base("ClientAssertionCredential", "OIDC", `${useOidc!.from} is true`), "OIDC"), s);
+    return chooseOidc(
+      principal(base("ClientAssertionCredential", "OIDC", `${useOidc!.from} is true`), "OIDC"),
+      s,
+    );
   }
 
   const useMsi = s("useMsi");

@@ -145,7 +145,9 @@ export function createIdentities(
     return entra.tokens.issue();
   };
 
-  function issueOidcToken(claims: { subject?: string; audience?: string; lifetimeSeconds?: number } = {}): string {
+  function issueOidcToken(
+    claims: { subject?: string; audience?: string; lifetimeSeconds?: number } = {},
+  ): string {
     const key = oidcKey();
     const now = Math.floor(Date.now() / 1000);
     const header = b64url(JSON.stringify({ alg: "RS256", typ: "JWT", kid: key.kid }));
@@ -198,7 +200,8 @@ export function createIdentities(
     const signature = Buffer.from(parts[2], "base64url");
     const now = Math.floor(Date.now() / 1000);
     const exp = typeof claims.exp === "number" ? claims.exp : 0;
-    if (exp <= now) return aadError(400, "invalid_client", 700024, "Client assertion is not within its valid time range.");
+    if (exp <= now)
+      return aadError(400, "invalid_client", 700024, "Client assertion is not within its valid time range.");
     const lower = clientId.toLowerCase();
 
     if (lower === ids.federatedClientId) {
@@ -209,13 +212,28 @@ export function createIdentities(
         header.kid === key.kid &&
         verify("sha256", data, key.publicKey, signature);
       if (!good || claims.iss !== issuer) {
-        return aadError(400, "invalid_client", 700211, `No matching federated identity record found for presented assertion issuer '${String(claims.iss)}'.`);
+        return aadError(
+          400,
+          "invalid_client",
+          700211,
+          `No matching federated identity record found for presented assertion issuer '${String(claims.iss)}'.`,
+        );
       }
       if (claims.sub !== ids.federatedSubject) {
-        return aadError(400, "invalid_client", 700213, `No matching federated identity record found for presented assertion subject '${String(claims.sub)}'.`);
+        return aadError(
+          400,
+          "invalid_client",
+          700213,
+          `No matching federated identity record found for presented assertion subject '${String(claims.sub)}'.`,
+        );
       }
       if (claims.aud !== TOKEN_EXCHANGE_AUDIENCE) {
-        return aadError(400, "invalid_client", 700212, `No matching federated identity record found for presented assertion audience '${String(claims.aud)}'.`);
+        return aadError(
+          400,
+          "invalid_client",
+          700212,
+          `No matching federated identity record found for presented assertion audience '${String(claims.aud)}'.`,
+        );
       }
       return undefined;
     }
@@ -225,36 +243,72 @@ export function createIdentities(
       const thumbMatches =
         thumbs !== undefined && (header["x5t#S256"] === thumbs.sha256 || header.x5t === thumbs.sha1);
       if (!thumbMatches) {
-        return aadError(401, "invalid_client", 700027, "The certificate with identifier used to sign the client assertion is not registered on application.");
+        return aadError(
+          401,
+          "invalid_client",
+          700027,
+          "The certificate with identifier used to sign the client assertion is not registered on application.",
+        );
       }
       const publicKey = createPublicKey(thumbs.publicKey.export({ type: "spki", format: "pem" }));
       const good =
         header.alg === "PS256"
-          ? verify("sha256", data, { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, signature)
+          ? verify(
+              "sha256",
+              data,
+              {
+                key: publicKey,
+                padding: constants.RSA_PKCS1_PSS_PADDING,
+                saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+              },
+              signature,
+            )
           : header.alg === "RS256" && verify("sha256", data, publicKey, signature);
-      if (!good) return aadError(401, "invalid_client", 700027, "Client assertion failed signature validation.");
+      if (!good)
+        return aadError(401, "invalid_client", 700027, "Client assertion failed signature validation.");
       const audience = `${entra.authorityHost}/${tenant}/oauth2/v2.0/token`;
       if (claims.aud !== audience) {
-        return aadError(401, "invalid_client", 700016, `The audience claim of the client assertion must be the token endpoint.`);
+        return aadError(
+          401,
+          "invalid_client",
+          700016,
+          `The audience claim of the client assertion must be the token endpoint.`,
+        );
       }
       if (claims.iss !== clientId || claims.sub !== clientId) {
-        return aadError(401, "invalid_client", 700021, "The iss and sub claims of the client assertion must be the client id.");
+        return aadError(
+          401,
+          "invalid_client",
+          700021,
+          "The iss and sub claims of the client assertion must be the client id.",
+        );
       }
       return undefined;
     }
-    return aadError(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${entra.tenantId}'.`);
+    return aadError(
+      400,
+      "unauthorized_client",
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${entra.tenantId}'.`,
+    );
   }
 
   function tokenGrant(req: ParsedRequest, form: URLSearchParams): EmulatorResponse {
     const assertion = form.get("client_assertion");
     if (assertion === null) {
       const cli = (form.get("client_id") ?? "").toLowerCase() === ids.cliClientId;
-      if (cli && req.method === "POST" && form.get("client_secret") === cliClientSecret && form.has("scope")) {
+      if (
+        cli &&
+        req.method === "POST" &&
+        form.get("client_secret") === cliClientSecret &&
+        form.has("scope")
+      ) {
         const { token, expiresIn } = issueToken(ids.cliClientId, "client_secret");
         return jsonResponse(200, { token_type: "Bearer", expires_in: expiresIn, access_token: token });
       }
       const response = handleSecretGrant(req, form);
-      if (response.status === 200) granted.push({ clientId: form.get("client_id") ?? "", grant: "client_secret" });
+      if (response.status === 200)
+        granted.push({ clientId: form.get("client_id") ?? "", grant: "client_secret" });
       return response;
     }
     const tenant = req.segments[0] ?? "";
@@ -262,10 +316,20 @@ export function createIdentities(
       return handleSecretGrant(req, form);
     }
     if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
-      return aadError(400, "invalid_request", 90014, "The required field 'client_assertion_type' is missing or wrong.");
+      return aadError(
+        400,
+        "invalid_request",
+        90014,
+        "The required field 'client_assertion_type' is missing or wrong.",
+      );
     }
     if (form.get("grant_type") !== "client_credentials" || !form.has("scope")) {
-      return aadError(400, "invalid_request", 90014, "The request needs grant_type=client_credentials and a scope.");
+      return aadError(
+        400,
+        "invalid_request",
+        90014,
+        "The request needs grant_type=client_credentials and a scope.",
+      );
     }
     const clientId = form.get("client_id") ?? "";
     const refusal = checkAssertion(assertion, clientId, tenant);
@@ -283,20 +347,32 @@ export function createIdentities(
   function managedIdentity(req: ParsedRequest): EmulatorResponse {
     const header = req.headers["x-identity-header"];
     if (header !== identityHeader) {
-      return jsonResponse(401, { statusCode: 401, message: "Unauthorized: the X-IDENTITY-HEADER is missing or wrong." });
+      return jsonResponse(401, {
+        statusCode: 401,
+        message: "Unauthorized: the X-IDENTITY-HEADER is missing or wrong.",
+      });
     }
     if (req.query["api-version"] !== "2019-08-01" || !req.query.resource) {
-      return jsonResponse(400, { statusCode: 400, message: "api-version 2019-08-01 and resource are required." });
+      return jsonResponse(400, {
+        statusCode: 400,
+        message: "api-version 2019-08-01 and resource are required.",
+      });
     }
     const requested = req.query.client_id ?? req.query.clientid;
     let clientId: string = ids.systemIdentityClientId;
     if (requested !== undefined && requested !== "") {
       if (requested.toLowerCase() !== ids.userIdentityClientId) {
-        return jsonResponse(400, { statusCode: 400, message: "No user-assigned identity with this client id is assigned to this resource." });
+        return jsonResponse(400, {
+          statusCode: 400,
+          message: "No user-assigned identity with this client id is assigned to this resource.",
+        });
       }
       clientId = ids.userIdentityClientId;
     } else if (req.query.mi_res_id !== undefined || req.query.principal_id !== undefined) {
-      return jsonResponse(400, { statusCode: 400, message: "Only client_id identifies a user-assigned identity here." });
+      return jsonResponse(400, {
+        statusCode: 400,
+        message: "Only client_id identifies a user-assigned identity here.",
+      });
     }
     const { token, expiresIn } = issueToken(clientId, "managed_identity");
     return jsonResponse(200, {
@@ -321,7 +397,9 @@ export function createIdentities(
   function discovery(route: Route): EmulatorResponse {
     if (route === "oidc-keys") {
       const key = oidcKey();
-      return jsonResponse(200, { keys: [{ ...key.publicKey.export({ format: "jwk" }), kid: key.kid, use: "sig", alg: "RS256" }] });
+      return jsonResponse(200, {
+        keys: [{ ...key.publicKey.export({ format: "jwk" }), kid: key.kid, use: "sig", alg: "RS256" }],
+      });
     }
     return jsonResponse(200, {
       issuer,
@@ -349,7 +427,11 @@ export function createIdentities(
   return {
     identities,
     /** Answers a request when it is for one of the identity routes or the token endpoint; else undefined. */
-    answer(req: ParsedRequest, form: URLSearchParams | undefined, isTokenEndpoint: boolean): EmulatorResponse | undefined {
+    answer(
+      req: ParsedRequest,
+      form: URLSearchParams | undefined,
+      isTokenEndpoint: boolean,
+    ): EmulatorResponse | undefined {
       if (isTokenEndpoint) return tokenGrant(req, form ?? new URLSearchParams());
       const route = routeOf(req.segments);
       if (route === "msi") return managedIdentity(req);

@@ -11,7 +11,8 @@ export const galleryLookupProvider: dynamic.ResourceProvider = {
   // passes it here once per process. Only azure-native's sign-in keys are kept, in the host's memory: they
   // never become inputs, outputs or part of this serialized object.
   async configure(req) {
-    const auth = require("pulumi-azure-gallery-lookup/dist/auth/stackConfig") as typeof import("../auth/stackConfig");
+    const auth =
+      require("pulumi-azure-gallery-lookup/dist/auth/stackConfig") as typeof import("../auth/stackConfig");
     auth.configureSignIn(req.config);
   },
   async check(olds, news) {

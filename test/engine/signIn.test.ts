@@ -16,7 +16,10 @@ interface Row {
   grant: string;
 }
 
-const sp = (rig: SignInRig, clientId: string) => ({ ARM_TENANT_ID: rig.azure.tenantId, ARM_CLIENT_ID: clientId });
+const sp = (rig: SignInRig, clientId: string) => ({
+  ARM_TENANT_ID: rig.azure.tenantId,
+  ARM_CLIENT_ID: clientId,
+});
 const noDiscovery = { ARM_DISABLE_INSTANCE_DISCOVERY: "true" };
 
 const ROWS: Row[] = [
@@ -41,7 +44,11 @@ const ROWS: Row[] = [
   },
   {
     how: "client certificate, PEM with certificate and key",
-    env: (r) => ({ ...sp(r, IDENTITY_DEFAULTS.certificateClientId), ARM_CLIENT_CERTIFICATE_PATH: r.files.pem, ...noDiscovery }),
+    env: (r) => ({
+      ...sp(r, IDENTITY_DEFAULTS.certificateClientId),
+      ARM_CLIENT_CERTIFICATE_PATH: r.files.pem,
+      ...noDiscovery,
+    }),
     principal: () => IDENTITY_DEFAULTS.certificateClientId,
     grant: "client_certificate",
   },
@@ -58,7 +65,11 @@ const ROWS: Row[] = [
   },
   {
     how: "client certificate, PFX with password (password as a stack config secret)",
-    env: (r) => ({ ...sp(r, IDENTITY_DEFAULTS.certificateClientId), ARM_CLIENT_CERTIFICATE_PATH: r.files.pfx, ...noDiscovery }),
+    env: (r) => ({
+      ...sp(r, IDENTITY_DEFAULTS.certificateClientId),
+      ARM_CLIENT_CERTIFICATE_PATH: r.files.pfx,
+      ...noDiscovery,
+    }),
     config: () => ({ "azure-native:clientCertificatePassword": secretValue(CANARY.certificatePassword) }),
     principal: () => IDENTITY_DEFAULTS.certificateClientId,
     grant: "client_certificate",
@@ -109,8 +120,14 @@ const ROWS: Row[] = [
   },
   {
     how: "user-assigned managed identity (azure-native:useMsi + azure-native:clientId)",
-    env: (r) => ({ IDENTITY_ENDPOINT: r.azure.identities.identityEndpoint, IDENTITY_HEADER: CANARY.identityHeader }),
-    config: () => ({ "azure-native:useMsi": "true", "azure-native:clientId": IDENTITY_DEFAULTS.userIdentityClientId }),
+    env: (r) => ({
+      IDENTITY_ENDPOINT: r.azure.identities.identityEndpoint,
+      IDENTITY_HEADER: CANARY.identityHeader,
+    }),
+    config: () => ({
+      "azure-native:useMsi": "true",
+      "azure-native:clientId": IDENTITY_DEFAULTS.userIdentityClientId,
+    }),
     principal: () => IDENTITY_DEFAULTS.userIdentityClientId,
     grant: "managed_identity",
   },
@@ -192,7 +209,10 @@ describe("engine: sign in wherever azure-native does, as the same principal (REA
   for (const row of ROWS) {
     it(row.how, async () => {
       const before = rig.azure.identities.grants().length;
-      const host: ProviderHost = await rig.startHost({ ...rig.baseEnv, ...row.env(rig) }, row.config?.(rig) ?? {});
+      const host: ProviderHost = await rig.startHost(
+        { ...rig.baseEnv, ...row.env(rig) },
+        row.config?.(rig) ?? {},
+      );
       try {
         const checked = await host.check(LOOKUP_URN, {}, rig.news);
         assert.deepEqual(checked.failures, [], host.stderr());
@@ -201,7 +221,11 @@ describe("engine: sign in wherever azure-native does, as the same principal (REA
         const read = await host.read(created.id, LOOKUP_URN, created.properties, checked.inputs);
         assert.equal(read.id, created.id);
         const grants = rig.azure.identities.grants().slice(before);
-        assert.deepEqual(grants, [{ clientId: row.principal(rig), grant: row.grant }], "one token, to the expected principal");
+        assert.deepEqual(
+          grants,
+          [{ clientId: row.principal(rig), grant: row.grant }],
+          "one token, to the expected principal",
+        );
         everything.push(
           JSON.stringify(checked),
           JSON.stringify(created),
@@ -227,7 +251,10 @@ describe("engine: sign in wherever azure-native does, as the same principal (REA
     const host = await rig.startHost({ ...rig.baseEnv, ARM_CLIENT_SECRET: CANARY.clientSecret });
     try {
       await assert.rejects(host.check(LOOKUP_URN, {}, rig.news), (error: Error) => {
-        assert.match(error.message, /ClientSecretCredential \(client secret, chosen because ARM_CLIENT_SECRET is set\)/);
+        assert.match(
+          error.message,
+          /ClientSecretCredential \(client secret, chosen because ARM_CLIENT_SECRET is set\)/,
+        );
         assert.match(error.message, /tenant ID \(stack config azure-native:tenantId or ARM_TENANT_ID\)/);
         assert.match(error.message, /client ID \(stack config azure-native:clientId or ARM_CLIENT_ID\)/);
         assert.ok(!error.message.includes(CANARY.clientSecret));
@@ -241,14 +268,20 @@ describe("engine: sign in wherever azure-native does, as the same principal (REA
 
   it("a refused sign-in names the method, why, and what to check; the wrong secret is redacted", async () => {
     const before = rig.azure.identities.grants().length;
-    const host = await rig.startHost({
-      ...rig.baseEnv,
-      ...sp(rig, rig.azure.clientId),
-      ...noDiscovery,
-    }, { "azure-native:clientSecret": secretValue(CANARY.wrongSecret) });
+    const host = await rig.startHost(
+      {
+        ...rig.baseEnv,
+        ...sp(rig, rig.azure.clientId),
+        ...noDiscovery,
+      },
+      { "azure-native:clientSecret": secretValue(CANARY.wrongSecret) },
+    );
     try {
       await assert.rejects(host.check(LOOKUP_URN, {}, rig.news), (error: Error) => {
-        assert.match(error.message, /ClientSecretCredential \(client secret\), chosen because stack config azure-native:clientSecret is set/);
+        assert.match(
+          error.message,
+          /ClientSecretCredential \(client secret\), chosen because stack config azure-native:clientSecret is set/,
+        );
         assert.match(error.message, /AADSTS7000215/);
         assert.match(error.message, /the secret's value, not its ID/);
         assert.ok(!error.message.includes(CANARY.wrongSecret), error.message);
