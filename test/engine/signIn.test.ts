@@ -150,6 +150,17 @@ const ROWS: Row[] = [
     grant: "client_secret",
   },
   {
+    how: "nothing set, on an App Service-style host: DefaultAzureCredential's managed identity link",
+    // IDENTITY_ENDPOINT makes the managed identity link use that endpoint, never the metadata address.
+    env: (r) => ({
+      AZURE_TOKEN_CREDENTIALS: undefined,
+      IDENTITY_ENDPOINT: r.azure.identities.identityEndpoint,
+      IDENTITY_HEADER: CANARY.identityHeader,
+    }),
+    principal: () => IDENTITY_DEFAULTS.systemIdentityClientId,
+    grant: "managed_identity",
+  },
+  {
     how: "azure-native:useDefaultAzureCredential, the chain narrowed to managed identity",
     env: (r) => ({
       AZURE_TOKEN_CREDENTIALS: "ManagedIdentityCredential",
