@@ -11,8 +11,9 @@ export interface DefaultSources {
 
 /**
  * Fills in `subscriptionId` and `environment` the way azure-native does: the argument, then the stack
- * config, then the environment variables. Pure. Values are resolved in the program (which can read
- * stack config) and travel as inputs, because the provider host cannot read stack config.
+ * config, then the environment variables. Pure. Values are resolved in the program and travel as
+ * inputs because they say which gallery the lookup is (its id, its diff); sign-in settings, which must
+ * not, reach the provider host through its `configure` hook instead (see ../auth/stackConfig.ts).
  */
 export function resolveDefaults<T extends { subscriptionId?: unknown; environment?: unknown }>(
   args: T,
