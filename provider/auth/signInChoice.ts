@@ -124,6 +124,16 @@ function read(sources: SignInSources, key: SignInKey): Setting | undefined {
 
 const nonEmpty = (s: Setting | undefined): s is Setting => s !== undefined && s.value !== "";
 
+type ValueField = "tenantId" | "clientId" | "clientSecret" | "certificatePath" | "certificatePassword";
+
+/** Puts a setting's value into the choice and remembers where it came from; false when unset. */
+function take(choice: SignInChoice, field: ValueField, setting: Setting | undefined): boolean {
+  if (!nonEmpty(setting)) return false;
+  choice[field] = setting.value;
+  choice.from[field] = setting.from;
+  return true;
+}
+
 /**
  * azure-native reads a switch as on only when it is exactly `true`. Anything else that looks meant as
  * true (`1`, `True`, `yes`) is off there too; say so rather than silently differ or silently agree.
@@ -162,11 +172,7 @@ export function chooseSignIn(sources: SignInSources): SignInChoice {
   /** Client and tenant, as every service-principal method needs them. */
   const principal = (choice: SignInChoice, what: string): SignInChoice => {
     for (const key of ["tenantId", "clientId"] as const) {
-      const setting = s(key);
-      if (nonEmpty(setting)) {
-        choice[key] = setting.value;
-        choice.from[key] = setting.from;
-      } else {
+      if (!take(choice, key, s(key))) {
         choice.missing.push(
           `${key === "tenantId" ? "a tenant ID" : "a client ID"} (${settingNames(key)}) for ${what}`,
         );
@@ -186,13 +192,8 @@ export function chooseSignIn(sources: SignInSources): SignInChoice {
       base("ClientCertificateCredential", "client certificate", `${certificatePath.from} is set`),
       "a client certificate",
     );
-    choice.certificatePath = certificatePath.value;
-    choice.from.certificatePath = certificatePath.from;
-    const password = s("clientCertificatePassword");
-    if (nonEmpty(password)) {
-      choice.certificatePassword = password.value;
-      choice.from.certificatePassword = password.from;
-    }
+    take(choice, "certificatePath", certificatePath);
+    take(choice, "certificatePassword", s("clientCertificatePassword"));
     return choice;
   }
 
@@ -202,8 +203,7 @@ export function chooseSignIn(sources: SignInSources): SignInChoice {
       base("ClientSecretCredential", "client secret", `${secret.from} is set`),
       "a client secret",
     );
-    choice.clientSecret = secret.value;
-    choice.from.clientSecret = secret.from;
+    take(choice, "clientSecret", secret);
     return choice;
   }
 
@@ -224,10 +224,7 @@ export function chooseSignIn(sources: SignInSources): SignInChoice {
       userAssigned ? "user-assigned managed identity" : "system-assigned managed identity",
       `${useMsi!.from} is true`,
     );
-    if (userAssigned) {
-      choice.clientId = clientId.value;
-      choice.from.clientId = clientId.from;
-    }
+    take(choice, "clientId", clientId);
     const endpoint = s("msiEndpoint");
     if (nonEmpty(endpoint)) {
       notes.push(

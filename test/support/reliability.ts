@@ -27,16 +27,20 @@ export const CANARY = {
 /** Every canary, for scans. The token prefix stands for every token the emulator issues. */
 export const CANARY_VALUES: readonly string[] = Object.values(CANARY);
 
-/** Credential variables of @azure/identity, azure-native and the azurerm backend, each holding a canary. */
+/**
+ * Credential variables of @azure/identity, azure-native and the azurerm backend, each holding a canary.
+ * Not ARM_CLIENT_SECRET: it selects azure-native's client-secret sign-in (README: Signing in), which
+ * test/engine/signIn.test.ts covers with canaries; these suites exercise the AZURE_* chain.
+ */
 export const CANARY_ENV: Record<string, string> = {
   AZURE_CLIENT_SECRET: CANARY.secret,
   AZURE_CLIENT_CERTIFICATE_PASSWORD: CANARY.certPassword,
-  ARM_CLIENT_SECRET: CANARY.armSecret,
   ARM_CLIENT_CERTIFICATE_PASSWORD: CANARY.certPassword,
   AZURE_PASSWORD: CANARY.password,
   ARM_ACCESS_KEY: CANARY.accessKey,
   AZURE_STORAGE_KEY: CANARY.accessKey,
   ARM_OIDC_TOKEN: `${CANARY.tokenPrefix}oidc`,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: CANARY.armSecret,
   AZURE_FEDERATED_TOKEN: `${CANARY.tokenPrefix}federated`,
 };
 
