@@ -5,6 +5,7 @@ import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import { diffLookup, OBSERVED_KEYS } from "../gallery/diff";
 import { LOOKUP_ARG_NAMES, requireValidLookupArgs, validateLookupArgs } from "../gallery/validation";
 import { galleryResourceId } from "../gallery/galleryId";
+import { configureSignIn, type ConfigReader } from "../auth/stackConfig";
 import { lookupGallery, notFoundFailure } from "./lookupGallery";
 
 type Props = Record<string, unknown>;
@@ -23,6 +24,11 @@ function idOf(props: Props): string {
 
 function hasObservation(props: Props): boolean {
   return OBSERVED_KEYS.some((k) => props[k] !== undefined);
+}
+
+/** The host's Configure: keeps azure-native's sign-in settings of the stack config for this process. */
+export function configure(config: ConfigReader): void {
+  configureSignIn(config);
 }
 
 /**

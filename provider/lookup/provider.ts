@@ -13,9 +13,8 @@ export const galleryLookupProvider: dynamic.ResourceProvider = {
   // passes it here once per process. Only azure-native's sign-in keys are kept, in the host's memory: they
   // never become inputs, outputs or part of this serialized object.
   async configure(req) {
-    const auth =
-      require("pulumi-azure-gallery-lookup/dist/auth/stackConfig") as typeof import("../auth/stackConfig");
-    auth.configureSignIn(req.config);
+    const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
+    ops.configure(req.config);
   },
   async check(olds, news) {
     const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
