@@ -1,0 +1,160 @@
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { createCredential } from "pulumi-azure-gallery-lookup/dist/auth/credentialFactory";
+import { oidcAssertion } from "pulumi-azure-gallery-lookup/dist/auth/oidcAssertion";
+import { isPem, pfxToPem } from "pulumi-azure-gallery-lookup/dist/auth/pfx";
+import { chooseSignIn } from "pulumi-azure-gallery-lookup/dist/auth/signInChoice";
+import { CredentialError } from "pulumi-azure-gallery-lookup/dist/errors/CredentialError";
+
+const settings = { authorityHost: "https://127.0.0.1:1", disableInstanceDiscovery: true };
+const sp = { ARM_TENANT_ID: "t", ARM_CLIENT_ID: "c" };
+
+describe("createCredential", () => {
+  it("builds the @azure/identity credential the choice names, without sending anything", () => {
+    const cases: [NodeJS.ProcessEnv, string][] = [
+      [{ ...sp, ARM_CLIENT_SECRET: "s3cret" }, "ClientSecretCredential"],
+      [{ ...sp, ARM_USE_OIDC: "true", ARM_OIDC_TOKEN: "a.b.c" }, "ClientAssertionCredential"],
+      [{ ARM_USE_MSI: "true" }, "ManagedIdentityCredential"],
+      [{ ARM_USE_MSI: "true", ARM_CLIENT_ID: "c" }, "ManagedIdentityCredential"],
+      [{ ARM_TENANT_ID: "t" }, "AzureCliCredential"],
+      [{ AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential" }, "DefaultAzureCredential"],
+    ];
+    for (const [env, name] of cases) {
+      assert.equal(createCredential(chooseSignIn({ config: {}, env }), settings).constructor.name, name);
+    }
+  });
+
+  it("refuses a choice with missing settings, naming the method, why and what to set", () => {
+    assert.throws(
+      () =>
+        createCredential(
+          chooseSignIn({ config: {}, env: { ARM_CLIENT_CERTIFICATE_PATH: "/x.pem" } }),
+          settings,
+        ),
+      (e: unknown) =>
+        e instanceof CredentialError &&
+        e.credential === "ClientCertificateCredential" &&
+        /ClientCertificateCredential \(client certificate, chosen because ARM_CLIENT_CERTIFICATE_PATH is set\) needs a tenant ID/.test(
+          e.message,
+        ),
+    );
+  });
+
+  it("a certificate file that is missing names the setting, not the path", async () => {
+    const credential = createCredential(
+      chooseSignIn({
+        config: {},
+        env: { ...sp, ARM_CLIENT_CERTIFICATE_PATH: "/nonexistent/secret-name.pem" },
+      }),
+      settings,
+    );
+    await assert.rejects(credential.getToken("s"), (e: Error) => {
+      assert.match(
+        e.message,
+        /certificate file named by ARM_CLIENT_CERTIFICATE_PATH could not be read \(ENOENT\)/,
+      );
+      assert.ok(!e.message.includes("secret-name"));
+      return true;
+    });
+  });
+});
+
+describe("pfxToPem", () => {
+  let dir: string;
+  let pfx: Buffer;
+  const password = "CANARY-pfx-password-77";
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pfx-test-"));
+    const key = path.join(dir, "k.pem");
+    const cert = path.join(dir, "c.pem");
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=t",
+      ],
+      { stdio: "ignore" },
+    );
+    execFileSync(
+      "openssl",
+      [
+        "pkcs12",
+        "-export",
+        "-inkey",
+        key,
+        "-in",
+        cert,
+        "-out",
+        path.join(dir, "a.pfx"),
+        "-passout",
+        `pass:${password}`,
+      ],
+      { stdio: "ignore" },
+    );
+    pfx = fs.readFileSync(path.join(dir, "a.pfx"));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("turns an AES PFX into a PEM key and certificate", async () => {
+    assert.equal(isPem(pfx), false);
+    const pem = await pfxToPem(pfx, password, "ARM_CLIENT_CERTIFICATE_PATH");
+    assert.ok(isPem(Buffer.from(pem)));
+    assert.match(pem, /-----BEGIN PRIVATE KEY-----[\s\S]+-----BEGIN CERTIFICATE-----/);
+  });
+
+  it("a wrong password: a CredentialError naming the settings, never the password", async () => {
+    await assert.rejects(pfxToPem(pfx, "wrong-password-xyz", "ARM_CLIENT_CERTIFICATE_PATH"), (e: Error) => {
+      assert.ok(e instanceof CredentialError);
+      assert.match(e.message, /neither PEM nor a PFX that the certificate password opens/);
+      assert.ok(!e.message.includes("wrong-password-xyz") && !e.message.includes(password));
+      return true;
+    });
+  });
+});
+
+describe("oidcAssertion", () => {
+  it("reads the token file at every call, so a rotated token is used", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oidc-"));
+    const file = path.join(dir, "token");
+    fs.writeFileSync(file, "first.token.value\n");
+    const next = oidcAssertion({ kind: "file", path: file }, "ARM_OIDC_TOKEN_FILE_PATH");
+    assert.equal(await next(), "first.token.value");
+    fs.writeFileSync(file, "second.token.value");
+    assert.equal(await next(), "second.token.value");
+    fs.writeFileSync(file, "  \n");
+    await assert.rejects(next(), /OIDC token file named by ARM_OIDC_TOKEN_FILE_PATH is empty/);
+    fs.rmSync(file);
+    await assert.rejects(next(), /could not be read \(ENOENT\)/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a GitHub request URL that does not parse is named, not echoed", async () => {
+    const next = oidcAssertion(
+      {
+        kind: "request",
+        url: "not a url secret-ish",
+        requestToken: "CANARY-rq",
+        audience: "api://AzureADTokenExchange",
+      },
+      "ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    );
+    await assert.rejects(
+      next(),
+      (e: Error) => /not an absolute URL/.test(e.message) && !e.message.includes("secret-ish"),
+    );
+  });
+});
