@@ -1,5 +1,5 @@
-// `gallery-lookup emulator [--port N] [--seed FILE] [--ca-dir DIR]`: serves the local Azure until SIGINT or
-// SIGTERM. The first stdout line is one JSON object (for scripts); the next lines are shell exports (for people).
+// `gallery-lookup emulator [--port N] [--seed FILE] [--ca-dir DIR]`: serves the local Azure until SIGINT,
+// SIGTERM or SIGHUP. The first stdout line is one JSON object (for scripts); the next lines are shell exports (for people).
 import type { EmulatorOptions } from "../emulator/types";
 
 const usage = "Usage: gallery-lookup emulator [--port N] [--seed FILE] [--ca-dir DIR]\n";
@@ -59,16 +59,16 @@ export async function runEmulatorCommand(args: string[]): Promise<number> {
   process.stderr.write(`gallery-lookup emulator: serving on ${emulator.armEndpoint} (Ctrl-C to stop)\n`);
 
   return new Promise<number>((resolve) => {
+    // SIGHUP too (a closed terminal): without a handler Node would exit without removing the CA folder.
+    const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
     const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
+      for (const s of signals) process.off(s, stop);
       process.stderr.write(`gallery-lookup emulator: ${signal}, closing\n`);
       emulator.close().then(
         () => resolve(0),
         () => resolve(1),
       );
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    for (const s of signals) process.on(s, stop);
   });
 }
