@@ -185,7 +185,11 @@ export class ArmClient {
         case "giveUp":
           if (decision.reason === "deadline")
             throw deadlineError(ref, { ...context(), deadlineMs, last }, requestId);
-          if (decision.reason === "retryAfterPastDeadline" && result.kind === "response" && result.status === 429) {
+          if (
+            decision.reason === "retryAfterPastDeadline" &&
+            result.kind === "response" &&
+            result.status === 429
+          ) {
             throw throttledPastDeadline(
               ref,
               { ...context(), deadlineMs, retryAfterMs: decision.retryAfterMs ?? 0, status: 429 },
@@ -249,8 +253,10 @@ export class ArmClient {
         continue;
       }
       if (paced <= 0 || ctx.elapsedMs + paced >= ctx.deadlineMs) return;
-      await this.sleep(Math.min(paced, RECHECK_MS));
-      paced = this.pacer.waitFor(key, slot);
+      const slept = Math.min(paced, RECHECK_MS);
+      await this.sleep(slept);
+      // Asked again, the pacer may shorten the wait (room reported, a faster refill learned), never lengthen it.
+      paced = Math.min(this.pacer.waitFor(key, slot), paced - slept);
     }
   }
 

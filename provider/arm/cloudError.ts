@@ -3,7 +3,12 @@
  * request's) and body, so no token can reach a message.
  */
 import { galleryResourceId } from "../gallery/galleryId";
-import { SIGN_IN_HINT, UNTRUSTED_CERTIFICATE_HINT, isCertificateError, sanitizeText } from "../auth/signInHint";
+import {
+  SIGN_IN_HINT,
+  UNTRUSTED_CERTIFICATE_HINT,
+  isCertificateError,
+  sanitizeText,
+} from "../auth/signInHint";
 import { escapeUnsafe, redactSecrets } from "../errors/safeText";
 import type { TransportResult } from "./httpTransport";
 import { ArmRequestError } from "../errors/ArmRequestError";
@@ -105,7 +110,11 @@ export function parseGalleryBody(ref: GalleryReference, answer: ArmAnswer): ArmG
   const id = parsed.id;
   if (typeof id !== "string" || id.toLowerCase() !== expected.toLowerCase()) {
     const got = typeof id === "string" ? `id ${JSON.stringify(sanitizeText(id, 300))}` : "no id";
-    throw invalidResponse(ref, answer, `an answer for another resource (${got}, expected ${escapeUnsafe(expected)})`);
+    throw invalidResponse(
+      ref,
+      answer,
+      `an answer for another resource (${got}, expected ${escapeUnsafe(expected)})`,
+    );
   }
   return parsed as ArmGallery;
 }

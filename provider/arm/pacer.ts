@@ -91,7 +91,8 @@ export class Pacer {
 
   constructor(options: PacerOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.initialRefillPerMs = clamp(options.refillPerSecond ?? 25, MIN_REFILL_PER_SECOND, MAX_REFILL_PER_SECOND) / 1000;
+    this.initialRefillPerMs =
+      clamp(options.refillPerSecond ?? 25, MIN_REFILL_PER_SECOND, MAX_REFILL_PER_SECOND) / 1000;
     this.reserveFraction = options.reserveFraction ?? 0.1;
   }
 
@@ -156,7 +157,8 @@ export class Pacer {
 
     const { status } = observation;
     const raw = observation.headers?.[HEADER]?.trim();
-    const reported = raw !== undefined && /^\d{1,15}$/.test(raw) ? Math.min(Number(raw), MAX_BELIEVED_READS) : undefined;
+    const reported =
+      raw !== undefined && /^\d{1,15}$/.test(raw) ? Math.min(Number(raw), MAX_BELIEVED_READS) : undefined;
     if (bucket.anchor !== undefined && status !== undefined && status !== 429 && status !== 401) {
       bucket.anchor.spent += 1;
     }
@@ -179,7 +181,9 @@ export class Pacer {
   }
 
   /** What the pacer believes of a key, for tests and diagnostics. */
-  state(key: string): { tokens: number; capacity: number; refillPerSecond: number; paced: boolean } | undefined {
+  state(
+    key: string,
+  ): { tokens: number; capacity: number; refillPerSecond: number; paced: boolean } | undefined {
     const existing = this.buckets.get(key);
     if (existing === undefined) return undefined;
     const bucket = this.refill(existing);
@@ -266,7 +270,11 @@ export class Pacer {
     }
     if (bucket.evidenceUntil !== 0 && now >= bucket.evidenceUntil) {
       // Forget stale evidence: a quiet endpoint is not paced on what it said a minute ago.
-      Object.assign(bucket, { ...this.newBucket(), pending: bucket.pending, blockedUntil: bucket.blockedUntil });
+      Object.assign(bucket, {
+        ...this.newBucket(),
+        pending: bucket.pending,
+        blockedUntil: bucket.blockedUntil,
+      });
     }
     return bucket;
   }

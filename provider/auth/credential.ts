@@ -1,5 +1,6 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { CredentialError } from "../errors/CredentialError";
+import { certificateProblem } from "../arm/certificateCheck";
 import type { AcquireToken, TokenRequest } from "./tokenCache";
 import { SIGN_IN_HINT, UNTRUSTED_CERTIFICATE_HINT, isCertificateError, sanitizeText } from "./signInHint";
 
@@ -66,7 +67,8 @@ export function tokenAcquirer(
   const secrets = [env.AZURE_CLIENT_SECRET, env.AZURE_CLIENT_CERTIFICATE_PASSWORD, env.AZURE_PASSWORD].filter(
     (s): s is string => typeof s === "string" && s !== "",
   );
-  const fresh = renewCredential ?? (injected === undefined ? () => createDefaultCredential(settings) : undefined);
+  const fresh =
+    renewCredential ?? (injected === undefined ? () => createDefaultCredential(settings) : undefined);
   return async (request: TokenRequest = {}) => {
     let token: AccessToken | null;
     try {
@@ -78,8 +80,15 @@ export function tokenAcquirer(
       });
     } catch (error) {
       const cause = describeCause(error, secrets);
-      // An untrusted authority certificate is not a sign-in problem: name the remedy that helps.
-      if (isCertificateError(cause)) throw credentialError(name, settings.scope, cause, UNTRUSTED_CERTIFICATE_HINT);
+      // An untrusted authority certificate is not a sign-in problem: name the remedy that helps. MSAL
+      // hides it behind "endpoints_resolution_error", so one TLS handshake finds out.
+      const untrusted =
+        isCertificateError(cause) ||
+        (/endpoints_resolution_error/i.test(cause) && (await certificateProblem(settings.authorityHost)));
+      if (untrusted) {
+        const detail = typeof untrusted === "string" ? ` (${sanitizeText(untrusted, 80)})` : "";
+        throw credentialError(name, settings.scope, `${cause}${detail}`, UNTRUSTED_CERTIFICATE_HINT);
+      }
       throw credentialError(name, settings.scope, cause);
     }
     if (
@@ -111,7 +120,10 @@ export function credentialDeadlineError(name: string, scope: string, deadlineMs:
 }
 
 function credentialError(name: string, scope: string, cause: string, hint = SIGN_IN_HINT): CredentialError {
-  return new CredentialError(`Could not get an Azure token for ${scope} with ${name}: ${cause}. ${hint}`, name);
+  return new CredentialError(
+    `Could not get an Azure token for ${scope} with ${name}: ${cause}. ${hint}`,
+    name,
+  );
 }
 
 /** Error class and first part of the message, sanitized; never the error object itself. */

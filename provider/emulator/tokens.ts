@@ -34,7 +34,9 @@ function readRequestClaims(claims: string | undefined): { cae: boolean; json?: R
 function satisfies(requested: string | undefined, required: string): boolean {
   const have = readRequestClaims(requested).json?.access_token as Record<string, unknown> | undefined;
   const want = (JSON.parse(required) as { access_token?: Record<string, unknown> }).access_token ?? {};
-  return Object.entries(want).every(([name, value]) => JSON.stringify(have?.[name]) === JSON.stringify(value));
+  return Object.entries(want).every(
+    ([name, value]) => JSON.stringify(have?.[name]) === JSON.stringify(value),
+  );
 }
 
 /** ARM's UTC time format in token messages, e.g. `11/25/2025 21:30:00`. */

@@ -34,7 +34,8 @@ export function resolveDefaults<T extends { subscriptionId?: unknown; environmen
   // A bad ARM_ENVIRONMENT/AZURE_ENVIRONMENT is a setting, not an argument: report it as a SettingsError
   // naming the variable, together with every other bad setting.
   const fromVariable = args.environment === undefined && !firstSet(sources.configEnvironment);
-  if (fromVariable && typeof environment === "string" && !cloudFromName(environment)) readArmSettings({ env: sources.env });
+  if (fromVariable && typeof environment === "string" && !cloudFromName(environment))
+    readArmSettings({ env: sources.env });
   const resolved = { ...args };
   if (subscriptionId !== undefined) resolved.subscriptionId = subscriptionId;
   if (environment !== undefined) resolved.environment = environment;

@@ -46,13 +46,20 @@ describe("401 recovery with caching credentials (emulator revokes tokens and sen
   });
 
   it("a claims challenge: the token is requested with the challenge's claims (CAE), the lookup is served", async () => {
-    for (const scenario of ["claims challenge, DefaultAzureCredential", "claims challenge, ClientSecretCredential"]) {
+    for (const scenario of [
+      "claims challenge, DefaultAzureCredential",
+      "claims challenge, ClientSecretCredential",
+    ]) {
       const r = await run(scenario);
       assert.equal(r.ok, true, `${scenario}: ${r.message}`);
       assert.deepEqual(r.arm, [401, 200], scenario);
       const [first, second] = r.tokenRequests.slice(-2).map((t) => JSON.parse(t.claims ?? "{}"));
       assert.deepEqual(first.access_token.xms_cc, { values: ["cp1"] }, "tokens are requested CAE-capable");
-      assert.deepEqual(second.access_token.nbf, JSON.parse(CLAIMS).access_token.nbf, "the challenge's claims");
+      assert.deepEqual(
+        second.access_token.nbf,
+        JSON.parse(CLAIMS).access_token.nbf,
+        "the challenge's claims",
+      );
     }
   });
 
@@ -74,5 +81,29 @@ describe("401 recovery with caching credentials (emulator revokes tokens and sen
     assert.equal(r.errorName, "AuthenticationFailedError");
     assert.deepEqual(r.arm, [401, 401], "one new token, no loop");
     assert.match(r.message ?? "", /also the new one requested with the claims of its challenge/);
+  });
+});
+
+describe("an Entra endpoint whose certificate is not trusted (the emulator without NODE_EXTRA_CA_CERTS)", function () {
+  this.timeout(60_000);
+  let azure: EmulatorHandle;
+  before(async () => (azure = await startEmulator({ throttle: false })));
+  after(() => azure.close());
+
+  it("says the certificate is not trusted and names NODE_EXTRA_CA_CERTS, not a sign-in", async () => {
+    const script = path.join(__dirname, "..", "fixtures", "lookupEveryGallery.js");
+    const { NODE_EXTRA_CA_CERTS: _trust, ...untrusted } = azure.environment();
+    const env = {
+      PATH: process.env.PATH,
+      ...untrusted,
+      GALLERY_IDS: JSON.stringify(azure.galleries().slice(0, 1)),
+    };
+    const failed = await promisify(execFile)(process.execPath, [script], { env }).then(
+      () => assert.fail("the lookup should fail"),
+      (e: { stderr: string }) => e.stderr,
+    );
+    assert.match(failed, /^CredentialError: /);
+    assert.match(failed, /certificate is not trusted.*NODE_EXTRA_CA_CERTS/);
+    assert.doesNotMatch(failed, /az login/);
   });
 });

@@ -38,7 +38,7 @@ class Events {
   push(at: number, run: () => void): void {
     const h = this.heap;
     h.push({ at, seq: this.seq++, run });
-    for (let i = h.length - 1; i > 0; ) {
+    for (let i = h.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (this.less(i, p)) [h[i], h[p]] = [h[p], h[i]];
       else break;
@@ -51,7 +51,7 @@ class Events {
     const last = h.pop();
     if (h.length > 0 && last) {
       h[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
@@ -110,7 +110,7 @@ export function simulate({ lookups, burst, rate, latencyMs = 40, header = true }
       } else if (wait > 0) {
         const chunk = Math.min(wait, RECHECK_MS);
         waited += chunk;
-        events.push(now + chunk, () => step(pacer.waitFor(key, slot)));
+        events.push(now + chunk, () => step(Math.min(pacer.waitFor(key, slot), wait - chunk)));
       } else send();
     };
     step(slot.waitMs);
@@ -272,8 +272,14 @@ describe("Pacer", () => {
           assert.ok(blocked >= 0 && blocked <= MAX_SHARED_BLOCK_MS, `blocked ${blocked}`);
           const state = pacer.state("k");
           if (state !== undefined) {
-            assert.ok(state.capacity >= 0 && state.capacity <= MAX_BELIEVED_READS, `capacity ${state.capacity}`);
-            assert.ok(state.refillPerSecond >= MIN_REFILL_PER_SECOND && state.refillPerSecond <= MAX_REFILL_PER_SECOND);
+            assert.ok(
+              state.capacity >= 0 && state.capacity <= MAX_BELIEVED_READS,
+              `capacity ${state.capacity}`,
+            );
+            assert.ok(
+              state.refillPerSecond >= MIN_REFILL_PER_SECOND &&
+                state.refillPerSecond <= MAX_REFILL_PER_SECOND,
+            );
           }
         }
       }),

@@ -53,7 +53,9 @@ describe("TokenCache", () => {
     const t = await cache.getToken();
     assert.equal((await cache.getToken()).token, t.token, "cached");
     // 50 lookups refused the same token: one renewal, with the challenge's claims.
-    const renewed = await Promise.all(Array.from({ length: 50 }, () => cache.renew(t.token, { claims: "{}" })));
+    const renewed = await Promise.all(
+      Array.from({ length: 50 }, () => cache.renew(t.token, { claims: "{}" })),
+    );
     assert.ok(renewed.every((r) => r.token === renewed[0].token && r.token !== t.token));
     assert.deepEqual(requests.slice(2), [{ claims: "{}" }]);
     // A late lookup refused the old token gets the replacement without another request.
