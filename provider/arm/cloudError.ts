@@ -192,8 +192,8 @@ function refusedTokenHint(note: AnswerNote): string {
       );
     case "bypassCache":
       return (
-        "ARM refused the token, then also a new one obtained past every token cache, so the signed-in " +
-        `identity is not accepted for this cloud or tenant. ${SIGN_IN_HINT}`
+        "ARM refused the token, then also a new, different one obtained after the first 401 (past the " +
+        `token caches), so the signed-in identity is not accepted for this cloud or tenant. ${SIGN_IN_HINT}`
       );
     case "sameToken":
       return (

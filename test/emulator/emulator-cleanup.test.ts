@@ -2,7 +2,8 @@
 // ends: close, SIGHUP, a failed start, process.exit. A seed file that is not JSON is named.
 import { strict as assert } from "node:assert";
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { promisify } from "node:util";
 import { startEmulator } from "pulumi-azure-gallery-lookup/emulator";
@@ -10,13 +11,20 @@ import { startEmulator } from "pulumi-azure-gallery-lookup/emulator";
 const MAIN = join(__dirname, "..", "..", "..", "dist", "cli", "main.js");
 const EMULATOR = join(__dirname, "..", "..", "..", "dist", "emulator", "index.js");
 
+const made: string[] = [];
+
 /** A fresh temp folder for a child (or this process) to make its CA folder in. */
 function freshTmp(): string {
-  return mkdtempSync(join(process.env.TMPDIR ?? "/tmp", "cleanup-case-"));
+  const dir = mkdtempSync(join(tmpdir(), "cleanup-case-"));
+  made.push(dir);
+  return dir;
 }
 
 describe("emulator clean-up", function () {
   this.timeout(20_000);
+  after(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
 
   it("SIGHUP (a closed terminal): the CLI closes and removes its CA folder", async () => {
     const tmp = freshTmp();
