@@ -55,11 +55,9 @@ export async function runEmulatorCommand(args: string[]): Promise<number> {
     galleries: emulator.galleries(),
   };
   const exports = Object.entries(emulator.environment()).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
-  process.stdout.write(`${JSON.stringify(info)}\n${exports.join("\n")}\n`);
-  process.stderr.write(`gallery-lookup emulator: serving on ${emulator.armEndpoint} (Ctrl-C to stop)\n`);
-
-  return new Promise<number>((resolve) => {
-    // SIGHUP too (a closed terminal): without a handler Node would exit without removing the CA folder.
+  // Handlers first: a script may signal as soon as it has read the first line. SIGHUP too (a closed
+  // terminal): without a handler Node would exit without removing the CA folder.
+  const stopped = new Promise<number>((resolve) => {
     const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
     const stop = (signal: NodeJS.Signals) => {
       for (const s of signals) process.off(s, stop);
@@ -71,4 +69,7 @@ export async function runEmulatorCommand(args: string[]): Promise<number> {
     };
     for (const s of signals) process.on(s, stop);
   });
+  process.stdout.write(`${JSON.stringify(info)}\n${exports.join("\n")}\n`);
+  process.stderr.write(`gallery-lookup emulator: serving on ${emulator.armEndpoint} (Ctrl-C to stop)\n`);
+  return stopped;
 }

@@ -1,7 +1,6 @@
 // Issue 9: what a hostile review found, each through the public API against a hostile HTTPS server on
 // 127.0.0.1 or the emulator. Waits are recorded by an injected sleep (no timed assertions).
 import { strict as assert } from "node:assert";
-import type { ServerResponse } from "node:http";
 import { inspect } from "node:util";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { getGallery } from "pulumi-azure-gallery-lookup";
@@ -20,7 +19,7 @@ import { UNKNOWN } from "pulumi-azure-gallery-lookup/dist/gallery/unknowns";
 import { galleryId, startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { EmulatorCredential } from "../support/emulatorCredential";
 import { assertOnlyGets } from "../support/reliability";
-import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
+import { sendJson, startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 const ref = { subscriptionId: SUB, resourceGroupName: "rg-img", galleryName: "galA" };
@@ -35,15 +34,7 @@ class FixedCredential implements TokenCredential {
   }
 }
 
-function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-  res.end(JSON.stringify(body));
-}
+const json = sendJson;
 
 async function failure(promise: Promise<unknown>): Promise<GalleryLookupError> {
   const e = await promise.then(
