@@ -252,11 +252,14 @@ export class ArmClient {
         await this.sleep(asked);
         continue;
       }
-      if (paced <= 0 || ctx.elapsedMs + paced >= ctx.deadlineMs) return;
-      const slept = Math.min(paced, RECHECK_MS);
-      await this.sleep(slept);
-      // Asked again, the pacer may shorten the wait (room reported, a faster refill learned), never lengthen it.
-      paced = Math.min(this.pacer.waitFor(key, slot), paced - slept);
+      if (paced <= 0 || ctx.elapsedMs + paced >= ctx.deadlineMs) {
+        this.pacer.depart(key, slot);
+        return;
+      }
+      await this.sleep(Math.min(paced, RECHECK_MS));
+      // Asked again: room ARM reported or a faster refill shortens the wait, a slower one lengthens it
+      // (never past the deadline: then the request is sent).
+      paced = this.pacer.waitFor(key, slot);
     }
   }
 

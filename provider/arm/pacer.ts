@@ -9,9 +9,10 @@
  * - The estimate of reads left is ARM's figure minus the slots booked since. The bucket size is the
  *   largest figure ARM reported, capped at {@link MAX_BELIEVED_READS} and decaying (half-life
  *   {@link CAPACITY_HALF_LIFE_MS}), so that one odd answer (a proxy, another bucket) is soon forgotten.
- * - The refill rate is learned from successive figures (starting from 25/s, ARM's public rate) and
- *   bounded to {@link MIN_REFILL_PER_SECOND}–{@link MAX_REFILL_PER_SECOND}: a bucket refilled at 50/s, or at a
- *   sovereign cloud's 12,000 per hour, is used as it is.
+ * - The refill rate is learned from successive figures while the bucket is not near full (starting
+ *   from 25/s, ARM's public rate), halved by a 429, and bounded to {@link MIN_REFILL_PER_SECOND}–
+ *   {@link MAX_REFILL_PER_SECOND}: a bucket refilled at 50/s, or at a sovereign cloud's 12,000 per hour,
+ *   is used as it is.
  * - Below the reserve (10% of the bucket) lookups queue and are released one per refill interval: a
  *   lookup never waits longer than the queue ahead of it takes to drain at the refill rate, and is
  *   released early when ARM reports room.
@@ -62,8 +63,13 @@ interface Bucket {
   evidenceUntil: number;
   /** Queue under the reserve: tickets issued, and `released` tickets allowed by time `releasedAt`. */
   nextTicket: number;
+  /** The oldest ticket that may still wait, and tickets that left the queue out of turn. */
+  head: number;
+  departed: Set<number>;
   released: number;
   releasedAt: number;
+  /** When a 429 last halved the refill rate. */
+  halvedAt: number;
   /** The first request's answer, awaited by the rest of its burst. */
   firstAnswer?: { promise: Promise<void>; resolve: () => void };
 }
@@ -126,17 +132,32 @@ export class Pacer {
       bucket.released = bucket.nextTicket;
       bucket.releasedAt = bucket.updatedAt;
     }
+    if (bucket.head === bucket.nextTicket) bucket.departed.clear();
     const ticket = bucket.nextTicket++;
     return { waitMs: this.ticketWait(bucket, ticket), ticket };
   }
 
-  /** How long a queued slot still waits (0 once ARM reported room or its turn came). */
+  /**
+   * How long a queued slot still waits: 0 once its turn came at the refill rate, or once ARM's figure
+   * shows room for it and every slot queued before it (reads not yet sent are not spent).
+   */
   waitFor(key: string, slot: PacerSlot): number {
     const existing = this.buckets.get(key);
     if (existing === undefined || slot.ticket === undefined) return 0;
     const bucket = this.refill(existing);
-    if (!this.evident(bucket) || bucket.tokens >= this.floor(bucket)) return 0;
+    if (!this.evident(bucket) || bucket.departed.has(slot.ticket) || slot.ticket < bucket.head) return 0;
+    const waiting = bucket.nextTicket - bucket.head - bucket.departed.size;
+    const ahead = slot.ticket - bucket.head;
+    if (bucket.tokens + waiting - ahead - 1 >= this.floor(bucket)) return 0;
     return this.ticketWait(bucket, slot.ticket);
+  }
+
+  /** The slot is being sent now (its wait is over, or cut short by a deadline): it leaves the queue. */
+  depart(key: string, slot: PacerSlot): void {
+    const bucket = this.buckets.get(key);
+    if (bucket === undefined || slot.ticket === undefined || slot.ticket < bucket.head) return;
+    bucket.departed.add(slot.ticket);
+    while (bucket.departed.delete(bucket.head)) bucket.head += 1;
   }
 
   /** How long ARM's Retry-After still blocks the key. */
@@ -171,12 +192,23 @@ export class Pacer {
     }
     if (status === 429) {
       if (bucket.capacity === 0) bucket.capacity = DOCUMENTED_BUCKET;
+      // We overran what we believed: halve the refill rate (once a second at most, not below the
+      // minimum) until figures say more.
+      if (now - bucket.halvedAt >= 1000) {
+        bucket.halvedAt = now;
+        bucket.released = this.allowed(bucket);
+        bucket.releasedAt = now;
+        bucket.refillPerMs = Math.max(MIN_REFILL_PER_SECOND / 1000, bucket.refillPerMs / 2);
+      }
       bucket.tokens = Math.min(bucket.tokens, -bucket.pending);
       bucket.evidenceUntil = now + EVIDENCE_TTL_MS;
       if (observation.retryAfterMs !== undefined) {
         const block = Math.min(observation.retryAfterMs, MAX_SHARED_BLOCK_MS);
         bucket.blockedUntil = Math.max(bucket.blockedUntil, now + block);
       }
+      // The queue earns no turns while ARM holds every lookup back: it resumes where it is after the block.
+      bucket.released = this.allowed(bucket);
+      bucket.releasedAt = Math.max(now, bucket.blockedUntil);
     }
   }
 
@@ -206,8 +238,11 @@ export class Pacer {
       pending: 0,
       evidenceUntil: 0,
       nextTicket: 0,
+      head: 0,
+      departed: new Set(),
       released: 0,
       releasedAt: now,
+      halvedAt: -Infinity,
     };
   }
 
@@ -234,9 +269,11 @@ export class Pacer {
   }
 
   /**
-   * One refill-rate sample per second or more between figures: (new − old + reads spent) / time. A full
-   * bucket stops refilling, so a sample is only a lower bound: it may raise the rate any time, but lower
-   * it only while the bucket drains from below 90% of its size (then it is the refill itself).
+   * One refill-rate sample per second or more between figures: (new − old + reads spent) / time. Only
+   * while both figures are under 90% of the bucket: a bucket at or near full stops refilling (or, behind
+   * a gateway that reports a constant, never empties) and would tell nothing. Even there a steady figure
+   * only bounds the refill from below, so a sample raises the rate, and lowers it only while ARM's
+   * figure falls.
    */
   private learnRefill(bucket: Bucket, reported: number, now: number): void {
     const anchor = bucket.anchor;
@@ -247,8 +284,8 @@ export class Pacer {
     const elapsed = now - anchor.at;
     if (elapsed < 1000) return;
     const sample = (reported - anchor.remaining + anchor.spent) / elapsed;
-    const draining = reported < anchor.remaining && anchor.remaining < 0.9 * bucket.capacity;
-    if (sample > bucket.refillPerMs || draining) {
+    const informative = Math.max(anchor.remaining, reported) < 0.9 * bucket.capacity;
+    if (informative && (sample > bucket.refillPerMs || reported < anchor.remaining)) {
       const bounded = clamp(sample * 1000, MIN_REFILL_PER_SECOND, MAX_REFILL_PER_SECOND) / 1000;
       // Rebase the queue at the old rate before switching, so released tickets stay released.
       bucket.released = this.allowed(bucket);
