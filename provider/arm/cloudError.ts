@@ -71,6 +71,9 @@ export function galleryPath(given: GalleryReference): string {
 export function redactAnswer<T extends TransportResult>(result: T, token: string): T {
   if (result.kind === "oversized") return result;
   if (result.kind === "networkError") return { ...result, message: redactSecrets(result.message, [token]) };
+  // The usual case, on every lookup: nothing echoed, nothing copied.
+  const echoed = (value: string | undefined) => value !== undefined && value.includes(token);
+  if (!echoed(result.body) && !Object.values(result.headers).some(echoed)) return result;
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(result.headers)) {
     headers[name] = value === undefined ? undefined : redactSecrets(value, [token]);

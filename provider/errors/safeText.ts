@@ -15,7 +15,7 @@ export function escapeUnsafe(text: string): string {
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join("[redacted]");
+    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join("[redacted]");
   }
   return out;
 }
