@@ -234,6 +234,7 @@ export class ArmClient {
       const asked = this.pacer.blockedFor(key);
       if (asked > 0) {
         if (ctx.elapsedMs + asked >= ctx.deadlineMs) {
+          this.pacer.depart(key, slot);
           this.pacer.observe(key);
           // The class and status say what this lookup really met: a 429 of its own, another lookup's
           // 429 (no status), or its own last failure (a timeout naming it).
