@@ -8,7 +8,8 @@ import { UsageError } from "./usageError";
 
 export const EMULATOR_SPEC: CommandSpec = {
   name: "emulator",
-  summary: "Serve a local Azure (ARM Galleries - Get and Entra ID tokens) on 127.0.0.1 until Ctrl-C or SIGTERM",
+  summary:
+    "Serve a local Azure (ARM Galleries - Get and Entra ID tokens) on 127.0.0.1 until Ctrl-C or SIGTERM",
   flags: [
     { name: "port", value: "N", description: "Port on 127.0.0.1 (default 0: a free one)" },
     {
@@ -16,7 +17,11 @@ export const EMULATOR_SPEC: CommandSpec = {
       value: "FILE",
       description: "Serve the galleries of this JSON file instead of the defaults (see docs/emulator.md)",
     },
-    { name: "ca-dir", value: "DIR", description: "Keep the CA (ca.pem and its key) in DIR, reused across runs" },
+    {
+      name: "ca-dir",
+      value: "DIR",
+      description: "Keep the CA (ca.pem and its key) in DIR, reused across runs",
+    },
     {
       name: "env",
       value: "FORMAT",

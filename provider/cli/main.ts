@@ -15,7 +15,8 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   emulator: {
     summary: "Serve a local Azure (ARM Galleries - Get and Entra ID tokens) on 127.0.0.1",
-    run: (args) => (require("./emulatorCommand") as typeof import("./emulatorCommand")).runEmulatorCommand(args),
+    run: (args) =>
+      (require("./emulatorCommand") as typeof import("./emulatorCommand")).runEmulatorCommand(args),
   },
   preview: {
     summary: "Preview a Pulumi project offline against the emulator (--demo: the bundled example)",

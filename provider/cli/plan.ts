@@ -7,7 +7,14 @@ import type { Step } from "../preview/monitor";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** The observed values worth showing for a GalleryLookup, in this order. */
-const SHOWN = ["resourceId", "uniqueName", "principalId", "permissions", "sharedSubscriptionIds", "sharedTenantIds"];
+const SHOWN = [
+  "resourceId",
+  "uniqueName",
+  "principalId",
+  "permissions",
+  "sharedSubscriptionIds",
+  "sharedTenantIds",
+];
 
 const SYMBOL: Record<Step["op"], string> = {
   create: "+",
@@ -58,7 +65,12 @@ export function changes(result: Pick<RunProgramResult, "steps">): Step[] {
 /** The plan as text lines: the table, the details of each lookup, the stack outputs and the counts. */
 export function planText(title: string, result: RunProgramResult, preview: boolean): string[] {
   const lines = [title, ""];
-  const rows = result.steps.map((s) => [SYMBOL[s.op], displayType(s.type), s.name, s.op === "same" ? "" : s.op]);
+  const rows = result.steps.map((s) => [
+    SYMBOL[s.op],
+    displayType(s.type),
+    s.name,
+    s.op === "same" ? "" : s.op,
+  ]);
   const width = Math.max(...rows.map((r) => r[1].length), 4) + 2;
   const nameWidth = Math.max(...rows.map((r) => r[2].length), 4) + 2;
   lines.push(`     ${"Type".padEnd(width)}${"Name".padEnd(nameWidth)}Plan`);
@@ -89,7 +101,13 @@ export function planText(title: string, result: RunProgramResult, preview: boole
   for (const s of result.steps) counts.set(s.op, (counts.get(s.op) ?? 0) + 1);
   lines.push("", "Resources:");
   const verb = preview ? "to " : "";
-  const past: Record<string, string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted", read: "read" };
+  const past: Record<string, string> = {
+    create: "created",
+    update: "updated",
+    replace: "replaced",
+    delete: "deleted",
+    read: "read",
+  };
   for (const [op, n] of counts) {
     const what = op === "same" ? "unchanged" : preview ? `${verb}${op}` : past[op];
     lines.push(`    ${SYMBOL[op as Step["op"]].trim() || " "} ${n} ${what}`);
@@ -119,7 +137,9 @@ export function planJson(result: RunProgramResult, preview: boolean): Record<str
         ? { oldOutputs: Object.fromEntries(s.changedKeys.map((k) => [k, s.oldOutputs?.[k] ?? null])) }
         : {}),
     })),
-    outputs: Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v === UNKNOWN ? null : v])),
+    outputs: Object.fromEntries(
+      Object.entries(result.outputs).map(([k, v]) => [k, v === UNKNOWN ? null : v]),
+    ),
     unknownOutputs,
   };
 }

@@ -27,7 +27,10 @@ const COMMON_FLAGS: CommandSpec["flags"] = [
     value: "FILE",
     description: "State file of the in-memory engine (default DIR/.gallery-lookup/<stack>.state.json)",
   },
-  { name: "expect-no-changes", description: `Exit ${EXIT_CHANGES} if any resource would change (or changed)` },
+  {
+    name: "expect-no-changes",
+    description: `Exit ${EXIT_CHANGES} if any resource would change (or changed)`,
+  },
   { name: "json", description: "Print the plan as JSON on stdout (errors stay on stderr)" },
   { name: "timeout", value: "SECONDS", description: "Stop the program after this long (default 60)" },
   { name: "verbose", description: "Show stack traces, the runtime's stderr and the program's own output" },
@@ -45,7 +48,10 @@ export const PREVIEW_SPEC: CommandSpec = {
   maxOperands: 1,
   flags: [
     ...COMMON_FLAGS,
-    { name: "demo", description: "Preview, update and drift-check the bundled example (what npm start runs)" },
+    {
+      name: "demo",
+      description: "Preview, update and drift-check the bundled example (what npm start runs)",
+    },
   ],
   notes: `Reads Pulumi.yaml and Pulumi.<stack>.yaml (plain values; a secret is refused by name) and compares with the
 state that \`gallery-lookup up\` left, so changes made in the emulator since show as drift.\n${ENVIRONMENT_NOTE}`,
@@ -112,7 +118,9 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
   const preview = mode === "preview";
   const stack = stringFlag(parsed, "stack") ?? "dev";
   const project = readProject(parsed.operands[0] ?? ".", stack);
-  const stateFile = path.resolve(stringFlag(parsed, "state") ?? defaultStateFile(project.rootDirectory, stack));
+  const stateFile = path.resolve(
+    stringFlag(parsed, "state") ?? defaultStateFile(project.rootDirectory, stack),
+  );
   const state = readState(stateFile, project.project, stack);
   const seed = stringFlag(parsed, "seed");
   if (seed && !fs.existsSync(seed)) throw new UsageError(`--seed: no file ${seed}`);
@@ -208,12 +216,15 @@ async function runDemo(parsed: ParsedArgs): Promise<number> {
     out();
     const preview = await run(base, settings);
     if (failed(preview)) return 1;
-    for (const line of planText("Previewing update (dev) of examples/basic, a new stack:", preview, true)) out(line);
+    for (const line of planText("Previewing update (dev) of examples/basic, a new stack:", preview, true))
+      out(line);
 
     const up = await run({ ...base, dryRun: false }, settings);
     if (failed(up)) return 1;
     const state = up.state;
-    out(`Updating (dev): ${up.steps.filter((s) => s.op === "create").length} created, kept in the in-memory state.`);
+    out(
+      `Updating (dev): ${up.steps.filter((s) => s.op === "create").length} created, kept in the in-memory state.`,
+    );
     out();
     const unchanged = await run({ ...base, state }, settings);
     if (failed(unchanged)) return 1;
@@ -238,15 +249,24 @@ async function runDemo(parsed: ParsedArgs): Promise<number> {
     out();
     const drift = await run({ ...base, state }, settings);
     if (failed(drift)) return 1;
-    for (const line of planText("Previewing update (dev) against the state of that update:", drift, true)) out(line);
+    for (const line of planText("Previewing update (dev) against the state of that update:", drift, true))
+      out(line);
     const arm = azure.journal().filter((e) => e.kind === "arm");
     out(`ARM requests sent: ${arm.length}, methods: ${[...new Set(arm.map((e) => e.method))].join(", ")}.`);
     out(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     out();
-    out("This was an offline preview for trying the package: Pulumi's own Node.js runtime and dynamic provider host");
-    out("ran examples/basic against a local Azure emulator and an in-memory state. It is not a replacement for the");
-    out("Pulumi CLI. Try your own project with `gallery-lookup preview DIR` (see --help); with a real stack, run");
-    out("`pulumi preview --expect-no-changes` (fails on drift) and `pulumi refresh --preview-only --expect-no-changes`.");
+    out(
+      "This was an offline preview for trying the package: Pulumi's own Node.js runtime and dynamic provider host",
+    );
+    out(
+      "ran examples/basic against a local Azure emulator and an in-memory state. It is not a replacement for the",
+    );
+    out(
+      "Pulumi CLI. Try your own project with `gallery-lookup preview DIR` (see --help); with a real stack, run",
+    );
+    out(
+      "`pulumi preview --expect-no-changes` (fails on drift) and `pulumi refresh --preview-only --expect-no-changes`.",
+    );
     return 0;
   } finally {
     await session.close();

@@ -45,7 +45,8 @@ async function exportedEmulator(env: NodeJS.ProcessEnv): Promise<LocalAzure | un
   const endpoint = env.AZURE_RESOURCE_MANAGER_ENDPOINT;
   const caFile = env.NODE_EXTRA_CA_CERTS;
   // Only a loopback endpoint can be the emulator: the offline preview never talks to a real Azure.
-  if (!endpoint || !caFile || !/^https:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(endpoint)) return undefined;
+  if (!endpoint || !caFile || !/^https:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(endpoint))
+    return undefined;
   const ca = fs.existsSync(caFile) ? fs.readFileSync(caFile) : undefined;
   const info = await new Promise<Record<string, unknown> | undefined>((resolve) => {
     const req = https.get(new URL("/_emulator/info", endpoint), { ca, timeout: 2000 }, (res) => {

@@ -52,7 +52,11 @@ export function realisticGallery(
  * name, then {@link realisticGallery}. The example bodies are kept, with ids, names and `uniqueName`
  * (`{subscription}-{NAME}`) made to agree with where the gallery is served.
  */
-export function defaultSeed(subscriptionId: string, resourceGroupName: string, tenantId?: string): SeedGallery[] {
+export function defaultSeed(
+  subscriptionId: string,
+  resourceGroupName: string,
+  tenantId?: string,
+): SeedGallery[] {
   const examples = GALLERY_EXAMPLES.map((example) => {
     const text = JSON.stringify(example.body)
       .split("{subscription-id}")

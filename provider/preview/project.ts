@@ -83,8 +83,11 @@ export interface ProjectInfo {
 /** Reads Pulumi.yaml and Pulumi.<stack>.yaml of `dir`; throws a clear error when the folder is not a project. */
 export function readProject(dir: string, stack: string): ProjectInfo {
   const rootDirectory = path.resolve(dir);
-  const projectFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(rootDirectory, f)).find(fs.existsSync);
-  if (!projectFile) throw new StackConfigError(`${rootDirectory} has no Pulumi.yaml: is it a Pulumi project?`);
+  const projectFile = ["Pulumi.yaml", "Pulumi.yml"]
+    .map((f) => path.join(rootDirectory, f))
+    .find(fs.existsSync);
+  if (!projectFile)
+    throw new StackConfigError(`${rootDirectory} has no Pulumi.yaml: is it a Pulumi project?`);
   const { load } = yaml(rootDirectory);
   const doc = load(fs.readFileSync(projectFile, "utf8"));
   if (!isRecord(doc) || typeof doc.name !== "string") {
@@ -93,7 +96,9 @@ export function readProject(dir: string, stack: string): ProjectInfo {
   const project = doc.name;
   const runtime = isRecord(doc.runtime) ? doc.runtime.name : doc.runtime;
   if (runtime !== "nodejs") {
-    throw new StackConfigError(`${projectFile}: runtime '${String(runtime)}' is not nodejs; only Node.js programs run offline`);
+    throw new StackConfigError(
+      `${projectFile}: runtime '${String(runtime)}' is not nodejs; only Node.js programs run offline`,
+    );
   }
   let programDir = rootDirectory;
   let entryPoint = ".";
