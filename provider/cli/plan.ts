@@ -144,6 +144,7 @@ export function planJson(result: RunProgramResult, preview: boolean): Record<str
   };
 }
 
+// eslint-disable-next-line no-control-regex -- matching the ESC character is the point
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 /** Removes terminal colour codes (the runtime may colour its messages; a log file should not hold them). */
