@@ -61,7 +61,7 @@ describe("gallery-lookup emulator (CLI)", function () {
     try {
       assert.deepEqual(Object.keys(info).sort(), [...KEYS].sort());
       assert.match(info.armEndpoint, /^https:\/\/127\.0\.0\.1:\d+$/);
-      assert.equal(info.galleries.length, 5);
+      assert.equal(info.galleries.length, 6, "the five spec examples and the realistic myDemoGallery");
       const exportsText = lines().slice(1).join("\n");
       for (const name of [
         "NODE_EXTRA_CA_CERTS",
@@ -124,11 +124,11 @@ describe("gallery-lookup emulator (CLI)", function () {
     }
   });
 
-  it("refuses unknown options with exit code 1", async () => {
+  it("refuses unknown options with exit code 2", async () => {
     const child = spawn(process.execPath, [MAIN, "emulator", "--nope"]);
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    assert.equal(await new Promise((r) => child.on("exit", r)), 1);
+    assert.equal(await new Promise((r) => child.on("exit", r)), 2);
     assert.match(err, /unknown option '--nope'/);
   });
 });
