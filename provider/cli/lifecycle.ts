@@ -29,16 +29,26 @@ export function temporaryFolder(dir: string): () => Promise<void> {
   return onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
 }
 
-/** Runs every registered cleanup, newest first; a failing one does not stop the others. */
-export async function runCleanups(): Promise<void> {
-  while (cleanups.length) {
-    const cleanup = cleanups.pop() as Cleanup;
-    try {
-      await cleanup();
-    } catch {
-      // Best effort: the process is ending, and the other cleanups still matter.
+let running: Promise<void> | undefined;
+
+/**
+ * Runs every registered cleanup, newest first; a failing one does not stop the others. Concurrent callers (the
+ * end of a command and a signal) share one run, so neither ends the process while the other still cleans up.
+ */
+export function runCleanups(): Promise<void> {
+  running ??= (async () => {
+    while (cleanups.length) {
+      const cleanup = cleanups.pop() as Cleanup;
+      try {
+        await cleanup();
+      } catch {
+        // Best effort: the process is ending, and the other cleanups still matter.
+      }
     }
-  }
+  })().finally(() => {
+    running = undefined;
+  });
+  return running;
 }
 
 async function stop(exitCode: number, note?: string): Promise<void> {

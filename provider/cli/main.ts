@@ -2,7 +2,7 @@
 // The `gallery-lookup` command. Each subcommand lives in its own module, loaded only when named, so that
 // `gallery-lookup emulator` does not load the Pulumi SDK and `preview` does not load TLS code. A new command
 // is one row of COMMANDS.
-import { runCleanups } from "./lifecycle";
+import { runCleanups, stopping } from "./lifecycle";
 import { UsageError } from "./usageError";
 
 interface Command {
@@ -72,6 +72,8 @@ main(process.argv.slice(2))
   .then(
     (code) => code,
     (err: unknown) => {
+      // Stopped by a signal or a closed stdout: the stop handler reports and exits; a failure now is only noise.
+      if (stopping()) return 1;
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof UsageError) {
         process.stderr.write(`gallery-lookup: ${message}\nRun 'gallery-lookup --help' for usage.\n`);
