@@ -12,14 +12,22 @@ const keptFile = path.join(root, ".package.json.prepack");
 /** Scripts npm runs when the package is installed as a dependency. */
 const INSTALL_SCRIPTS = ["preinstall", "install", "postinstall", "prepare"];
 
+/** Whether every file a script runs with `node FILE` is shipped (under the manifest's `files`). */
+function runsOnlyShippedFiles(command, files) {
+  return [...command.matchAll(/node ([\w./-]+\.js)/g)].every(([, file]) =>
+    files.some((f) => file.startsWith(f)),
+  );
+}
+
 /**
- * The manifest as published: the same, without install-time scripts and without scripts that run files of
- * scripts/ (not shipped, so they could only fail). Pure.
+ * The manifest as published: the same, without install-time scripts and without scripts that run files that
+ * are not shipped (scripts/, build/), which could only fail there. Pure.
  */
 function publishedManifest(manifest) {
+  const files = manifest.files ?? [];
   const scripts = Object.fromEntries(
     Object.entries(manifest.scripts ?? {}).filter(
-      ([name, command]) => !INSTALL_SCRIPTS.includes(name) && !/\bscripts\//.test(command),
+      ([name, command]) => !INSTALL_SCRIPTS.includes(name) && runsOnlyShippedFiles(command, files),
     ),
   );
   return { ...manifest, scripts };

@@ -159,7 +159,7 @@ function withoutStack(message: string): string {
   if (firstFrame === -1) return message.trim();
   const own = frames
     .slice(firstFrame)
-    .find((l) => /^\s+at /.test(l) && !/node_modules|node:internal|\(node:|<anonymous>/.test(l));
+    .find((l) => /^\s+at /.test(l) && !/node_modules|node:internal|\(node:|^\s+at <anonymous>$/.test(l));
   const where = own ? /\(?([^()\s]+:\d+:\d+)\)?\s*$/.exec(own)?.[1] : undefined;
   return `${frames.slice(0, firstFrame).join("\n").trim()}${where ? `\n    at ${where}` : ""}`;
 }
