@@ -124,6 +124,37 @@ describe("gallery-lookup emulator (CLI)", function () {
     }
   });
 
+  it("--env prints only the export lines, which a shell sources into the emulator's environment", async () => {
+    const child = spawn(process.execPath, [MAIN, "emulator", "--env"], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("NODE_EXTRA_CA_CERTS=")) resolve();
+      }),
+    );
+    try {
+      const lines = out.trim().split("\n");
+      assert.ok(
+        lines.every((l) => /^export [A-Z_]+='[^']*'$/.test(l)),
+        out,
+      );
+      const { execFileSync } = await import("node:child_process");
+      const seen = execFileSync(
+        "sh",
+        ["-c", `${out}\nprintf '%s %s' "$AZURE_RESOURCE_MANAGER_ENDPOINT" "$NODE_EXTRA_CA_CERTS"`],
+        {
+          encoding: "utf8",
+        },
+      );
+      assert.match(seen, /^https:\/\/127\.0\.0\.1:\d+ \/.*ca\.pem$/);
+    } finally {
+      const done = exited(child);
+      child.kill("SIGTERM");
+      assert.equal(await done, 0);
+    }
+  });
+
   it("refuses unknown options with exit code 2", async () => {
     const child = spawn(process.execPath, [MAIN, "emulator", "--nope"]);
     let err = "";
