@@ -16,20 +16,8 @@ import {
   USER_GROUP,
   writeProject,
 } from "../test/support/cliProject";
-import { median, round3 } from "./stats";
-
-/** A line of the benchmark table (the shape of run.ts's Figure). */
-export interface CliFigure {
-  id: string;
-  figure: string;
-  value: number;
-  unit: string;
-  yardstick: string;
-  yardstickValue: number;
-  ratio: number;
-  target: string;
-  pass: boolean;
-}
+import { figure, type Figure } from "./figure";
+import { median } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 5);
 
@@ -81,31 +69,8 @@ const t = Date.now(); try { util.inspect(e, { colors: ${colors} }); } catch {} c
 
 const spread = (values: number[]) => `${Math.min(...values)}-${Math.max(...values)}`;
 
-function line(
-  id: string,
-  name: string,
-  value: number,
-  unit: string,
-  yardstick: string,
-  yardstickValue: number,
-  target: string,
-  pass: boolean,
-): CliFigure {
-  return {
-    id,
-    figure: name,
-    value: round3(value),
-    unit,
-    yardstick,
-    yardstickValue: round3(yardstickValue),
-    ratio: round3(value / yardstickValue),
-    target,
-    pass,
-  };
-}
-
 /** Runs the CLI rounds and returns the figures (13a-13d) and the raw samples. */
-export async function cliFigures(): Promise<{ figures: CliFigure[]; raw: Record<string, unknown> }> {
+export async function cliFigures(): Promise<{ figures: Figure[]; raw: Record<string, unknown> }> {
   const good = writeProject();
   const missing = writeProject({
     stackConfig: `  resourceGroupName: ${USER_GROUP}\n  galleryName: noSuchGallery\n`,
@@ -151,7 +116,7 @@ export async function cliFigures(): Promise<{ figures: CliFigure[]; raw: Record<
     const coloured = quick ? NaN : inspectMs(true);
     const plain = inspectMs(false);
     const figures = [
-      line(
+      figure(
         "13a",
         "preview of a failing lookup, end to end, median ms",
         median(samples.missing),
@@ -161,7 +126,7 @@ export async function cliFigures(): Promise<{ figures: CliFigure[]; raw: Record<
         "<= 1.5x",
         median(samples.missing) <= 1.5 * median(samples.success),
       ),
-      line(
+      figure(
         "13b",
         "preview of a throw in an apply, end to end, median ms",
         median(samples.throwing),
@@ -171,7 +136,7 @@ export async function cliFigures(): Promise<{ figures: CliFigure[]; raw: Record<
         "<= 1.5x",
         median(samples.throwing) <= 1.5 * median(samples.success),
       ),
-      line(
+      figure(
         "13c",
         "failed GET (emulator journal) to the error on stderr, median ms",
         median(shownAfter404),
@@ -181,7 +146,7 @@ export async function cliFigures(): Promise<{ figures: CliFigure[]; raw: Record<
         "< 1000 ms",
         median(shownAfter404) < 1000,
       ),
-      line(
+      figure(
         "13d",
         "error on stderr to process exit, median ms",
         median(exitAfterError),
@@ -194,7 +159,7 @@ export async function cliFigures(): Promise<{ figures: CliFigure[]; raw: Record<
     ];
     if (!quick) {
       figures.push(
-        line(
+        figure(
           "13e",
           "Node util.inspect(err, {colors}) on a node_modules/@scope/file frame (the bug worked around), ms",
           coloured,
