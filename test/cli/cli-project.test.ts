@@ -42,11 +42,12 @@ describe("gallery-lookup up / preview DIR: a user's project against the emulator
   this.timeout(120_000);
   const { dir, seedFile } = writeProject();
   const stateFile = path.join(dir, ".gallery-lookup", "dev.state.json");
-  const emulator = spawnCli(["emulator", "--seed", seedFile, "--env", "json"], isolatedEnv());
+  let emulator: ReturnType<typeof spawnCli>;
+  let emulatorDone: ReturnType<typeof finished>;
   let env: Record<string, string>;
-  const emulatorDone = finished(emulator);
 
   before(async () => {
+    emulator = spawnCli(["emulator", "--seed", seedFile, "--env", "json"], isolatedEnv());
     env = await new Promise((resolve, reject) => {
       let out = "";
       emulator.stdout.on("data", (c: Buffer) => {
@@ -55,6 +56,8 @@ describe("gallery-lookup up / preview DIR: a user's project against the emulator
       });
       emulator.on("exit", (code) => reject(new Error(`emulator exited ${code}`)));
     });
+    // Only now: `finished` reads stdout too, and must not take the first line from the reader above.
+    emulatorDone = finished(emulator);
   });
   after(async () => {
     emulator.kill("SIGTERM");
