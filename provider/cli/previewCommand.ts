@@ -85,7 +85,7 @@ interface RunSettings {
 async function run(options: RunProgramOptions, settings: RunSettings): Promise<RunProgramResult> {
   const { runProgram } = require("../preview/runProgram") as typeof import("../preview/runProgram");
   const shown: string[] = [];
-  const result = await runProgram({
+  const result = await runProgramWithHint(runProgram, {
     ...options,
     timeoutMs: settings.timeoutMs,
     signal: stopSignal,
@@ -104,6 +104,21 @@ async function run(options: RunProgramOptions, settings: RunSettings): Promise<R
     err(result.stdout.trimEnd());
   }
   return result;
+}
+
+/** Runs the program; a run stopped by the time limit says which flag raises it. */
+async function runProgramWithHint(
+  runProgram: typeof import("../preview/runProgram").runProgram,
+  options: RunProgramOptions,
+): Promise<RunProgramResult> {
+  try {
+    return await runProgram(options);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/did not finish within/.test(message))
+      throw new Error(`${message.split("\n")[0]} (raise it with --timeout SECONDS)`);
+    throw error;
+  }
 }
 
 function settingsOf(parsed: ParsedArgs): RunSettings {
