@@ -2,7 +2,7 @@
 // it serves until SIGTERM and then exits 0.
 import { strict as assert } from "node:assert";
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { readFile, mkdtemp, writeFile } from "node:fs/promises";
+import { readFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
@@ -121,6 +121,7 @@ describe("gallery-lookup emulator (CLI)", function () {
       const done = exited(child);
       child.kill("SIGINT");
       assert.equal(await done, 0);
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
