@@ -37,7 +37,7 @@ const COMMON_FLAGS: CommandSpec["flags"] = [
 ];
 
 const ENVIRONMENT_NOTE = `Where the galleries come from: --seed FILE starts an emulator with them; otherwise, when the environment
-names a running emulator (eval "$(gallery-lookup emulator --env)" or its variables exported), that one is used;
+names a running emulator ("gallery-lookup emulator --env > emulator.env &" then ". ./emulator.env"), that one is used;
 otherwise an emulator with the default galleries is started. Nothing is sent anywhere but 127.0.0.1.
 Exit codes: 0 done, 1 failed, 2 bad command line, ${EXIT_CHANGES} changes with --expect-no-changes, 130/143 stopped.`;
 
