@@ -1,9 +1,17 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { CredentialError } from "../errors/CredentialError";
+import { certificateProblem } from "../arm/certificateCheck";
 import { createCredential } from "./credentialFactory";
 import { chooseSignIn, signInSecrets, type SignInChoice } from "./signInChoice";
-import { SIGN_IN_HINT, sanitizeText, signInHintFor } from "./signInHint";
+import {
+  SIGN_IN_HINT,
+  UNTRUSTED_CERTIFICATE_HINT,
+  isCertificateError,
+  sanitizeText,
+  signInHintFor,
+} from "./signInHint";
 import { currentSignInConfig } from "./stackConfig";
+import type { AcquireToken, TokenRequest } from "./tokenCache";
 
 /** What the credential needs from the client's settings. */
 export interface CredentialSettings {
@@ -51,30 +59,51 @@ function describeChoice(choice: SignInChoice, env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * A function fetching one ARM token, creating the credential on first use. Every failure, including a
- * malformed answer, becomes a {@link CredentialError} without secrets.
+ * A function fetching one ARM token, creating the credential for the chosen sign-in method on first
+ * use. Tokens are requested as CAE-capable (`enableCae`, as the Azure SDK's bearer policy does), so that
+ * ARM answers a revoked session with a claims challenge the client can meet. `claims` go to the
+ * credential (the identity library then skips its cache); `bypassCache` replaces the credential by a
+ * fresh instance, the only way past MSAL's cache: a new one for the chosen method, or `renewCredential`
+ * for an injected one (without it the injected credential is asked again and may hand back its cached
+ * token). Every failure, including a malformed answer, becomes a {@link CredentialError} without secrets.
  * @param env the environment the credential reads (for the message and the secrets to redact).
  */
 export function tokenAcquirer(
   settings: CredentialSettings,
   injected: TokenCredential | undefined,
   env: NodeJS.ProcessEnv,
-): () => Promise<AccessToken> {
+  renewCredential?: () => TokenCredential,
+): AcquireToken {
   let credential = injected;
   const signIn = injected === undefined ? currentSignIn(env) : undefined;
   const name = signIn ? describeChoice(signIn.choice, env) : describeCredential(injected, env);
   const why = signIn ? `${name}, chosen because ${signIn.choice.reason}` : name;
   const secrets = signIn?.secrets ?? currentSignIn(env).secrets;
   const hint = signIn ? signInHintFor(signIn.choice) : SIGN_IN_HINT;
-  return async () => {
+  const fresh = renewCredential ?? (signIn ? () => createCredential(signIn.choice, settings) : undefined);
+  return async (request: TokenRequest = {}) => {
     let token: AccessToken | null;
     try {
+      if (request.bypassCache && fresh !== undefined) credential = fresh();
       credential ??= createCredential(signIn!.choice, settings);
-      token = await credential.getToken(settings.scope);
+      token = await credential.getToken(settings.scope, {
+        enableCae: true,
+        ...(request.claims !== undefined ? { claims: request.claims } : {}),
+      });
     } catch (error) {
       // The factory's own errors already name the method and what to set.
       if (error instanceof CredentialError && credential === undefined) throw error;
-      throw credentialError(name, why, settings.scope, describeCause(error, secrets), hint);
+      const cause = describeCause(error, secrets);
+      // An untrusted authority certificate is not a sign-in problem: name the remedy that helps. MSAL
+      // hides it behind "endpoints_resolution_error", so one TLS handshake finds out.
+      const untrusted =
+        isCertificateError(cause) ||
+        (/endpoints_resolution_error/i.test(cause) && (await certificateProblem(settings.authorityHost)));
+      if (untrusted) {
+        const detail = typeof untrusted === "string" ? ` (${sanitizeText(untrusted, 80)})` : "";
+        throw credentialError(name, why, settings.scope, `${cause}${detail}`, UNTRUSTED_CERTIFICATE_HINT);
+      }
+      throw credentialError(name, why, settings.scope, cause, hint);
     }
     if (
       token === null ||
