@@ -250,6 +250,32 @@ describe("engine: sign in wherever azure-native does, as the same principal (REA
     });
   }
 
+  it("a revoked token: the lookup signs in again with the same method past every cache, as the same principal", async () => {
+    const env = {
+      ...rig.baseEnv,
+      ...sp(rig, IDENTITY_DEFAULTS.certificateClientId),
+      ARM_CLIENT_CERTIFICATE_PATH: rig.files.pfx,
+      ...noDiscovery,
+    };
+    const config = { "azure-native:clientCertificatePassword": secretValue(CANARY.certificatePassword) };
+    const before = rig.azure.identities.grants().length;
+    const host = await rig.startHost(env, config);
+    try {
+      assert.deepEqual((await host.check(LOOKUP_URN, {}, rig.news)).failures, []);
+      rig.azure.revokeTokens();
+      const again = await host.check(LOOKUP_URN, {}, rig.news);
+      assert.deepEqual(again.failures, [], host.stderr());
+      const grants = rig.azure.identities.grants().slice(before);
+      assert.deepEqual(
+        grants.map((g) => g.clientId),
+        [IDENTITY_DEFAULTS.certificateClientId, IDENTITY_DEFAULTS.certificateClientId],
+      );
+      everything.push(JSON.stringify(again), host.stderr());
+    } finally {
+      await host.close();
+    }
+  });
+
   it("no canary secret appears in inputs, outputs, the serialized provider, host logs or the emulator's journal", () => {
     assert.ok(everything.length >= ROWS.length * 5, "every row ran");
     const text = [...everything, JSON.stringify(rig.azure.journal())].join("\n");
