@@ -262,33 +262,30 @@ export function chooseSignIn(sources: SignInSources): SignInChoice {
 }
 
 function chooseOidc(choice: SignInChoice, s: (key: SignInKey) => Setting | undefined): SignInChoice {
+  const use = (label: string, oidc: OidcSource, from: string): SignInChoice => {
+    choice.label = label;
+    choice.oidc = oidc;
+    choice.from.oidc = from;
+    return choice;
+  };
   const token = s("oidcToken");
-  if (nonEmpty(token)) {
-    choice.label = "OIDC token";
-    choice.oidc = { kind: "token", token: token.value };
-    choice.from.oidc = token.from;
-    return choice;
-  }
+  if (nonEmpty(token)) return use("OIDC token", { kind: "token", token: token.value }, token.from);
   const file = s("oidcTokenFilePath");
-  if (nonEmpty(file)) {
-    choice.label = "OIDC token file";
-    choice.oidc = { kind: "file", path: file.value };
-    choice.from.oidc = file.from;
-    return choice;
-  }
+  if (nonEmpty(file)) return use("OIDC token file", { kind: "file", path: file.value }, file.from);
   const url = s("oidcRequestUrl");
   const requestToken = s("oidcRequestToken");
   if (nonEmpty(url) && nonEmpty(requestToken)) {
     const audience = s("oidcAudience");
-    choice.label = "OIDC token request (GitHub Actions)";
-    choice.oidc = {
-      kind: "request",
-      url: url.value,
-      requestToken: requestToken.value,
-      audience: nonEmpty(audience) ? audience.value : GITHUB_OIDC_AUDIENCE,
-    };
-    choice.from.oidc = `${url.from} and ${requestToken.from}`;
-    return choice;
+    return use(
+      "OIDC token request (GitHub Actions)",
+      {
+        kind: "request",
+        url: url.value,
+        requestToken: requestToken.value,
+        audience: nonEmpty(audience) ? audience.value : GITHUB_OIDC_AUDIENCE,
+      },
+      `${url.from} and ${requestToken.from}`,
+    );
   }
   choice.missing.push(
     `an OIDC token: ${settingNames("oidcToken")}, a token file (${settingNames("oidcTokenFilePath")}), ` +

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
+import { writePfx } from "../support/certificates";
 
 const CANARY_SECRET = "CANARY-program-secret-0a9b8c";
 const script = path.join(__dirname, "..", "fixtures", "lookupEveryGallery.js");
@@ -97,45 +98,8 @@ describe("sign-in failures, with loopback only (unshare -rn)", function () {
   });
 
   it("a legacy (RC2/3DES) PFX: says how to convert it, never the password", async () => {
-    const dir = process.env.TMPDIR ?? "/tmp";
-    const pem = path.join(dir, `legacy-${process.pid}.pem`);
-    const pfx = path.join(dir, `legacy-${process.pid}.pfx`);
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        pem,
-        "-out",
-        pem + ".crt",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=legacy",
-      ],
-      { stdio: "ignore" },
-    );
-    execFileSync(
-      "openssl",
-      [
-        "pkcs12",
-        "-export",
-        "-legacy",
-        "-inkey",
-        pem,
-        "-in",
-        pem + ".crt",
-        "-out",
-        pfx,
-        "-passout",
-        "pass:CANARY-legacy-pass",
-      ],
-      { stdio: "ignore" },
-    );
+    const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? "/tmp", "legacy-pfx-"));
+    const { pfx } = writePfx(dir, "legacy", "CANARY-legacy-pass", { legacy: true });
     const stderr = await inNamespace({
       ARM_CLIENT_CERTIFICATE_PATH: pfx,
       ARM_CLIENT_CERTIFICATE_PASSWORD: "CANARY-legacy-pass",
@@ -146,7 +110,7 @@ describe("sign-in failures, with loopback only (unshare -rn)", function () {
       stderr,
       /ClientCertificateCredential \(client certificate\), chosen because ARM_CLIENT_CERTIFICATE_PATH is set/,
     );
-    for (const file of [pem, `${pem}.crt`, pfx]) fs.rmSync(file, { force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
     assert.match(stderr, /legacy RC2\/3DES encryption.*openssl pkcs12/);
     assert.ok(!stderr.includes("CANARY-legacy-pass"));
   });

@@ -1,7 +1,6 @@
 // Sign-in test support: one emulator, the installed program, the files users point settings at (PEM,
 // encrypted PEM, PFX, OIDC token file) and a stand-in `az`, and one fresh provider host per sign-in, so
 // that each proves "one token per process" on its own.
-import { execFileSync } from "node:child_process";
 import { createPrivateKey } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -9,6 +8,7 @@ import * as path from "node:path";
 import { startEmulator } from "pulumi-azure-gallery-lookup/dist/emulator/index";
 import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/types";
 import { startProviderHost, type ProviderHost } from "pulumi-azure-gallery-lookup/dist/preview/hostClient";
+import { writePfx } from "./certificates";
 import { installedProgram, registeredInputs } from "./engineInstall";
 
 export type Props = Record<string, unknown>;
@@ -71,10 +71,7 @@ export async function startSignInRig(): Promise<SignInRig> {
   });
   const encryptedPem = path.join(dir, "client-encrypted.pem");
   fs.writeFileSync(encryptedPem, `${String(encrypted).trim()}\n${cert.trim()}\n`, { mode: 0o600 });
-  const pfx = path.join(dir, "client.pfx");
-  execFileSync("openssl", ["pkcs12", "-export", "-in", pem, "-out", pfx, "-passout", "env:PFX_PASSWORD"], {
-    env: { ...process.env, PFX_PASSWORD: CANARY.certificatePassword },
-  });
+  const { pfx } = writePfx(dir, "client", CANARY.certificatePassword, { keyPem: pem, certPem: pem });
   const oidcTokenFile = path.join(dir, "oidc-token");
   fs.writeFileSync(oidcTokenFile, `${azure.identities.issueOidcToken({ lifetimeSeconds: 3600 })}\n`);
   const azBin = path.join(dir, "bin");

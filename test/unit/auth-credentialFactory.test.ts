@@ -1,5 +1,4 @@
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,6 +7,7 @@ import { oidcAssertion } from "pulumi-azure-gallery-lookup/dist/auth/oidcAsserti
 import { isPem, pfxToPem } from "pulumi-azure-gallery-lookup/dist/auth/pfx";
 import { chooseSignIn } from "pulumi-azure-gallery-lookup/dist/auth/signInChoice";
 import { CredentialError } from "pulumi-azure-gallery-lookup/dist/errors/CredentialError";
+import { writePfx } from "../support/certificates";
 
 const settings = { authorityHost: "https://127.0.0.1:1", disableInstanceDiscovery: true };
 const sp = { ARM_TENANT_ID: "t", ARM_CLIENT_ID: "c" };
@@ -68,44 +68,7 @@ describe("pfxToPem", () => {
   const password = "CANARY-pfx-password-77";
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pfx-test-"));
-    const key = path.join(dir, "k.pem");
-    const cert = path.join(dir, "c.pem");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "1",
-        "-subj",
-        "/CN=t",
-      ],
-      { stdio: "ignore" },
-    );
-    execFileSync(
-      "openssl",
-      [
-        "pkcs12",
-        "-export",
-        "-inkey",
-        key,
-        "-in",
-        cert,
-        "-out",
-        path.join(dir, "a.pfx"),
-        "-passout",
-        `pass:${password}`,
-      ],
-      { stdio: "ignore" },
-    );
-    pfx = fs.readFileSync(path.join(dir, "a.pfx"));
+    pfx = fs.readFileSync(writePfx(dir, "unit", password).pfx);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
