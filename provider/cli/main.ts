@@ -7,6 +7,7 @@ const usage = `Usage: gallery-lookup <command> [options]
 Commands:
   emulator [--port N] [--seed FILE]   Serve a local Azure (ARM Galleries - Get and Entra ID tokens) on 127.0.0.1
   preview [--demo] [DIR]              Preview a Pulumi program offline against the emulator
+  drift [FILE...] [--backend URL]     Check the GalleryLookups in Pulumi state for drift (--help for more)
   help                                Show this text
 `;
 
@@ -17,6 +18,8 @@ async function main(argv: string[]): Promise<number> {
       return (require("./emulatorCommand") as typeof import("./emulatorCommand")).runEmulatorCommand(rest);
     case "preview":
       return (require("./previewCommand") as typeof import("./previewCommand")).runPreviewCommand(rest);
+    case "drift":
+      return (require("./driftCommand") as typeof import("./driftCommand")).runDriftCommand(rest);
     case undefined:
     case "help":
     case "--help":
