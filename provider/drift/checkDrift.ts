@@ -179,6 +179,7 @@ async function readConcurrently(
 ): Promise<void> {
   let next = 0;
   let done = 0;
+  onProgress?.(0, reads.length);
   const worker = async (): Promise<void> => {
     while (next < reads.length) {
       const read = reads[next++];

@@ -8,8 +8,7 @@ import type { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
 import { setDefaultArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
 import { checkDrift, type DriftCheckOptions } from "pulumi-azure-gallery-lookup/dist/drift/checkDrift";
 import { galleryId, type EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
-import { checkedInputs } from "pulumi-azure-gallery-lookup/dist/gallery/diff";
-import { lookupGallery } from "pulumi-azure-gallery-lookup/dist/lookup/lookupGallery";
+import type { ValidLookupArgs } from "pulumi-azure-gallery-lookup/dist/gallery/validation";
 import * as ops from "pulumi-azure-gallery-lookup/dist/lookup/operations";
 import { Readable } from "node:stream";
 import {
@@ -17,8 +16,7 @@ import {
   checkpointDocument,
   ciphertext,
   exportDocument,
-  lookupProviderText,
-  lookupResource,
+  lookupAfterUp,
   plaintext,
   writeDocument,
   type Json,
@@ -31,14 +29,12 @@ describe("drift: checkDrift against the emulator", function () {
   this.timeout(30_000);
   let azure: EmulatorHandle;
   let client: ArmClient;
-  let provider: string;
   let dir: string;
   let n = 0;
 
   before(async () => {
     azure = await startCanaryEmulator();
     client = emulatorClient(azure);
-    provider = await lookupProviderText();
   });
   after(async () => {
     client?.close();
@@ -58,17 +54,8 @@ describe("drift: checkDrift against the emulator", function () {
   });
 
   /** A lookup as `pulumi up` leaves it: outputs are the arguments plus what was observed then. */
-  async function upLookup(project: string, stack: string, name: string, a: Args): Promise<Json> {
-    const observed = await lookupGallery(a as never, client);
-    return lookupResource({
-      project,
-      stack,
-      name,
-      inputs: { ...a },
-      outputs: checkedInputs(a, observed),
-      provider,
-    });
-  }
+  const upLookup = (project: string, stack: string, name: string, a: Args): Promise<Json> =>
+    lookupAfterUp(client, { project, stack, name }, a as ValidLookupArgs);
 
   async function exportFile(
     stack: string,

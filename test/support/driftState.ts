@@ -5,6 +5,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
+import type { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
+import { checkedInputs } from "pulumi-azure-gallery-lookup/dist/gallery/diff";
+import type { ValidLookupArgs } from "pulumi-azure-gallery-lookup/dist/gallery/validation";
+import { lookupGallery } from "pulumi-azure-gallery-lookup/dist/lookup/lookupGallery";
 import { OUTPUT_VALUE_SIG, SECRET_SIG, SIG_KEY } from "pulumi-azure-gallery-lookup/dist/drift/propertyValues";
 import { GALLERY_LOOKUP_TYPE } from "pulumi-azure-gallery-lookup/dist/drift/recognise";
 import type { ResourceState } from "pulumi-azure-gallery-lookup/dist/preview/monitor";
@@ -95,6 +99,22 @@ export function lookupResource(options: {
     propertyDependencies: {},
     dependencies: [],
   };
+}
+
+/** A lookup as `pulumi up` leaves it: the gallery read now, outputs = arguments + observation. */
+export async function lookupAfterUp(
+  client: ArmClient,
+  where: { project: string; stack: string; name: string },
+  args: ValidLookupArgs,
+): Promise<Json> {
+  const observed = await lookupGallery(args, client);
+  const inputs = { ...args } as Json;
+  return lookupResource({
+    ...where,
+    inputs,
+    outputs: checkedInputs(inputs, observed),
+    provider: await lookupProviderText(),
+  });
 }
 
 const manifest = { time: "2026-11-30T12:00:00Z", magic: "0a1b2c", version: "v3.200.0" };
