@@ -4,6 +4,7 @@ import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { driftBench } from "./drift";
 import { hostLatency, hostMemory, hostSetup } from "./host";
 import type { ChildMessage, EmulatorQuery } from "./protocol";
 import type { SerializedReport } from "./serialized";
@@ -343,6 +344,9 @@ async function main(): Promise<void> {
   } finally {
     await emulator.close();
   }
+  const drift = await driftBench(log);
+  figures.push(...drift.figures);
+  raw.drift = drift.raw;
 
   const report = {
     when: new Date().toISOString(),

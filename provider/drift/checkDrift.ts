@@ -120,6 +120,10 @@ interface GalleryRead {
   args: ValidLookupArgs;
   observation?: GalleryObservation;
   error?: unknown;
+  /** Set once the GET has answered (or failed). */
+  settled: boolean;
+  /** Lookups waiting for the answer: judged as soon as it comes, so the stored values can go. */
+  waiting: { entry: LookupDriftEntry; lookup: StoredLookup }[];
 }
 
 /** ARM names compare without letter case; options and cloud change the request, so they are part of the key. */
@@ -171,27 +175,68 @@ export function errorEntry(error: unknown): DriftError {
   };
 }
 
-async function readConcurrently(
-  reads: GalleryRead[],
-  concurrency: number,
-  client: ArmClient | undefined,
-  onProgress?: (done: number, total: number) => void,
-): Promise<void> {
-  let next = 0;
-  let done = 0;
-  onProgress?.(0, reads.length);
-  const worker = async (): Promise<void> => {
-    while (next < reads.length) {
-      const read = reads[next++];
-      try {
-        read.observation = await lookupGallery(read.args, client ?? defaultArmClient(read.args.environment));
-      } catch (error) {
-        read.error = error;
+/**
+ * Reads galleries as the state reveals them, `concurrency` at a time, while later state files are still
+ * being read: the pacer's waits then hide the reading. Every read goes through the package's client.
+ */
+class GalleryReader {
+  private readonly queue: GalleryRead[] = [];
+  private next = 0;
+  private done = 0;
+  private closed = false;
+  private idle: (() => void)[] = [];
+  private readonly workers: Promise<void>[];
+
+  constructor(
+    concurrency: number,
+    private readonly client: ArmClient | undefined,
+    private readonly onSettled: (read: GalleryRead) => void,
+    private readonly onProgress?: (done: number, total: number) => void,
+  ) {
+    this.workers = Array.from({ length: Math.max(1, concurrency) }, () => this.work());
+  }
+
+  add(read: GalleryRead): void {
+    this.queue.push(read);
+    this.onProgress?.(this.done, this.queue.length);
+    this.wake();
+  }
+
+  /** Resolves once every gallery added has been read. */
+  async finish(): Promise<void> {
+    this.closed = true;
+    this.wake();
+    await Promise.all(this.workers);
+  }
+
+  private wake(): void {
+    const idle = this.idle;
+    this.idle = [];
+    for (const resume of idle) resume();
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      if (this.next < this.queue.length) {
+        const read = this.queue[this.next++];
+        try {
+          read.observation = await lookupGallery(
+            read.args,
+            this.client ?? defaultArmClient(read.args.environment),
+          );
+        } catch (error) {
+          read.error = error;
+        }
+        read.settled = true;
+        this.onSettled(read);
+        this.onProgress?.(++this.done, this.queue.length);
+      } else if (this.closed) {
+        return;
+      } else {
+        await new Promise<void>((resume) => this.idle.push(resume));
       }
-      onProgress?.(++done, reads.length);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, reads.length)) }, worker));
+  }
 }
 
 /** The verdict on one lookup whose gallery was read. */
@@ -251,8 +296,12 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
   const warnings: string[] = [];
   const sourceEntries: DriftSourceEntry[] = [];
   const entries: LookupDriftEntry[] = [];
-  const pending: { entry: LookupDriftEntry; lookup: StoredLookup; read: GalleryRead }[] = [];
   const reads = new Map<string, GalleryRead>();
+  const settle = (read: GalleryRead) => {
+    for (const { entry, lookup } of read.waiting) Object.assign(entry, judge(lookup, read, ignoreField));
+    read.waiting = [];
+  };
+  const reader = new GalleryReader(options.concurrency ?? 32, options.client, settle, options.onProgress);
   const stacks = new Set<string>();
 
   // One source at a time: only the reduced lookups outlive the parsed document.
@@ -315,10 +364,12 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
         const key = galleryKey(validation.args);
         let read = reads.get(key);
         if (!read) {
-          read = { args: validation.args };
+          read = { args: validation.args, settled: false, waiting: [] };
           reads.set(key, read);
+          reader.add(read);
         }
-        pending.push({ entry, lookup, read });
+        read.waiting.push({ entry, lookup });
+        if (read.settled) settle(read);
       }
     } catch (error) {
       sourceEntries.push({
@@ -329,9 +380,7 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
     }
   }
 
-  const readList = [...reads.values()];
-  await readConcurrently(readList, options.concurrency ?? 32, options.client, options.onProgress);
-  for (const { entry, lookup, read } of pending) Object.assign(entry, judge(lookup, read, ignoreField));
+  await reader.finish();
 
   if (entries.length === 0 && sourceEntries.every((s) => !s.error)) {
     warnings.push(`no GalleryLookup found in ${sourceEntries.length} state source(s)`);
@@ -340,7 +389,7 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
   const summary = {
     lookups: entries.length,
     stacks: stacks.size,
-    galleries: readList.length,
+    galleries: reads.size,
     in_sync: count("in_sync"),
     drifted: count("drifted"),
     deleted: count("deleted"),
