@@ -1,9 +1,9 @@
-// Child of the drift benchmark: runs checkDrift over the state files in DRIFT_BENCH_DIR with the
+// Child of the drift benchmark: runs checkDrift (loaded as the CLI loads it: without the Pulumi SDK) over the state files in DRIFT_BENCH_DIR with the
 // package's defaults (its process-wide ARM client, credential and pacer, pointed at the emulator by the
 // environment), samples its own memory, and reports time, verdicts and the peak.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { checkDrift } from "pulumi-azure-gallery-lookup";
+import { checkDrift } from "pulumi-azure-gallery-lookup/dist/drift/index";
 import { sendResult } from "./protocol";
 
 export interface DriftChildReport {

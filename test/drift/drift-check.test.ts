@@ -46,6 +46,14 @@ describe("drift: checkDrift against the emulator", function () {
     azure.clearFaults();
   });
 
+  /** Serves a gallery `name` in the emulator's resource group with these fields. */
+  const seedGallery = (name: string, fields: { tags?: Record<string, string>; properties?: object }) =>
+    azure.putGallery({
+      subscriptionId: azure.subscriptionId,
+      resourceGroupName: azure.resourceGroupName,
+      gallery: { name, location: "westus", ...fields } as never,
+    });
+
   const args = (galleryName: string, extra: Partial<Args> = {}): Args => ({
     subscriptionId: azure.subscriptionId,
     resourceGroupName: azure.resourceGroupName,
@@ -120,16 +128,7 @@ describe("drift: checkDrift against the emulator", function () {
   it("drift: each changed field with before and after; exit 2", async () => {
     const name = `drift${n}`;
     const id = galleryId(azure.subscriptionId, azure.resourceGroupName, name);
-    azure.putGallery({
-      subscriptionId: azure.subscriptionId,
-      resourceGroupName: azure.resourceGroupName,
-      gallery: {
-        name,
-        location: "westus",
-        tags: { env: "prod", team: "a" },
-        properties: { description: "x" },
-      } as never,
-    });
+    seedGallery(name, { tags: { env: "prod", team: "a" }, properties: { description: "x" } });
     const file = await exportFile("dev", [["g", args(name)]]);
     azure.patchGallery(id, { tags: { env: "test", team: "a" }, properties: { description: "y" } } as never);
     const { report, gets } = await check({ files: [file] });
@@ -157,11 +156,7 @@ describe("drift: checkDrift against the emulator", function () {
 
   it("deleted gallery: reported as deleted with ARM's code; exit 2", async () => {
     const name = `gone${n}`;
-    azure.putGallery({
-      subscriptionId: azure.subscriptionId,
-      resourceGroupName: azure.resourceGroupName,
-      gallery: { name, location: "westus", properties: {} } as never,
-    });
+    seedGallery(name, { properties: {} });
     const file = await exportFile("dev", [["g", args(name)]]);
     azure.removeGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, name));
     const { report } = await check({ files: [file] });
@@ -173,11 +168,7 @@ describe("drift: checkDrift against the emulator", function () {
 
   it("failed lookup: the error with its code; exit 1 even when another lookup drifted", async () => {
     const name = `fail${n}`;
-    azure.putGallery({
-      subscriptionId: azure.subscriptionId,
-      resourceGroupName: azure.resourceGroupName,
-      gallery: { name, location: "westus", tags: { a: "1" }, properties: {} } as never,
-    });
+    seedGallery(name, { tags: { a: "1" }, properties: {} });
     const file = await exportFile("dev", [
       ["bad", args("myGalleryName")],
       ["drifts", args(name)],
@@ -235,11 +226,7 @@ describe("drift: checkDrift against the emulator", function () {
 
   it("a secret output that drifted is reported with its values withheld", async () => {
     const name = `secret${n}`;
-    azure.putGallery({
-      subscriptionId: azure.subscriptionId,
-      resourceGroupName: azure.resourceGroupName,
-      gallery: { name, location: "westus", properties: { description: "old-secret-text" } } as never,
-    });
+    seedGallery(name, { properties: { description: "old-secret-text" } });
     const res = await upLookup("proj", "dev", "s", args(name));
     (res.outputs as Json).description = plaintext("old-secret-text");
     const file = writeDocument(path.join(dir, "dev.json"), exportDocument([res]));
@@ -385,15 +372,9 @@ describe("drift: checkDrift against the emulator", function () {
       it(title, async () => {
         const name = "eq-gallery";
         const id = galleryId(azure.subscriptionId, azure.resourceGroupName, name);
-        azure.putGallery({
-          subscriptionId: azure.subscriptionId,
-          resourceGroupName: azure.resourceGroupName,
-          gallery: {
-            name,
-            location: "westus",
-            tags: { env: "prod" },
-            properties: { sharingProfile: { permissions: "Private" } },
-          } as never,
+        seedGallery(name, {
+          tags: { env: "prod" },
+          properties: { sharingProfile: { permissions: "Private" } },
         });
         const res = await upLookup("proj", "dev", "eq", args(name));
         mutateState(res);

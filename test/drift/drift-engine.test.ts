@@ -5,43 +5,25 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkDrift } from "pulumi-azure-gallery-lookup/dist/drift/checkDrift";
-import { galleryId, startEmulator } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { galleryId } from "pulumi-azure-gallery-lookup/dist/emulator/index";
 import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/types";
-import { startProviderHost, type ProviderHost } from "pulumi-azure-gallery-lookup/dist/preview/hostClient";
-import {
-  programLocation,
-  runProgram,
-  type RunProgramOptions,
-} from "pulumi-azure-gallery-lookup/dist/preview/runProgram";
+import { runProgram, type RunProgramOptions } from "pulumi-azure-gallery-lookup/dist/preview/runProgram";
+import { startBasicProgram, type BasicProgramRig } from "../support/basicProgram";
 import { exportOfEngineState, writeDocument } from "../support/driftState";
-import { installedProgram, REPO_ROOT } from "../support/engineInstall";
 import { assertOnlyGets, emulatorClient } from "../support/reliability";
 
 describe("drift: on the state the engine writes (examples/basic)", function () {
   this.timeout(90_000);
+  let rig: BasicProgramRig;
   let azure: EmulatorHandle;
-  let host: ProviderHost;
   let base: RunProgramOptions;
 
   before(async () => {
-    const program = installedProgram();
-    azure = await startEmulator({ throttle: false });
-    const env = { ...process.env, ...azure.environment(), NODE_PATH: path.join(program.dir, "node_modules") };
-    host = await startProviderHost({ cwd: program.dir, env });
-    await host.configure({});
-    base = {
-      ...programLocation(REPO_ROOT),
-      rootDirectory: REPO_ROOT,
-      dryRun: false,
-      env,
-      providerHost: host,
-      config: { "azure-native:subscriptionId": azure.subscriptionId },
-    };
+    rig = await startBasicProgram();
+    azure = rig.azure;
+    base = { ...rig.base, dryRun: false };
   });
-  after(async () => {
-    await host?.close();
-    await azure?.close();
-  });
+  after(() => rig?.close());
 
   it("no drift after up; after a change in Azure, the drift the engine's preview shows, field for field", async () => {
     const up = await runProgram(base);
