@@ -288,6 +288,13 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
   else if ((options.stacks ?? []).length > 0)
     throw new Error("stacks: naming stacks needs a backend (`--backend file://<folder>`)");
   if (sources.length === 0) throw new Error("no state given: name export files (`-` for stdin) or a backend");
+  const concurrency = options.concurrency ?? 32;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new Error(`concurrency must be a whole number from 1 to 256 (got ${String(options.concurrency)})`);
+  }
+  if (options.unreadable !== undefined && options.unreadable !== "error" && options.unreadable !== "warn") {
+    throw new Error(`unreadable must be "error" or "warn" (got ${JSON.stringify(options.unreadable)})`);
+  }
   if ((options.files ?? []).filter((f) => f === "-").length > 1)
     throw new Error("files: `-` (stdin) can be given once");
 
@@ -301,7 +308,7 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
     for (const { entry, lookup } of read.waiting) Object.assign(entry, judge(lookup, read, ignoreField));
     read.waiting = [];
   };
-  const reader = new GalleryReader(options.concurrency ?? 32, options.client, settle, options.onProgress);
+  const reader = new GalleryReader(concurrency, options.client, settle, options.onProgress);
   const stacks = new Set<string>();
 
   // One source at a time: only the reduced lookups outlive the parsed document.
