@@ -3,14 +3,18 @@
 // types store every dynamic resource as `pulumi-nodejs:dynamic:Resource`. Two signals are ours alone:
 //  - the type `pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup` (the module and type names
 //    GalleryLookup's constructor passes), and
-//  - the serialized provider in `__provider`, whose every method loads this package's
-//    `dist/lookup/operations` module (see lookup/provider.ts): another dynamic resource never does.
+//  - the serialized provider in `__provider`, whose every method loads this package's provider module
+//    (`pulumi-azure-gallery-lookup/dynamic-provider`; `dist/lookup/operations` in states written by
+//    0.1.0; see lookup/provider.ts): another dynamic resource never does.
 // A resource is ours when it is a custom dynamic resource and either signal holds.
 
 /** The type the SDK gives GalleryLookup (module `azure-gallery-lookup`, type `GalleryLookup`). */
 export const GALLERY_LOOKUP_TYPE = "pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup";
-/** Text every serialized GalleryLookup provider contains: the module its methods `require`. */
-export const PROVIDER_MARKER = "pulumi-azure-gallery-lookup/dist/lookup/operations";
+/** Text every serialized GalleryLookup provider contains: the module its methods `require`, now and in 0.1.0. */
+export const PROVIDER_MARKERS = [
+  "pulumi-azure-gallery-lookup/dynamic-provider",
+  "pulumi-azure-gallery-lookup/dist/lookup/operations",
+] as const;
 /** The input (and output) that holds a dynamic resource's serialized provider. */
 export const PROVIDER_KEY = "__provider";
 
@@ -33,6 +37,8 @@ export function isDynamicType(type: unknown): boolean {
 export function recogniseResource(custom: unknown, type: unknown, providerText: unknown): Recognition {
   if (custom !== true || !isDynamicType(type)) return "other";
   if (type === GALLERY_LOOKUP_TYPE) return "lookup";
-  if (typeof providerText === "string") return providerText.includes(PROVIDER_MARKER) ? "lookup" : "other";
+  if (typeof providerText === "string") {
+    return PROVIDER_MARKERS.some((marker) => providerText.includes(marker)) ? "lookup" : "other";
+  }
   return "dynamic-unrecognised";
 }

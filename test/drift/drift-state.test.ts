@@ -1,5 +1,7 @@
 // Reading GalleryLookups out of every shape of Pulumi state, and recognising ours among dynamic resources.
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import fc from "fast-check";
 import { decodePropertyValue } from "pulumi-azure-gallery-lookup/dist/drift/propertyValues";
 import { recogniseResource } from "pulumi-azure-gallery-lookup/dist/drift/recognise";
@@ -41,8 +43,14 @@ describe("drift: reading Pulumi state", () => {
     });
   const read = (doc: unknown) => readStateDocument(JSON.stringify(doc), "state.json");
 
-  it("the SDK's serialized provider carries the marker the recogniser looks for", () => {
+  it("the SDK's serialized provider, today's and 0.1.0's, carries a marker the recogniser looks for", () => {
     assert.equal(recogniseResource(true, "pulumi-nodejs:dynamic:Resource", provider), "lookup");
+    const old = fs.readFileSync(
+      path.join(__dirname, "..", "..", "..", "test", "fixtures", "serialized-provider-0.1.0.js"),
+      "utf8",
+    );
+    assert.equal(recogniseResource(true, "pulumi-nodejs:dynamic:Resource", old), "lookup");
+    assert.equal(recogniseResource(true, "pulumi-nodejs:dynamic:Resource", "exports.handler = {}"), "other");
   });
 
   it("`pulumi stack export` (schema 3): finds the lookup, its stack from the URN, inputs and outputs", () => {
