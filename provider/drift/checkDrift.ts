@@ -5,9 +5,9 @@
 import { defaultArmClient, type ArmClient } from "../arm/armClient";
 import { GalleryLookupError } from "../errors/GalleryLookupError";
 import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
-import { lookupArgsOf, OBSERVED_KEYS } from "../gallery/diff";
+import { lookupArgsOf } from "../gallery/diff";
 import { galleryResourceId } from "../gallery/galleryId";
-import { LOOKUP_ARG_NAMES, validateLookupArgs, type ValidLookupArgs } from "../gallery/validation";
+import { validateLookupArgs, type ValidLookupArgs } from "../gallery/validation";
 import { lookupGallery } from "../lookup/lookupGallery";
 import type { GalleryObservation } from "../lookup/types";
 import { backendSources, exportFileSource, type StateSource } from "./sources";
@@ -345,9 +345,8 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
           entry.status = "ignored";
           continue;
         }
-        const encrypted = lookup.encryptedKeys.filter(
-          (k) => (LOOKUP_ARG_NAMES as readonly string[]).includes(k) || OBSERVED_KEYS.includes(k as never),
-        );
+        // Only the arguments and the observation are kept, so any encrypted key is one the check needs.
+        const encrypted = lookup.encryptedKeys;
         if (encrypted.length > 0) {
           entry.status = "unreadable";
           entry.error = {
