@@ -305,7 +305,18 @@ export async function driftBench(
 
 if (require.main === module) {
   driftBench((m) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`)).then(
-    ({ figures }) => {
+    ({ figures, raw }) => {
+      // Alone, it writes its own file; within `npm run bench` its figures join bench/results.json.
+      const file = path.resolve(__dirname, "..", "..", "bench", "drift-results.json");
+      const report = {
+        when: new Date().toISOString(),
+        node: process.version,
+        cpus: os.cpus().length,
+        quick: process.env.BENCH_QUICK === "1",
+        figures,
+        raw,
+      };
+      fs.writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
       console.table(
         figures.map((f) => ({
           id: f.id,
