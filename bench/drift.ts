@@ -17,7 +17,7 @@ import { exportDocument, lookupProviderText, lookupResource, type Json } from ".
 import { emulatorClient } from "../test/support/reliability";
 import type { DriftChildReport } from "./driftChild";
 import type { ChildMessage } from "./protocol";
-import type { Figure } from "./run";
+import { figure, type Figure } from "./figure";
 import { round3 } from "./stats";
 
 const BUCKET = { burst: 250, refillPerSecond: 25 };
@@ -34,29 +34,6 @@ const PADDING_PER_STACK = 200;
 const bucketMinimumMs = (reads: number) =>
   (Math.max(0, reads - BUCKET.burst) / BUCKET.refillPerSecond) * 1000;
 const galleryName = (i: number) => `bench${String(i).padStart(5, "0")}`;
-
-function figure(
-  id: string,
-  name: string,
-  value: number,
-  unit: string,
-  yardstick: string,
-  yardstickValue: number,
-  target: string,
-  pass: boolean,
-): Figure {
-  return {
-    id,
-    figure: name,
-    value: round3(value),
-    unit,
-    yardstick,
-    yardstickValue: round3(yardstickValue),
-    ratio: round3(value / yardstickValue),
-    target,
-    pass,
-  };
-}
 
 /** Seeds `count` galleries and returns a function giving each one's stored outputs as `up` would leave them. */
 async function seed(emulator: EmulatorHandle, count: number): Promise<(i: number) => Json> {

@@ -21,7 +21,7 @@ import { TokenIssuer } from "./tokens";
 import type { EmulatorHandle, EmulatorOptions, FaultSpec, JournalEntry, SeedGallery } from "./types";
 
 export type { EmulatorHandle, EmulatorOptions, FaultSpec, JournalEntry, SeedGallery } from "./types";
-export { defaultSeed, galleryId } from "./seed";
+export { DEMO_GALLERY, defaultSeed, galleryId, realisticGallery } from "./seed";
 export { GALLERY_EXAMPLES, type GalleryExample } from "./examples";
 
 /** The fixed defaults: fake, documented values that can never be mistaken for a real tenant or secret. */
@@ -95,7 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ? await loadSeedFile(options.seed)
       : options.seed
         ? options.seed.map(normalizeSeed)
-        : defaultSeed(subscriptionId, resourceGroupName);
+        : defaultSeed(subscriptionId, resourceGroupName, tenantId);
   const tls = await makeTlsMaterial(options.caDir);
 
   const store = new GalleryStore();

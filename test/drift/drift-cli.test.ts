@@ -127,7 +127,13 @@ describe("drift: the gallery-lookup drift command", function () {
     }
     assert.match(help.stdout, /0 {2}no drift[\s\S]*2 {2}drift found[\s\S]*1 {2}error/);
     const main = spawnSync(process.execPath, [MAIN, "--help"], { encoding: "utf8" });
-    assert.match(main.stdout, /drift \[FILE\.\.\.\]/, "the command list names drift");
+    assert.match(
+      main.stdout,
+      /^ {2}drift +Check every GalleryLookup in Pulumi state for drift/m,
+      "the command list names drift",
+    );
+    const viaHelp = spawnSync(process.execPath, [MAIN, "help", "drift"], { encoding: "utf8" });
+    assert.equal(viaHelp.stdout, help.stdout, "`gallery-lookup help drift` shows the same text");
   });
 
   it("exit 0: no drift; a plain report without colour when stdout is not a terminal, nothing on stderr", async () => {
