@@ -1,5 +1,5 @@
 // `gallery-lookup emulator [--port N] [--seed FILE] [--ca-dir DIR] [--env[=sh|json]]`: serves the local Azure
-// until SIGINT or SIGTERM. By default the first stdout line is one JSON object (for scripts) and the next lines
+// until SIGINT, SIGTERM or SIGHUP. By default the first stdout line is one JSON object (for scripts) and the next lines
 // are shell exports (for people); with --env, stdout holds only the environment that points a process at the
 // emulator, as `export` lines or one JSON object, for a shell (`eval`) or a CI step (e.g. `pulumi preview`).
 import type { EmulatorOptions } from "../emulator/types";
@@ -9,7 +9,7 @@ import { UsageError } from "./usageError";
 export const EMULATOR_SPEC: CommandSpec = {
   name: "emulator",
   summary:
-    "Serve a local Azure (ARM Galleries - Get and Entra ID tokens) on 127.0.0.1 until Ctrl-C or SIGTERM",
+    "Serve a local Azure (ARM Galleries - Get and Entra ID tokens) on 127.0.0.1 until Ctrl-C, SIGTERM or SIGHUP",
   flags: [
     { name: "port", value: "N", description: "Port on 127.0.0.1 (default 0: a free one)" },
     {
@@ -68,6 +68,22 @@ export async function runEmulatorCommand(args: string[]): Promise<number> {
   }
   const { startEmulator } = require("../emulator/index") as typeof import("../emulator/index");
   const emulator = await startEmulator(options);
+  // Handlers first: a script may signal as soon as it has read the first line. SIGHUP too (a closed
+  // terminal): without a handler Node would exit without removing the CA folder.
+  const stopped = new Promise<number>((resolve) => {
+    const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+    const stop = (signal: NodeJS.Signals) => {
+      for (const s of signals) process.off(s, stop);
+      process.stderr.write(`gallery-lookup emulator: ${signal}, closing\n`);
+      emulator.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    for (const s of signals) process.on(s, stop);
+    // Whoever reads stdout may go away (`| head -1`): that is no reason to stop serving.
+    process.stdout.on("error", () => undefined);
+  });
   const environment = emulator.environment();
   if (envFormat === "json") process.stdout.write(`${JSON.stringify(environment)}\n`);
   else if (envFormat === "sh") process.stdout.write(`${shellExports(environment)}\n`);
@@ -85,20 +101,5 @@ export async function runEmulatorCommand(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(info)}\n${shellExports(environment)}\n`);
   }
   process.stderr.write(`gallery-lookup emulator: serving on ${emulator.armEndpoint} (Ctrl-C to stop)\n`);
-
-  return new Promise<number>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      process.stderr.write(`gallery-lookup emulator: ${signal}, closing\n`);
-      emulator.close().then(
-        () => resolve(0),
-        () => resolve(1),
-      );
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-    // Whoever reads stdout may go away (`| head -1`): that is no reason to stop serving.
-    process.stdout.on("error", () => undefined);
-  });
+  return stopped;
 }

@@ -95,7 +95,13 @@ export function normalizeSeed(seed: SeedGallery): SeedGallery {
 
 /** Reads a seed file: a JSON array of {@link SeedGallery}. */
 export async function loadSeedFile(file: string): Promise<SeedGallery[]> {
-  const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`seed file ${file} is not readable JSON: ${reason}`);
+  }
   if (!Array.isArray(parsed)) throw new Error(`seed file ${file} must hold a JSON array of galleries`);
   return parsed.map((entry) => normalizeSeed(entry as SeedGallery));
 }
