@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
 import { cliFigures } from "./cli";
+import { driftBench } from "./drift";
 import { figure, type Figure } from "./figure";
 export type { Figure } from "./figure";
 import { hostLatency, hostMemory, hostSetup } from "./host";
@@ -308,6 +309,9 @@ async function main(): Promise<void> {
   } finally {
     await emulator.close();
   }
+  const drift = await driftBench(log);
+  figures.push(...drift.figures);
+  raw.drift = drift.raw;
 
   const cli = await cliFigures();
   figures.push(...cli.figures);
