@@ -79,7 +79,7 @@ export class ByteBudget {
 
   /** Grants waiters in arrival order, and the oldest holder's growth whatever its place in the queue. */
   private pump(): void {
-    for (let i = 0; i < this.queue.length; ) {
+    for (let i = 0; i < this.queue.length;) {
       const waiter = this.queue[i];
       const oldest = this.isOldest(waiter.claim);
       if ((i === 0 || oldest) && this.fits(waiter.claim, waiter.bytes)) {

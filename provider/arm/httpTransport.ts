@@ -4,6 +4,7 @@ import type { Readable } from "node:stream";
 import type { AxiosInstance, AxiosRequestConfig, AxiosStatic } from "axios";
 import { sharedByteBudget, type ByteBudget } from "./byteBudget";
 import { proxyFor, readProxyRule, type ProxyRule } from "./proxyRule";
+import { createTunnelAgent } from "./tunnelAgent";
 
 /** Settings of the one HTTP stack of a client. */
 export interface HttpTransportOptions {
@@ -94,9 +95,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       const proxy = proxyFor(url, rule);
       if (proxy === undefined) chosen = NO_OVERRIDE;
       else {
-        const { HttpsProxyAgent } = require("https-proxy-agent") as typeof import("https-proxy-agent");
         // A CONNECT tunnel for http targets too (loopback only): the proxy must never see the token.
-        tunnelAgent ??= new HttpsProxyAgent(proxy, agentOptions);
+        tunnelAgent ??= createTunnelAgent(proxy, agentOptions);
         chosen = { httpsAgent: tunnelAgent, httpAgent: tunnelAgent };
       }
       routes.set(origin, chosen);

@@ -1,0 +1,30 @@
+const { startHttpsServer } = require("../build/test/support/httpsServer.js");
+const { startConnectProxy } = require("../dist/emulator/connectProxy.js");
+const axios = require("axios");
+const https = require("node:https");
+(async () => {
+  const server = await startHttpsServer((req, res) => res.end("{}"));
+  const proxy = await startConnectProxy();
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca: server.ca });
+  const inst = axios.create({ httpsAgent: agent, proxy: { protocol: "http", host: "127.0.0.1", port: proxy.port }, maxRedirects: 0 });
+  for (let i = 0; i < 5; i++) await inst.get(server.url + "/x", { headers: { Authorization: "Bearer CANARY123" } });
+  await Promise.all(Array.from({length: 100}, () => inst.get(server.url + "/y", { headers: { Authorization: "Bearer CANARY123" } })));
+  console.log("builtin: server", server.requests.length, "connects", proxy.connects.length, "plain", proxy.plainRequests.length, "seen canary", proxy.seenText().includes("CANARY123"));
+  proxy.clear(); server.reset((req,res)=>res.end("{}"));
+  process.env.HTTPS_PROXY = proxy.url;
+  const inst2 = axios.create({ httpsAgent: agent, maxRedirects: 0 });
+  for (let i = 0; i < 5; i++) await inst2.get(server.url + "/x", { headers: { Authorization: "Bearer CANARY123" } });
+  console.log("env: server", server.requests.length, "connects", proxy.connects.length, "plain", proxy.plainRequests.length, "seen canary", proxy.seenText().includes("CANARY123"));
+  delete process.env.HTTPS_PROXY;
+  proxy.clear(); server.reset((req,res)=>res.end("{}"));
+  const { HttpsProxyAgent } = require("https-proxy-agent");
+  const tls = require("node:tls");
+  const secureContext = tls.createSecureContext({ ca: [server.ca] });
+  class T extends HttpsProxyAgent { connect(req, opts) { return super.connect(req, { ...opts, secureContext, checkServerIdentity: (_h, cert) => tls.checkServerIdentity(opts.host, cert) }); } }
+  const tun = new T(proxy.url, { keepAlive: true, maxSockets: 64 });
+  const inst3 = axios.create({ httpsAgent: tun, proxy: false, maxRedirects: 0 });
+  for (let i = 0; i < 5; i++) await inst3.get(server.url + "/x", { headers: { Authorization: "Bearer CANARY123" } });
+  await Promise.all(Array.from({length: 100}, () => inst3.get(server.url + "/y", { headers: { Authorization: "Bearer CANARY123" } })));
+  console.log("v7 agent: server", server.requests.length, "connects", proxy.connects.length, "plain", proxy.plainRequests.length, "seen canary", proxy.seenText().includes("CANARY123"));
+  tun.destroy(); agent.destroy(); await proxy.close(); await server.close();
+})();
