@@ -19,7 +19,8 @@ export class ByteBudget {
   private readonly holders = new Set<ByteClaim>();
   private readonly queue: Waiter[] = [];
 
-  constructor(readonly limitBytes: number) {}
+  /** @param limitBytes Most bytes held at once (one answer may exceed it; see above). Benchmarks may change it. */
+  constructor(public limitBytes: number) {}
 
   /** A new, empty claim. Release it with {@link ByteClaim.release} when its answer is handed on. */
   claim(): ByteClaim {
