@@ -1,8 +1,8 @@
 import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import type { Readable } from "node:stream";
-import type { AxiosInstance, AxiosRequestConfig, AxiosStatic } from "axios";
-import { sharedByteBudget, type ByteBudget } from "./byteBudget";
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, AxiosStatic } from "axios";
+import { sharedByteBudget, type ByteBudget, type ByteClaim } from "./byteBudget";
 import { proxyFor, readProxyRule, type ProxyRule } from "./proxyRule";
 import { createTunnelAgent } from "./tunnelAgent";
 
@@ -106,60 +106,59 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 
   const budget = options.byteBudget ?? sharedByteBudget;
   const maxBytes = options.maxResponseBytes;
+  // One axios instance; its config is merged once here, not per request.
   const instance: AxiosInstance = axios.create({
     httpsAgent,
     httpAgent,
     proxy: false,
     maxRedirects: 0,
-    maxContentLength: maxBytes,
+    // The cap is counted while reading, with the byte budget (see readBody).
+    maxContentLength: -1,
     responseType: "stream",
     validateStatus: () => true,
-    headers: {
-      Accept: "application/json",
-      "User-Agent": options.userAgent ?? "pulumi-azure-gallery-lookup",
-    },
   });
+  const { headers: _perMethodHeaders, ...merged } = instance.defaults;
+  // The `http` adapter is axios's wire. Calling it with the instance's merged config skips what runs
+  // per request above it and that this transport does not use: config merging, interceptors, request
+  // and response transforms, and four rebuilds of the header object (docs/performance.md).
+  const send = axios.getAdapter("http") as unknown as (config: object) => Promise<AxiosResponse<Readable>>;
+  const userAgent = options.userAgent ?? "pulumi-azure-gallery-lookup";
 
   return {
     async get(url, bearerToken, timeoutMs, clientRequestId) {
-      const signal = AbortSignal.timeout(timeoutMs);
-      const config: AxiosRequestConfig = {
+      // One timer bounds the whole attempt (socket wait, TLS, headers and body) through axios's `signal`;
+      // axios's own `timeout` only bounds the connect phase and idle gaps, so a trickling body outlives it.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      const { signal } = controller;
+      const config = {
+        ...merged,
         ...route(url),
-        method: "GET",
+        method: "get",
         url,
-        timeout: timeoutMs,
         signal,
-        headers: {
+        headers: new axios.AxiosHeaders({
+          Accept: "application/json",
+          "User-Agent": userAgent,
           Authorization: `Bearer ${bearerToken}`,
           "x-ms-client-request-id": clientRequestId,
-        },
+        }),
       };
       assertReadOnlyMethod(config.method);
       let stream: Readable | undefined;
       const claim = budget.claim();
       try {
-        const response = await instance.request<Readable>(config);
+        const response = await send(config);
         stream = response.data;
         const headers = plainHeaders(response.headers);
         const declared = Number(headers["content-length"]);
         if (declared > maxBytes) return { kind: "oversized" };
-        // Reserve the declared length up front; grow in doublings when a body has none (or lies).
-        let reserved = Math.min(declared >= 0 ? declared : UNKNOWN_LENGTH_RESERVATION, maxBytes);
+        // Reserve the declared length up front; a body without one grows its claim as it arrives.
+        const reserved = Math.min(declared >= 0 ? declared : UNKNOWN_LENGTH_RESERVATION, maxBytes);
         const first = claim.growTo(reserved, signal);
         if (first) await first;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > reserved) {
-            reserved = Math.min(Math.max(size, 2 * reserved), maxBytes);
-            const more = claim.growTo(Math.max(reserved, size), signal);
-            if (more) await more;
-          }
-          chunks.push(chunk);
-        }
-        let body = Buffer.concat(chunks, size).toString("utf8");
-        if (body.charCodeAt(0) === 0xfeff) body = body.slice(1);
+        const body = await readBody(stream, { claim, reserved, maxBytes, signal });
+        if (body === undefined) return { kind: "oversized" };
         return { kind: "response", status: response.status, headers, body };
       } catch (error) {
         return describeFailure(error, {
@@ -169,6 +168,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           midBody: stream !== undefined,
         });
       } finally {
+        clearTimeout(timer);
         claim.release();
         if (stream !== undefined && !stream.readableEnded) stream.destroy();
       }
@@ -182,6 +182,50 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 }
 
 const NO_OVERRIDE: Partial<AxiosRequestConfig> = Object.freeze({});
+
+/**
+ * Reads a body as text, growing `claim` as bytes arrive (the stream pauses while the budget is short).
+ * Resolves to undefined, with the stream destroyed, as soon as the body passes `maxBytes`. The cap is
+ * counted here rather than by axios's `maxContentLength`, because the budget needs the same count and
+ * axios enforces the cap on a stream through an extra async generator per answer (docs/performance.md).
+ */
+function readBody(
+  stream: Readable,
+  budget: { claim: ByteClaim; reserved: number; maxBytes: number; signal: AbortSignal },
+): Promise<string | undefined> {
+  const { claim, maxBytes, signal } = budget;
+  let reserved = budget.reserved;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        stream.destroy();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+      if (size > reserved) {
+        reserved = Math.min(Math.max(size, 2 * reserved), maxBytes);
+        const wait = claim.growTo(reserved, signal);
+        if (wait) {
+          stream.pause();
+          wait.then(() => stream.resume(), reject);
+        }
+      }
+    });
+    stream.on("end", () => {
+      const body = Buffer.concat(chunks, size).toString("utf8");
+      resolve(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
+    });
+    stream.on("error", reject);
+    // A connection dropped mid-body: `close` without `end`.
+    stream.on("close", () => {
+      if (!stream.readableEnded) reject(new Error("the answer was cut off"));
+    });
+  });
+}
 
 /**
  * Reduces an axios or network error to a code and a message. The error object is dropped here: it
