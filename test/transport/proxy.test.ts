@@ -3,7 +3,6 @@ import { execFile } from "node:child_process";
 import * as https from "node:https";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import type { AccessToken, TokenCredential } from "@azure/identity";
 import axios from "axios";
 import { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
 import { Pacer } from "pulumi-azure-gallery-lookup/dist/arm/pacer";
@@ -12,22 +11,10 @@ import { startConnectProxy, type ConnectProxy } from "pulumi-azure-gallery-looku
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { assertOnlyGets } from "../support/reliability";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
+import { GALLERY, fixedCredential as makeCredential, ref } from "../support/transportFixtures";
 
 const CANARY = "CANARY-PROXY-TOKEN-5d2f";
-const SUB = "11111111-2222-3333-4444-555555555555";
-const ref = { subscriptionId: SUB, resourceGroupName: "rg-img", galleryName: "galA" };
-const GALLERY = {
-  id: `/subscriptions/${SUB}/resourceGroups/rg-img/providers/Microsoft.Compute/galleries/galA`,
-  name: "galA",
-  location: "westeurope",
-};
-
-const fixedCredential: TokenCredential = {
-  getToken: async (): Promise<AccessToken> => ({
-    token: CANARY,
-    expiresOnTimestamp: Date.now() + 3_600_000,
-  }),
-};
+const fixedCredential = makeCredential(CANARY);
 
 describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rule", function () {
   this.timeout(30_000);

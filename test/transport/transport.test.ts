@@ -2,23 +2,14 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { gzipSync } from "node:zlib";
-import type { AccessToken, TokenCredential } from "@azure/identity";
 import { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
 import { Pacer } from "pulumi-azure-gallery-lookup/dist/arm/pacer";
 import { ConnectionError, InvalidResponseError } from "pulumi-azure-gallery-lookup/dist/errors/index";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
+import { GALLERY, fixedCredential, ref } from "../support/transportFixtures";
 
 const CANARY = "CANARY-AXIOS-TOKEN-91ab";
-const SUB = "11111111-2222-3333-4444-555555555555";
-const ref = { subscriptionId: SUB, resourceGroupName: "rg-img", galleryName: "galA" };
-const GALLERY = {
-  id: `/subscriptions/${SUB}/resourceGroups/rg-img/providers/Microsoft.Compute/galleries/galA`,
-  name: "galA",
-  location: "westeurope",
-};
-const credential: TokenCredential = {
-  getToken: async (): Promise<AccessToken> => ({ token: CANARY, expiresOnTimestamp: Date.now() + 3_600_000 }),
-};
+const credential = fixedCredential(CANARY);
 
 describe("the axios transport against hostile servers", function () {
   this.timeout(20_000);
