@@ -4,6 +4,9 @@ import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { cliFigures } from "./cli";
+import { figure, type Figure } from "./figure";
+export type { Figure } from "./figure";
 import { hostLatency, hostMemory, hostSetup } from "./host";
 import type { Sequential } from "./inprocess";
 import type { ChildMessage, EmulatorQuery } from "./protocol";
@@ -12,45 +15,6 @@ import { round3 } from "./stats";
 
 const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
 const RESULTS_FILE = path.join(PACKAGE_ROOT, "bench", "results.json");
-
-/** One line of the table: a figure, its yardstick, their ratio and the target it must meet. */
-export interface Figure {
-  id: string;
-  figure: string;
-  value: number;
-  unit: string;
-  yardstick: string;
-  yardstickValue: number;
-  /** value / yardstickValue. */
-  ratio: number;
-  target: string;
-  pass: boolean;
-  /** For ratios of interleaved rounds: the per-round ratios' median and range. */
-  spread?: string;
-}
-
-function figure(
-  id: string,
-  name: string,
-  value: number,
-  unit: string,
-  yardstick: string,
-  yardstickValue: number,
-  target: string,
-  pass: boolean,
-): Figure {
-  return {
-    id,
-    figure: name,
-    value: round3(value),
-    unit,
-    yardstick,
-    yardstickValue: round3(yardstickValue),
-    ratio: round3(value / yardstickValue),
-    target,
-    pass,
-  };
-}
 
 function answer(emulator: EmulatorHandle, query: EmulatorQuery): unknown {
   switch (query.cmd) {
@@ -429,6 +393,10 @@ async function main(): Promise<void> {
   } finally {
     await emulator.close();
   }
+
+  const cli = await cliFigures();
+  figures.push(...cli.figures);
+  raw.cli = cli.raw;
 
   const report = {
     when: new Date().toISOString(),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { credentialDeadlineError, describeCredential, tokenAcquirer } from "../auth/credential";
-import { TokenCache } from "../auth/tokenCache";
+import { TokenCache, type AcquireToken } from "../auth/tokenCache";
 import type { ArmGallery } from "../gallery/armGallery";
 import type { GalleryExpand, GalleryReference, GallerySelect } from "../lookup/types";
 import { resolveCloud } from "./clouds";
@@ -13,14 +13,17 @@ import {
   parseGalleryBody,
   requestIdOf,
   throttledPastDeadline,
+  redactAnswer,
   type ArmAnswer,
   type FailureContext,
+  type TokenRenewal,
 } from "./cloudError";
 import { galleryUrl } from "./galleryUrl";
 import { createHttpTransport, type HttpTransport, type TransportResult } from "./httpTransport";
-import { Pacer, pacerKey, sharedPacer } from "./pacer";
+import { PROBE_WAIT_MS, RECHECK_MS, Pacer, pacerKey, sharedPacer } from "./pacer";
 import { decideRetry, type AttemptOutcome } from "./retryPolicy";
 import { readArmSettings, type ArmSettings } from "./settings";
+import { SettingsError } from "../errors/SettingsError";
 import type { CloudName } from "../gallery/clouds";
 
 export type { CloudName } from "../gallery/clouds";
@@ -32,6 +35,13 @@ export interface ArmClientOptions {
   env?: NodeJS.ProcessEnv;
   /** Credential to use instead of the lazily created DefaultAzureCredential (tests inject a fake one). */
   credential?: TokenCredential;
+  /**
+   * Makes a fresh instance of the injected credential. After a 401 without a claims challenge (a token
+   * revoked or expired on the server's side) the client uses it once to get past the credential's own
+   * token cache. Without it, an injected credential is asked again, and if it hands back the refused
+   * token the lookup fails saying so. The DefaultAzureCredential the client creates is always renewed.
+   */
+  renewCredential?: () => TokenCredential;
   /** Extra CA certificate(s) to trust, PEM (a local emulator, a TLS-inspecting proxy). Added to Node's roots. */
   ca?: string | Buffer;
   /** Waits between attempts. Default: a timer. Tests inject a fake. */
@@ -87,21 +97,18 @@ export class ArmClient {
     const key = pacerKey(this.settings.endpoint, ref.subscriptionId);
     const start = this.now();
     let attempts = 0;
-    let tokenRefreshed = false;
+    let renewal: TokenRenewal | undefined;
     let last = "no attempt";
+    let lastStatus: number | undefined;
     const context = (retryAfterMs?: number): FailureContext => ({
       attempts,
       elapsedMs: this.now() - start,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
+    let token = await this.tokenWithin(deadlineMs, () => this.tokens().getToken());
 
     for (;;) {
-      const token = await this.tokenWithin(deadlineMs - (this.now() - start));
-      if (token === undefined) {
-        const credential = describeCredential(this.options.credential, this.env);
-        throw credentialDeadlineError(credential, this.settings.scope, deadlineMs);
-      }
-      await this.pace(key, ref, () => ({ ...context(), deadlineMs }));
+      await this.pace(key, ref, () => ({ ...context(), deadlineMs, last, lastStatus }));
 
       const remaining = deadlineMs - (this.now() - start);
       if (remaining <= 0) throw deadlineError(ref, { ...context(), deadlineMs, last });
@@ -117,6 +124,8 @@ export class ArmClient {
         this.pacer.observe(key);
         throw oversizedResponse(ref, this.settings.maxResponseBytes, context());
       }
+      // A server that echoes the token (in a body, a header, a request id) must not put it in an error.
+      result = redactAnswer(result, token.token);
 
       const nowMs = this.now();
       const outcome: AttemptOutcome =
@@ -130,7 +139,7 @@ export class ArmClient {
           maxAttempts: 1 + maxRetries,
           elapsedMs: nowMs - start,
           deadlineMs,
-          tokenRefreshed,
+          tokenRefreshed: renewal !== undefined,
           nowMs,
         },
         this.options.random,
@@ -149,33 +158,50 @@ export class ArmClient {
       );
       const requestId = result.kind === "response" ? requestIdOf(result) : undefined;
       last = result.kind === "response" ? `HTTP ${result.status}` : result.code;
+      lastStatus = result.kind === "response" ? result.status : undefined;
 
       switch (decision.action) {
         case "success":
           return parseGalleryBody(ref, result as ArmAnswer);
-        case "refreshToken":
-          this.tokens().invalidate(token.token);
-          tokenRefreshed = true;
+        case "refreshToken": {
+          const refused = token.token;
+          renewal = decision.claims !== undefined ? "claims" : "bypassCache";
+          const request = decision.claims !== undefined ? { claims: decision.claims } : { bypassCache: true };
+          token = await this.tokenWithin(deadlineMs - (this.now() - start), () =>
+            this.tokens().renew(refused, request),
+          );
+          if (token.token === refused) {
+            // Sending the refused token again would only earn the same 401: say so instead.
+            throw errorFromAnswer(ref, result as ArmAnswer, context(), {
+              renewal: "sameToken",
+              credential: describeCredential(this.options.credential, this.env),
+            });
+          }
           continue;
+        }
         case "retry":
           await this.sleep(decision.delayMs);
           continue;
         case "giveUp":
           if (decision.reason === "deadline")
             throw deadlineError(ref, { ...context(), deadlineMs, last }, requestId);
-          if (decision.reason === "retryAfterPastDeadline") {
+          if (
+            decision.reason === "retryAfterPastDeadline" &&
+            result.kind === "response" &&
+            result.status === 429
+          ) {
             throw throttledPastDeadline(
               ref,
-              {
-                ...context(),
-                deadlineMs,
-                retryAfterMs: decision.retryAfterMs ?? 0,
-                ...(result.kind === "response" ? { status: result.status } : {}),
-              },
+              { ...context(), deadlineMs, retryAfterMs: decision.retryAfterMs ?? 0, status: 429 },
               requestId,
             );
           }
-          if (result.kind === "response") throw errorFromAnswer(ref, result, context(decision.retryAfterMs));
+          if (result.kind === "response") {
+            throw errorFromAnswer(ref, result, context(decision.retryAfterMs), {
+              ...(renewal !== undefined ? { renewal } : {}),
+              ...(decision.reason === "retryAfterPastDeadline" ? { deadlineMs } : {}),
+            });
+          }
           if (result.kind === "networkError") {
             throw connectionError(ref, result.code, result.message, context(), this.settings.endpoint);
           }
@@ -189,40 +215,80 @@ export class ArmClient {
     this.transport = undefined;
   }
 
-  /** Waits for a pacer slot; refuses to wait past the deadline. */
+  /**
+   * Waits for a pacer slot. Only a wait ARM asked for (a 429's Retry-After, shared by the key's lookups)
+   * can fail the lookup, and only when it would pass the deadline; the pacer's own estimate never
+   * fails a lookup: past the deadline it is cut short and the request is sent.
+   */
   private async pace(
     key: string,
     ref: GalleryReference,
-    context: () => FailureContext & { deadlineMs: number },
+    context: () => FailureContext & { deadlineMs: number; last: string; lastStatus?: number },
   ): Promise<void> {
-    let wait = this.pacer.reserve(key);
-    // A 429 seen by another lookup while this one waited extends the wait.
-    for (let round = 0; wait > 0 && round < 10; round += 1) {
+    const first = this.pacer.firstAnswer(key);
+    if (first !== undefined) await this.within(Math.min(PROBE_WAIT_MS, context().deadlineMs), first);
+    const slot = this.pacer.reserve(key);
+    let paced = slot.waitMs;
+    for (;;) {
       const ctx = context();
-      if (ctx.elapsedMs + wait >= ctx.deadlineMs) {
-        this.pacer.observe(key);
-        throw throttledPastDeadline(ref, { ...ctx, retryAfterMs: wait });
+      const asked = this.pacer.blockedFor(key);
+      if (asked > 0) {
+        if (ctx.elapsedMs + asked >= ctx.deadlineMs) {
+          this.pacer.depart(key, slot);
+          this.pacer.observe(key);
+          // The class and status say what this lookup really met: a 429 of its own, another lookup's
+          // 429 (no status), or its own last failure (a timeout naming it).
+          if (ctx.attempts > 0 && ctx.lastStatus !== 429) {
+            throw deadlineError(ref, {
+              ...ctx,
+              last: `${ctx.last}, then ARM's Retry-After to another lookup of the subscription (${asked} ms)`,
+            });
+          }
+          throw throttledPastDeadline(ref, {
+            ...ctx,
+            retryAfterMs: asked,
+            ...(ctx.lastStatus === 429 ? { status: 429 } : {}),
+          });
+        }
+        await this.sleep(asked);
+        continue;
       }
-      await this.sleep(wait);
-      wait = this.pacer.blockedFor(key);
+      if (paced <= 0 || ctx.elapsedMs + paced >= ctx.deadlineMs) {
+        this.pacer.depart(key, slot);
+        return;
+      }
+      await this.sleep(Math.min(paced, RECHECK_MS));
+      // Asked again: room ARM reported or a faster refill shortens the wait, a slower one lengthens it
+      // (never past the deadline: then the request is sent).
+      paced = this.pacer.waitFor(key, slot);
+    }
+  }
+
+  /** Resolves with `promise`, or undefined once `ms` passed. */
+  private async within<T>(ms: number, promise: Promise<T>): Promise<T | undefined> {
+    if (!(ms > 0)) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ms);
+    });
+    try {
+      return await Promise.race([promise, deadline]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   /**
-   * The token, or undefined when the deadline passes first: a credential that hangs (a stalled token
-   * endpoint, an unreachable managed identity endpoint) must not hold the lookup past its deadline.
+   * A token from `fetch`, or a CredentialError once the deadline passes: a credential that hangs (a
+   * stalled token endpoint, an unreachable managed identity endpoint) must not hold the lookup past it.
    */
-  private async tokenWithin(remainingMs: number): Promise<AccessToken | undefined> {
-    if (!(remainingMs > 0)) return this.tokens().getToken();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), remainingMs);
-    });
-    try {
-      return await Promise.race([this.tokens().getToken(), deadline]);
-    } finally {
-      clearTimeout(timer);
+  private async tokenWithin(remainingMs: number, fetch: () => Promise<AccessToken>): Promise<AccessToken> {
+    const token = remainingMs > 0 ? await this.within(remainingMs, fetch()) : await fetch();
+    if (token === undefined) {
+      const credential = describeCredential(this.options.credential, this.env);
+      throw credentialDeadlineError(credential, this.settings.scope, this.settings.deadlineMs);
     }
+    return token;
   }
 
   private tokens(): TokenCache {
@@ -230,8 +296,8 @@ export class ArmClient {
     return this.tokenCache;
   }
 
-  private acquireToken(): () => Promise<AccessToken> {
-    return tokenAcquirer(this.settings, this.options.credential, this.env);
+  private acquireToken(): AcquireToken {
+    return tokenAcquirer(this.settings, this.options.credential, this.env, this.options.renewCredential);
   }
 
   private http(): HttpTransport {
@@ -253,7 +319,14 @@ const defaultClients = new Map<CloudName, ArmClient>();
  * @throws SettingsError when the environment holds an unusable setting.
  */
 export function defaultArmClient(cloud?: CloudName): ArmClient {
-  const resolved = cloud ?? resolveCloud(undefined, process.env).cloud;
+  let resolved: CloudName;
+  try {
+    resolved = cloud ?? resolveCloud(undefined, process.env).cloud;
+  } catch (error) {
+    // Let the full validation report the bad cloud variable together with every other bad setting.
+    if (error instanceof SettingsError) readArmSettings({ env: process.env });
+    throw error;
+  }
   let client = defaultClients.get(resolved);
   if (client === undefined) {
     client = new ArmClient({ cloud: resolved });

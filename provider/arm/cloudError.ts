@@ -3,7 +3,14 @@
  * request's) and body, so no token can reach a message.
  */
 import { galleryResourceId } from "../gallery/galleryId";
-import { SIGN_IN_HINT, sanitizeText } from "../auth/signInHint";
+import {
+  SIGN_IN_HINT,
+  UNTRUSTED_CERTIFICATE_HINT,
+  isCertificateError,
+  sanitizeText,
+} from "../auth/signInHint";
+import { escapeUnsafe, redactSecrets } from "../errors/safeText";
+import type { TransportResult } from "./httpTransport";
 import { ArmRequestError } from "../errors/ArmRequestError";
 import { AuthenticationFailedError } from "../errors/AuthenticationFailedError";
 import { AuthorizationFailedError } from "../errors/AuthorizationFailedError";
@@ -41,9 +48,37 @@ export interface FailureContext {
 
 export const DEFAULT_ACTION = "Microsoft.Compute/galleries/read";
 
-/** `subscriptions/…/resourceGroups/…/galleries/…`: how messages name the gallery. */
-export function galleryPath(ref: GalleryReference): string {
+/** How a 401 was met: a token with the claims of ARM's challenge, or one from past every cache. */
+export type TokenRenewal = "claims" | "bypassCache";
+
+/** What the client adds to an answer's error: how it tried to recover, and why it stopped. */
+export interface AnswerNote {
+  /** After a 401: how the token was renewed, or `sameToken` when the credential handed back the refused one. */
+  renewal?: TokenRenewal | "sameToken";
+  /** The credential's name, for `sameToken`. */
+  credential?: string;
+  /** Set when ARM asked (Retry-After) to wait past this deadline. */
+  deadlineMs?: number;
+}
+
+/** `subscriptions/…/resourceGroups/…/galleries/…`: how messages name the gallery (control characters escaped). */
+export function galleryPath(given: GalleryReference): string {
+  const ref = escapedRef(given);
   return `subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroupName}/galleries/${ref.galleryName}`;
+}
+
+/** The answer with every occurrence of the sent token replaced, in the body and every header. */
+export function redactAnswer<T extends TransportResult>(result: T, token: string): T {
+  if (result.kind === "oversized") return result;
+  if (result.kind === "networkError") return { ...result, message: redactSecrets(result.message, [token]) };
+  // The usual case, on every lookup: nothing echoed, nothing copied.
+  const echoed = (value: string | undefined) => value !== undefined && value.includes(token);
+  if (!echoed(result.body) && !Object.values(result.headers).some(echoed)) return result;
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(result.headers)) {
+    headers[name] = value === undefined ? undefined : redactSecrets(value, [token]);
+  }
+  return { ...result, headers, body: redactSecrets(result.body, [token]) };
 }
 
 /** The `error` object of a CloudError body, or undefined when the body is not one. */
@@ -60,7 +95,11 @@ export function parseCloudError(body: string): CloudErrorBody | undefined {
   };
 }
 
-/** The body of a 2xx as a Gallery, or an InvalidResponseError naming what came instead. */
+/**
+ * The body of a 2xx as a Gallery, or an InvalidResponseError naming what came instead. The answer's
+ * `id` must be the gallery asked for (compared without regard to case, as ARM compares ids): a gateway,
+ * cache or bug answering for another subscription, resource group, gallery or resource type is refused.
+ */
 export function parseGalleryBody(ref: GalleryReference, answer: ArmAnswer): ArmGallery {
   const parsed = parseJson(answer.body);
   if (!isObject(parsed)) {
@@ -68,6 +107,16 @@ export function parseGalleryBody(ref: GalleryReference, answer: ArmAnswer): ArmG
       ref,
       answer,
       parsed === NOT_JSON ? "a body that is not JSON" : "JSON that is not an object",
+    );
+  }
+  const expected = galleryResourceId(ref);
+  const id = parsed.id;
+  if (typeof id !== "string" || id.toLowerCase() !== expected.toLowerCase()) {
+    const got = typeof id === "string" ? `id ${JSON.stringify(sanitizeText(id, 300))}` : "no id";
+    throw invalidResponse(
+      ref,
+      answer,
+      `an answer for another resource (${got}, expected ${escapeUnsafe(expected)})`,
     );
   }
   return parsed as ArmGallery;
@@ -78,6 +127,7 @@ export function errorFromAnswer(
   ref: GalleryReference,
   answer: ArmAnswer,
   context: FailureContext,
+  note: AnswerNote = {},
 ): GalleryLookupError {
   const { status } = answer;
   const requestId = requestIdOf(answer);
@@ -95,22 +145,24 @@ export function errorFromAnswer(
       ? ` ${code ?? "(no code)"}: ${armMessage ?? "(no message)"}`
       : "";
   const tail = ` (${trailer(requestId, context)})`;
+  const asked =
+    context.retryAfterMs === undefined || status === 429
+      ? ""
+      : note.deadlineMs !== undefined
+        ? ` ARM asked to retry after ${context.retryAfterMs} ms, past the deadline of ${note.deadlineMs} ms (GALLERY_LOOKUP_DEADLINE_MS).`
+        : ` ARM asked to retry after ${context.retryAfterMs} ms.`;
 
   if (status === 429) {
     const wait = context.retryAfterMs === undefined ? "" : ` ARM asked to wait ${context.retryAfterMs} ms.`;
     return new ThrottledError(
-      `${head}${arm}${tail}. ARM is throttling reads of subscription ${ref.subscriptionId}.${wait} ` +
+      `${head}${arm}${tail}. ARM is throttling reads of subscription ${escapeUnsafe(String(ref.subscriptionId))}.${wait} ` +
         "Run fewer lookups at once, or raise GALLERY_LOOKUP_DEADLINE_MS.",
       context.retryAfterMs,
       details,
     );
   }
   if (status === 401) {
-    return new AuthenticationFailedError(
-      `${head}${arm}${tail}. ARM refused the token twice (a fresh one was obtained after the first 401), ` +
-        `so the signed-in identity is not accepted for this cloud or tenant. ${SIGN_IN_HINT}`,
-      details,
-    );
+    return new AuthenticationFailedError(`${head}${arm}${tail}. ${refusedTokenHint(note)}`, details);
   }
   if (cloudError === undefined) {
     return invalidResponse(ref, answer, "an error answer that is not an ARM CloudError", context);
@@ -119,8 +171,8 @@ export function errorFromAnswer(
     return new GalleryNotFoundError(`${head}${arm}${tail}. ${notFoundHint(ref, code)}`, ref, details);
   }
   if (status === 403) {
-    const action = /action '([^']+)'/.exec(cloudError.message ?? "")?.[1] ?? DEFAULT_ACTION;
-    const scope = /scope '([^']+)'/.exec(cloudError.message ?? "")?.[1] ?? galleryResourceId(ref);
+    const action = /action '([^']+)'/.exec(armMessage ?? "")?.[1] ?? DEFAULT_ACTION;
+    const scope = /scope '([^']+)'/.exec(armMessage ?? "")?.[1] ?? galleryResourceId(escapedRef(ref));
     return new AuthorizationFailedError(
       `${head}${arm}${tail}. The signed-in principal may not perform '${action}' over '${scope}': ` +
         "ask for a role that includes it (for example Reader) on the gallery, its resource group or the " +
@@ -130,7 +182,31 @@ export function errorFromAnswer(
       details,
     );
   }
-  return new ArmRequestError(`${head}${arm}${tail}.`, details);
+  return new ArmRequestError(`${head}${arm}${tail}.${asked}`, details);
+}
+
+/** What happened after a 401, truthfully: which token was refused, and whether a new one could be had. */
+function refusedTokenHint(note: AnswerNote): string {
+  switch (note.renewal) {
+    case "claims":
+      return (
+        "ARM refused the token, then also the new one requested with the claims of its challenge " +
+        `(Continuous Access Evaluation): the signed-in identity does not meet the tenant's access policy now. ${SIGN_IN_HINT}`
+      );
+    case "bypassCache":
+      return (
+        "ARM refused the token, then also a new, different one obtained after the first 401 (past the " +
+        `token caches), so the signed-in identity is not accepted for this cloud or tenant. ${SIGN_IN_HINT}`
+      );
+    case "sameToken":
+      return (
+        `ARM refused the token (revoked, or expired on the server's side), and ${note.credential ?? "the credential"} ` +
+        "handed back the same token from its cache, so no new token could be tried. Pass `renewCredential` to " +
+        `the ArmClient to let it make a fresh credential, or sign in again. ${SIGN_IN_HINT}`
+      );
+    default:
+      return `ARM refused the token. ${SIGN_IN_HINT}`;
+  }
 }
 
 /** A failure without an HTTP answer, after retries. Only the error code and a sanitized message survive. */
@@ -141,10 +217,7 @@ export function connectionError(
   context: FailureContext,
   endpoint: string,
 ): ConnectionError {
-  const tls = /CERT|SSL|TLS/i.test(code)
-    ? " The server's certificate is not trusted: for a local emulator or a TLS-inspecting proxy, " +
-      "pass its CA (option `ca`) or start Node with NODE_EXTRA_CA_CERTS=<ca.pem>."
-    : "";
+  const tls = isCertificateError(code, message) ? ` ${UNTRUSTED_CERTIFICATE_HINT}` : "";
   return new ConnectionError(
     `Galleries - Get of ${galleryPath(ref)} got no answer from ${endpoint}: ${code}: ${sanitizeText(message, 200)} ` +
       `(${trailer(undefined, context)}).${tls}`,
@@ -171,8 +244,10 @@ export function throttledPastDeadline(
   context: FailureContext & { deadlineMs: number; retryAfterMs: number; status?: number },
   requestId?: string,
 ): ThrottledError {
+  const who =
+    context.status === 429 ? "ARM answered 429" : "ARM answered 429 to another lookup of the subscription";
   return new ThrottledError(
-    `Galleries - Get of ${galleryPath(ref)} is throttled: waiting ${context.retryAfterMs} ms would pass the ` +
+    `Galleries - Get of ${galleryPath(ref)} is throttled (${who}): waiting ${context.retryAfterMs} ms would pass the ` +
       `deadline of ${context.deadlineMs} ms (GALLERY_LOOKUP_DEADLINE_MS), so the lookup gives up now ` +
       `(${trailer(requestId, context)}). Run fewer lookups at once, or raise GALLERY_LOOKUP_DEADLINE_MS.`,
     context.retryAfterMs,
@@ -221,7 +296,8 @@ export function requestIdOf(answer: Pick<ArmAnswer, "headers">): string | undefi
   return value === undefined ? undefined : sanitizeText(value, 100);
 }
 
-function notFoundHint(ref: GalleryReference, code: string | undefined): string {
+function notFoundHint(given: GalleryReference, code: string | undefined): string {
+  const ref = escapedRef(given);
   switch (code) {
     case "ResourceGroupNotFound":
       return `Resource group '${ref.resourceGroupName}' does not exist in subscription '${ref.subscriptionId}' (or is not visible to the signed-in principal).`;
@@ -230,6 +306,15 @@ function notFoundHint(ref: GalleryReference, code: string | undefined): string {
     default:
       return `Gallery '${ref.galleryName}' does not exist in resource group '${ref.resourceGroupName}' of subscription '${ref.subscriptionId}' (or is not visible to the signed-in principal).`;
   }
+}
+
+/** The reference with every part escaped for a message. */
+function escapedRef(ref: GalleryReference): GalleryReference {
+  return {
+    subscriptionId: escapeUnsafe(String(ref.subscriptionId)),
+    resourceGroupName: escapeUnsafe(String(ref.resourceGroupName)),
+    galleryName: escapeUnsafe(String(ref.galleryName)),
+  };
 }
 
 function trailer(requestId: string | undefined, context: FailureContext): string {

@@ -1,3 +1,4 @@
+import { escapeUnsafe } from "../errors/safeText";
 import { SettingsError } from "../errors/SettingsError";
 import { CLOUD_NAME_SPELLINGS, cloudFromName, type CloudName } from "../gallery/clouds";
 
@@ -68,6 +69,5 @@ export function resolveCloud(
 }
 
 function truncate(value: string): string {
-  const printable = value.replace(/[^\x20-\x7e]/g, "?");
-  return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
+  return escapeUnsafe(value.length > 40 ? `${value.slice(0, 40)}…` : value);
 }

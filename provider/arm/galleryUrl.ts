@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type ArgumentFailure } from "../errors/InvalidArgumentError";
 import type { GalleryReference } from "../lookup/types";
+import { EXPAND_VALUE, SELECT_VALUE, sameText } from "../gallery/validation";
 import type { GetGalleryOptions } from "./armClient";
 
 /** The api-version of Galleries - Get this package speaks. */
@@ -25,11 +26,12 @@ export function galleryUrl(endpoint: string, ref: GalleryReference, options: Get
     if (reason !== undefined) failures.push({ property, reason });
     else encoded[property] = encodeSegment(value as string);
   }
-  if (options.select !== undefined && options.select !== "Permissions") {
-    failures.push({ property: "select", reason: 'must be "Permissions" when given' });
+  // ARM reads both without regard to case; the wire form below is the canonical spelling.
+  if (options.select !== undefined && !sameText(String(options.select), SELECT_VALUE)) {
+    failures.push({ property: "select", reason: `must be "${SELECT_VALUE}" when given` });
   }
-  if (options.expand !== undefined && options.expand !== "SharingProfile/Groups") {
-    failures.push({ property: "expand", reason: 'must be "SharingProfile/Groups" when given' });
+  if (options.expand !== undefined && !sameText(String(options.expand), EXPAND_VALUE)) {
+    failures.push({ property: "expand", reason: `must be "${EXPAND_VALUE}" when given` });
   }
   if (failures.length > 0) throw new InvalidArgumentError(failures);
 

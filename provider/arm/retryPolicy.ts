@@ -29,7 +29,8 @@ export type GiveUpReason =
 
 export type RetryDecision =
   | { action: "success" }
-  | { action: "refreshToken" }
+  /** ARM refused the token: get another once, with the claims of a CAE challenge when it sent one. */
+  | { action: "refreshToken"; claims?: string }
   | { action: "retry"; delayMs: number; retryAfterMs?: number }
   | { action: "giveUp"; reason: GiveUpReason; retryAfterMs?: number };
 
@@ -63,10 +64,10 @@ export function decideRetry(
     const { status } = outcome;
     if (status >= 200 && status < 300) return { action: "success" };
     if (status === 401) {
-      // A stale cached token is the usual cause; a second 401 with a fresh token is not transient.
-      return state.tokenRefreshed
-        ? { action: "giveUp", reason: "authenticationFailed" }
-        : { action: "refreshToken" };
+      // A revoked or server-side expired token is the usual cause; a second 401 with a new token is not transient.
+      if (state.tokenRefreshed) return { action: "giveUp", reason: "authenticationFailed" };
+      const claims = parseClaimsChallenge(outcome.headers["www-authenticate"]);
+      return claims === undefined ? { action: "refreshToken" } : { action: "refreshToken", claims };
     }
     if (RETRY_AFTER_STATUSES.has(status)) {
       const retryAfterMs = parseRetryAfter(outcome.headers, state.nowMs);
@@ -102,8 +103,28 @@ export function backoffDelay(attempts: number, random: () => number = Math.rando
 }
 
 /**
+ * The claims of a Continuous Access Evaluation challenge, decoded from base64 (what the Azure SDK's
+ * bearer policy passes to `getToken`): `WWW-Authenticate: Bearer …, error="insufficient_claims",
+ * claims="<base64 JSON>"`. Undefined for any other 401, or claims that are not base64 JSON.
+ */
+export function parseClaimsChallenge(header: string | undefined): string | undefined {
+  if (header === undefined || !/\berror\s*=\s*"?insufficient_claims"?/i.test(header)) return undefined;
+  const encoded = /\bclaims\s*=\s*"([^"]*)"/i.exec(header)?.[1];
+  if (encoded === undefined || !/^[A-Za-z0-9+/_-]+=*$/.test(encoded)) return undefined;
+  const claims = Buffer.from(encoded, "base64").toString("utf8");
+  try {
+    const parsed: unknown = JSON.parse(claims);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? claims : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * How long the service asked to wait, in ms: `retry-after-ms`, `x-ms-retry-after-ms`, then
- * `Retry-After` (delta-seconds or an HTTP date). Undefined when absent or unreadable.
+ * `Retry-After` (delta-seconds or an HTTP date). An HTTP date is read against the answer's own `Date`
+ * header, so that a skewed client clock does not stretch or cancel the wait; `nowMs` only when the
+ * answer has no readable `Date`. Undefined when absent or unreadable.
  */
 export function parseRetryAfter(
   headers: Readonly<Record<string, string | undefined>>,
@@ -118,5 +139,6 @@ export function parseRetryAfter(
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
+  const answeredAt = Date.parse(headers.date ?? "");
+  return Math.max(0, date - (Number.isNaN(answeredAt) ? nowMs : answeredAt));
 }

@@ -1,6 +1,8 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { CredentialError } from "../errors/CredentialError";
-import { SIGN_IN_HINT, sanitizeText } from "./signInHint";
+import { certificateProblem } from "../arm/certificateCheck";
+import type { AcquireToken, TokenRequest } from "./tokenCache";
+import { SIGN_IN_HINT, UNTRUSTED_CERTIFICATE_HINT, isCertificateError, sanitizeText } from "./signInHint";
 
 /** What the credential needs from the client's settings. */
 export interface CredentialSettings {
@@ -45,27 +47,49 @@ export function createDefaultCredential(settings: CredentialSettings): TokenCred
 }
 
 /**
- * A function fetching one ARM token, creating the credential on first use. Every failure, including a
- * malformed answer, becomes a {@link CredentialError} without secrets.
+ * A function fetching one ARM token, creating the credential on first use. Tokens are requested as
+ * CAE-capable (`enableCae`, as the Azure SDK's bearer policy does), so that ARM answers a revoked session
+ * with a claims challenge the client can meet. `claims` go to the credential (the identity library then
+ * skips its cache); `bypassCache` replaces the credential by a fresh instance, the only way past MSAL's
+ * cache: the DefaultAzureCredential made here, or `renewCredential` for an injected one (without it the
+ * injected credential is asked again and may hand back its cached token).
+ * Every failure, including a malformed answer, becomes a {@link CredentialError} without secrets.
  * @param env the environment the credential reads (for the message and the secrets to redact).
  */
 export function tokenAcquirer(
   settings: CredentialSettings,
   injected: TokenCredential | undefined,
   env: NodeJS.ProcessEnv,
-): () => Promise<AccessToken> {
+  renewCredential?: () => TokenCredential,
+): AcquireToken {
   let credential = injected;
   const name = describeCredential(injected, env);
   const secrets = [env.AZURE_CLIENT_SECRET, env.AZURE_CLIENT_CERTIFICATE_PASSWORD, env.AZURE_PASSWORD].filter(
     (s): s is string => typeof s === "string" && s !== "",
   );
-  return async () => {
+  const fresh =
+    renewCredential ?? (injected === undefined ? () => createDefaultCredential(settings) : undefined);
+  return async (request: TokenRequest = {}) => {
     let token: AccessToken | null;
     try {
+      if (request.bypassCache && fresh !== undefined) credential = fresh();
       credential ??= createDefaultCredential(settings);
-      token = await credential.getToken(settings.scope);
+      token = await credential.getToken(settings.scope, {
+        enableCae: true,
+        ...(request.claims !== undefined ? { claims: request.claims } : {}),
+      });
     } catch (error) {
-      throw credentialError(name, settings.scope, describeCause(error, secrets));
+      const cause = describeCause(error, secrets);
+      // An untrusted authority certificate is not a sign-in problem: name the remedy that helps. MSAL
+      // hides it behind "endpoints_resolution_error", so one TLS handshake finds out.
+      const untrusted =
+        isCertificateError(cause) ||
+        (/endpoints_resolution_error/i.test(cause) && (await certificateProblem(settings.authorityHost)));
+      if (untrusted) {
+        const detail = typeof untrusted === "string" ? ` (${sanitizeText(untrusted, 80)})` : "";
+        throw credentialError(name, settings.scope, `${cause}${detail}`, UNTRUSTED_CERTIFICATE_HINT);
+      }
+      throw credentialError(name, settings.scope, cause);
     }
     if (
       token === null ||
@@ -95,9 +119,9 @@ export function credentialDeadlineError(name: string, scope: string, deadlineMs:
   );
 }
 
-function credentialError(name: string, scope: string, cause: string): CredentialError {
+function credentialError(name: string, scope: string, cause: string, hint = SIGN_IN_HINT): CredentialError {
   return new CredentialError(
-    `Could not get an Azure token for ${scope} with ${name}: ${cause}. ${SIGN_IN_HINT}`,
+    `Could not get an Azure token for ${scope} with ${name}: ${cause}. ${hint}`,
     name,
   );
 }

@@ -1,40 +1,89 @@
 #!/usr/bin/env node
-// The `gallery-lookup` command. Each subcommand lives in its own module, loaded only when named,
-// so that `gallery-lookup emulator` does not load the Pulumi SDK and `preview` does not load TLS code.
+// The `gallery-lookup` command. Each subcommand lives in its own module, loaded only when named, so that
+// `gallery-lookup emulator` does not load the Pulumi SDK and `preview` does not load TLS code. A new command
+// is one row of COMMANDS.
+import { runCleanups, stopping } from "./lifecycle";
+import { UsageError } from "./usageError";
 
-const usage = `Usage: gallery-lookup <command> [options]
+interface Command {
+  /** One line for the command table. */
+  summary: string;
+  /** Runs the command with the arguments after its name; resolves to the exit code. */
+  run(args: string[]): Promise<number>;
+}
 
-Commands:
-  emulator [--port N] [--seed FILE]   Serve a local Azure (ARM Galleries - Get and Entra ID tokens) on 127.0.0.1
-  preview [--demo] [DIR]              Preview a Pulumi program offline against the emulator
-  help                                Show this text
-`;
+const COMMANDS: Record<string, Command> = {
+  emulator: {
+    summary: "Serve a local Azure (ARM Galleries - Get and Entra ID tokens) on 127.0.0.1",
+    run: (args) =>
+      (require("./emulatorCommand") as typeof import("./emulatorCommand")).runEmulatorCommand(args),
+  },
+  preview: {
+    summary: "Preview a Pulumi project offline against the emulator (--demo: the bundled example)",
+    run: (args) => (require("./previewCommand") as typeof import("./previewCommand")).runPreviewCommand(args),
+  },
+  up: {
+    summary: "Run a Pulumi project offline and keep its state, for a later preview to show drift",
+    run: (args) => (require("./previewCommand") as typeof import("./previewCommand")).runUpCommand(args),
+  },
+};
+
+function version(): string {
+  return (require("../../package.json") as { version: string }).version;
+}
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
+  return [
+    "Usage: gallery-lookup <command> [options]",
+    "",
+    "Commands:",
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
+    "",
+    "Options:",
+    "  -h, --help     Show this help (`gallery-lookup <command> --help` for a command's options)",
+    "  -v, --version  Show the version",
+    "",
+  ].join("\n");
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case "emulator":
-      return (require("./emulatorCommand") as typeof import("./emulatorCommand")).runEmulatorCommand(rest);
-    case "preview":
-      return (require("./previewCommand") as typeof import("./previewCommand")).runPreviewCommand(rest);
+  const [name, ...rest] = argv;
+  switch (name) {
     case undefined:
     case "help":
     case "--help":
     case "-h":
-      process.stdout.write(usage);
+      if (rest[0] && COMMANDS[rest[0]]) return COMMANDS[rest[0]].run(["--help"]);
+      process.stdout.write(usage());
       return 0;
-    default:
-      process.stderr.write(`gallery-lookup: unknown command '${command}'\n\n${usage}`);
-      return 2;
+    case "--version":
+    case "-v":
+    case "version":
+      process.stdout.write(`${version()}\n`);
+      return 0;
   }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) throw new UsageError(`unknown command '${name}'`);
+  return command.run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
+main(process.argv.slice(2))
+  .then(
+    (code) => code,
+    (err: unknown) => {
+      // Stopped by a signal or a closed stdout: the stop handler reports and exits; a failure now is only noise.
+      if (stopping()) return 1;
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof UsageError) {
+        process.stderr.write(`gallery-lookup: ${message}\nRun 'gallery-lookup --help' for usage.\n`);
+        return 2;
+      }
+      process.stderr.write(`gallery-lookup: ${message}\n`);
+      return 1;
+    },
+  )
+  .then(async (code) => {
+    await runCleanups();
     process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`gallery-lookup: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+  });

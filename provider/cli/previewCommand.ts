@@ -1,254 +1,255 @@
-// `gallery-lookup preview`: runs a real Pulumi program through Pulumi's own Node.js runtime and dynamic
-// provider host against the local Azure emulator, and prints the plan the way `pulumi preview` would.
-// `--demo` (what `npm start` runs) previews examples/basic, applies it to an in-memory state, changes the
-// gallery's sharing in the emulator and previews again, to show drift. No Pulumi CLI, account or Azure.
+// `gallery-lookup preview [DIR]` and `gallery-lookup up [DIR]`: run a Pulumi project's program through Pulumi's
+// own Node.js runtime and dynamic provider host against a local Azure emulator, with an in-memory engine whose
+// state is kept in a file, and print the plan the way `pulumi preview` would (or as JSON). `--demo` (what
+// `npm start` runs) walks through preview → up → no change → drift on a copy of examples/basic.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { EmulatorHandle } from "../emulator/types";
-import type { PropertyMap } from "../preview/proto";
-import type { ResourceState, Step } from "../preview/monitor";
-import type { ProviderHost } from "../preview/hostClient";
 import type { RunProgramOptions, RunProgramResult } from "../preview/runProgram";
+import { helpText, parseArgs, secondsFlag, stringFlag, type CommandSpec, type ParsedArgs } from "./args";
+import { installStopHandlers, stopSignal, temporaryFolder } from "./lifecycle";
+import { changes, failed, failureLines, planJson, planText, stripAnsi } from "./plan";
+import { openSession, PACKAGE_ROOT, type Session } from "./session";
+import { UsageError } from "./usageError";
 
-const PACKAGE_NAME = "pulumi-azure-gallery-lookup";
-const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
-const STACK = "dev";
-/** The observed values worth showing for a GalleryLookup, in this order. */
-const SHOWN = [
-  "resourceId",
-  "uniqueName",
-  "principalId",
-  "permissions",
-  "sharedSubscriptionIds",
-  "sharedTenantIds",
+/** Exit code when `--expect-no-changes` meets changes: the one recent Pulumi CLIs use (pulumi/pulumi#22176). */
+export const EXIT_CHANGES = 7;
+
+const COMMON_FLAGS: CommandSpec["flags"] = [
+  { name: "stack", value: "NAME", description: "Stack whose Pulumi.<NAME>.yaml config to use (default dev)" },
+  {
+    name: "seed",
+    value: "FILE",
+    description: "Serve the galleries of this seed file (the emulator's format) instead of the defaults",
+  },
+  {
+    name: "state",
+    value: "FILE",
+    description: "State file of the in-memory engine (default DIR/.gallery-lookup/<stack>.state.json)",
+  },
+  {
+    name: "expect-no-changes",
+    description: `Exit ${EXIT_CHANGES} if any resource would change (or changed)`,
+  },
+  { name: "json", description: "Print the plan as JSON on stdout (errors stay on stderr)" },
+  { name: "timeout", value: "SECONDS", description: "Stop the program after this long (default 60)" },
+  { name: "verbose", description: "Show stack traces, the runtime's stderr and the program's own output" },
 ];
-const SYMBOL: Record<Step["op"], string> = {
-  create: "+",
-  same: " ",
-  update: "~",
-  replace: "+-",
-  delete: "-",
-  read: ">",
+
+const ENVIRONMENT_NOTE = `Where the galleries come from: --seed FILE starts an emulator with them; otherwise, when the environment
+names a running emulator ("gallery-lookup emulator --env > emulator.env &" then ". ./emulator.env"), that one is used;
+otherwise an emulator with the default galleries is started. Nothing is sent anywhere but 127.0.0.1.
+Exit codes: 0 done, 1 failed, 2 bad command line, ${EXIT_CHANGES} changes with --expect-no-changes, 130/143 stopped.`;
+
+export const PREVIEW_SPEC: CommandSpec = {
+  name: "preview",
+  summary: "Preview a Pulumi project (DIR, default .) offline against a local Azure emulator",
+  operands: "[DIR]",
+  maxOperands: 1,
+  flags: [
+    ...COMMON_FLAGS,
+    {
+      name: "demo",
+      description: "Preview, update and drift-check the bundled example (what npm start runs)",
+    },
+  ],
+  notes: `Reads Pulumi.yaml and Pulumi.<stack>.yaml (plain values; a secret is refused by name) and compares with the
+state that \`gallery-lookup up\` left, so changes made in the emulator since show as drift.\n${ENVIRONMENT_NOTE}`,
 };
-/** An extra subscription the demo shares the gallery with, to make drift. */
-const DEMO_NEW_SUBSCRIPTION = "9f0e8d7c-0000-4000-8000-00000000d1f7";
-/** The demo's gallery: the spec's sharing-groups example with an identity and a uniqueName, so all show. */
-const DEMO_GALLERY = "myDemoGallery";
+
+export const UP_SPEC: CommandSpec = {
+  name: "up",
+  summary: "Run a Pulumi project (DIR, default .) offline and keep the result in the state file",
+  operands: "[DIR]",
+  maxOperands: 1,
+  flags: COMMON_FLAGS,
+  notes: `A GalleryLookup only reads (GET): "up" records what it saw, for a later \`gallery-lookup preview\` to compare.
+Resources of other providers cannot be created offline.\n${ENVIRONMENT_NOTE}`,
+};
 
 const out = (line = ""): void => {
   process.stdout.write(`${line}\n`);
 };
 
-function show(value: unknown): string {
-  if (value === undefined) return "(not returned)";
-  return JSON.stringify(value);
+/** Writes a diagnostic line on stderr, without colour codes unless stderr is a terminal. */
+function err(line: string): void {
+  process.stderr.write(`${process.stderr.isTTY ? line : stripAnsi(line)}\n`);
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+interface RunSettings {
+  verbose: boolean;
+  timeoutMs: number;
+}
 
-/** The innermost changed values under `where`, so a nested change reads as one line (arrays of scalars whole). */
-function leafChanges(where: string, before: unknown, after: unknown): [string, unknown, unknown][] {
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
-  const scalars = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x !== "object" || x === null);
-  if (Array.isArray(before) && Array.isArray(after) && !scalars(before) && before.length === after.length) {
-    return before.flatMap((b, i) => leafChanges(`${where}[${i}]`, b, after[i]));
+/** Runs the program once; errors show on stderr as the engine reports them, each once. */
+async function run(options: RunProgramOptions, settings: RunSettings): Promise<RunProgramResult> {
+  const { runProgram } = require("../preview/runProgram") as typeof import("../preview/runProgram");
+  const shown: string[] = [];
+  const result = await runProgramWithHint(runProgram, {
+    ...options,
+    timeoutMs: settings.timeoutMs,
+    signal: stopSignal,
+    onError: (message) => {
+      shown.push(`error: ${message}`);
+      err(`error: ${message}`);
+    },
+    onLog: (entry) => {
+      if (entry.severity === "warning") err(`warning: ${entry.message}`);
+      else if (settings.verbose && entry.severity === "info") err(entry.message);
+    },
+  });
+  if (failed(result)) {
+    for (const line of failureLines(result, settings.verbose)) if (!shown.includes(line)) err(line);
+  } else if (settings.verbose && result.stdout.trim()) {
+    err(result.stdout.trimEnd());
   }
-  if (isRecord(before) && isRecord(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => leafChanges(`${where}.${k}`, before[k], after[k]));
-  }
-  return [[where, before, after]];
+  return result;
 }
 
-function displayType(type: string): string {
-  // `pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup` reads better by its last part.
-  return type.startsWith("pulumi-nodejs:dynamic") ? (type.split(":").pop() ?? type) : type;
-}
-
-/** Prints the steps as a table and the details of every GalleryLookup. */
-function printPlan(title: string, result: RunProgramResult): void {
-  out(title);
-  out();
-  const rows = result.steps.map((s) => [
-    SYMBOL[s.op],
-    displayType(s.type),
-    s.name,
-    s.op === "same" ? "" : s.op,
-  ]);
-  const width = Math.max(...rows.map((r) => r[1].length), 4) + 2;
-  const nameWidth = Math.max(...rows.map((r) => r[2].length), 4) + 2;
-  out(`     ${"Type".padEnd(width)}${"Name".padEnd(nameWidth)}Plan`);
-  for (const [symbol, type, name, op] of rows) {
-    out(` ${symbol.padEnd(3)} ${type.padEnd(width)}${name.padEnd(nameWidth)}${op}`.trimEnd());
-  }
-  for (const step of result.steps) {
-    if (!step.type.startsWith("pulumi-nodejs:dynamic")) continue;
-    out();
-    if (step.op === "update" || step.op === "replace") {
-      out(`  ~ ${step.name} (${displayType(step.type)}): ${step.changedKeys.length} changed`);
-      for (const key of step.changedKeys) {
-        for (const [where, before, after] of leafChanges(key, step.oldOutputs?.[key], step.outputs[key])) {
-          out(`      ~ ${where}: ${show(before)} => ${show(after)}`);
-        }
-      }
-      if (step.replaces.length) out(`      (replace because of: ${step.replaces.join(", ")})`);
-    } else {
-      out(`  ${step.name} (${displayType(step.type)}):`);
-      for (const key of SHOWN) out(`      ${key}: ${show(step.outputs[key])}`);
-    }
-  }
-  out();
-  out("Outputs:");
-  for (const [key, value] of Object.entries(result.outputs).sort()) out(`    ${key}: ${showOutput(value)}`);
-  out();
-  const counts = new Map<string, number>();
-  for (const s of result.steps) counts.set(s.op, (counts.get(s.op) ?? 0) + 1);
-  out("Resources:");
-  for (const [op, n] of counts)
-    out(`    ${SYMBOL[op as Step["op"]].trim() || " "} ${n} ${op === "same" ? "unchanged" : `to ${op}`}`);
-  out();
-}
-
-function showOutput(value: unknown): string {
-  return value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9" ? "output<string> (known after up)" : show(value);
-}
-
-/** A folder with a `pulumi-azure-gallery-lookup` link to this package, for NODE_PATH (see docs/engine-proof.md). */
-function packageLinkDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-preview-"));
-  fs.symlinkSync(PACKAGE_ROOT, path.join(dir, PACKAGE_NAME), "junction");
-  return dir;
-}
-
-function failIfBroken(result: RunProgramResult, what: string): void {
-  if (result.exitCode === 0 && result.errors.length === 0) return;
-  const errors = result.logs.filter((l) => l.severity === "error").map((l) => l.message);
-  throw new Error(
-    `${what} failed (exit ${result.exitCode}):\n${[...result.errors, ...errors].join("\n")}\n${result.stderr}`.trim(),
-  );
-}
-
-interface Session {
-  azure: EmulatorHandle;
-  host: ProviderHost;
-  env: NodeJS.ProcessEnv;
-  linkDir: string;
-}
-
-async function openSession(): Promise<Session> {
-  const { startEmulator } = require("../emulator/index") as typeof import("../emulator/index");
-  const { startProviderHost } = require("../preview/hostClient") as typeof import("../preview/hostClient");
-  const azure = await startEmulator();
-  const linkDir = packageLinkDir();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...azure.environment(),
-    // The serialized provider requires this package by name; in a user's project it is in node_modules.
-    NODE_PATH: [linkDir, process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
-    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-  };
+/** Runs the program; a run stopped by the time limit says which flag raises it. */
+async function runProgramWithHint(
+  runProgram: typeof import("../preview/runProgram").runProgram,
+  options: RunProgramOptions,
+): Promise<RunProgramResult> {
   try {
-    const host = await startProviderHost({ cwd: PACKAGE_ROOT, env });
-    await host.configure({});
-    return { azure, host, env, linkDir };
+    return await runProgram(options);
   } catch (error) {
-    await azure.close();
+    const message = error instanceof Error ? error.message : String(error);
+    if (/did not finish within/.test(message))
+      throw new Error(`${message.split("\n")[0]} (raise it with --timeout SECONDS)`);
     throw error;
   }
 }
 
-async function closeSession(session: Session): Promise<void> {
-  await session.host.close();
-  await session.azure.close();
-  fs.rmSync(session.linkDir, { recursive: true, force: true });
+function settingsOf(parsed: ParsedArgs): RunSettings {
+  return { verbose: parsed.flags.has("verbose"), timeoutMs: secondsFlag(parsed, "timeout", 60) };
 }
 
-/** Adds a gallery that has everything the example prints: sharing groups, an identity and a uniqueName. */
-function seedDemoGallery(azure: EmulatorHandle): string {
-  const { galleryId, GALLERY_EXAMPLES } = require("../emulator/index") as typeof import("../emulator/index");
-  // The sharing of the spec's Gallery_Get_WithExpandSharingProfileGroups example.
-  const shared = GALLERY_EXAMPLES.find((e) => e.file === "Gallery_Get_WithExpandSharingProfileGroups.json");
-  const id = galleryId(azure.subscriptionId, azure.resourceGroupName, DEMO_GALLERY);
-  azure.putGallery({
-    subscriptionId: azure.subscriptionId,
-    resourceGroupName: azure.resourceGroupName,
-    gallery: {
-      id,
-      name: DEMO_GALLERY,
-      type: "Microsoft.Compute/galleries",
-      location: "West US",
-      identity: {
-        type: "SystemAssigned",
-        principalId: "7d1c3e9a-0000-4000-8000-00000000a11e",
-        tenantId: azure.tenantId,
-      },
-      properties: {
-        description: "Images shared with the platform subscriptions.",
-        identifier: { uniqueName: `${azure.subscriptionId}-${DEMO_GALLERY.toUpperCase()}` },
-        provisioningState: "Succeeded",
-        sharingProfile: shared?.body.properties?.sharingProfile,
-      },
-    },
-  });
-  return id;
-}
-
-async function runDemo(): Promise<number> {
-  const { runProgram, programLocation } =
-    require("../preview/runProgram") as typeof import("../preview/runProgram");
-  const entry = path.join(PACKAGE_ROOT, "examples", "basic", "index.ts");
-  if (!fs.existsSync(entry)) {
-    process.stderr.write(
-      `gallery-lookup preview --demo: ${entry} is missing; run it from a clone of the repository\n`,
-    );
-    return 1;
-  }
-  const started = Date.now();
-  const session = await openSession();
+/** `preview` and `up` of a project folder. */
+async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<number> {
+  const { readProject } = require("../preview/project") as typeof import("../preview/project");
+  const { defaultStateFile, readState, writeState } =
+    require("../preview/stateFile") as typeof import("../preview/stateFile");
+  const preview = mode === "preview";
+  const stack = stringFlag(parsed, "stack") ?? "dev";
+  const project = readProject(parsed.operands[0] ?? ".", stack);
+  const stateFile = path.resolve(
+    stringFlag(parsed, "state") ?? defaultStateFile(project.rootDirectory, stack),
+  );
+  const state = readState(stateFile, project.project, stack);
+  const seed = stringFlag(parsed, "seed");
+  if (seed && !fs.existsSync(seed)) throw new UsageError(`--seed: no file ${seed}`);
+  const json = parsed.flags.has("json");
+  const session = await openSession({ seed: seed && path.resolve(seed), hostCwd: project.rootDirectory });
   try {
-    const id = seedDemoGallery(session.azure);
+    const config = { ...project.config };
+    config["azure-native:subscriptionId"] ??= session.azure.subscriptionId;
+    const result = await run(
+      {
+        programDir: project.programDir,
+        entryPoint: project.entryPoint,
+        rootDirectory: project.rootDirectory,
+        project: project.project,
+        stack,
+        dryRun: preview,
+        env: session.env,
+        providerHost: session.host,
+        config,
+        state,
+      },
+      settingsOf(parsed),
+    );
+    if (failed(result)) return 1;
+    if (!preview) writeState(stateFile, project.project, stack, result.state);
+    if (json) out(JSON.stringify({ ...planJson(result, preview), stack, stateFile }, null, 2));
+    else {
+      const doing = preview ? "Previewing update" : "Updating";
+      const against = state ? `the state in ${stateFile}` : "a new stack";
+      for (const line of planText(
+        `${doing} (${stack}) of ${project.rootDirectory}, against ${against} and ${session.azure.description}:`,
+        result,
+        preview,
+      )) {
+        out(line);
+      }
+      if (!preview) out(`State written to ${stateFile}.`);
+      out("This is an offline run on a local emulator, not a replacement for the Pulumi CLI.");
+    }
+    if (parsed.flags.has("expect-no-changes") && changes(result).length > 0) {
+      err(`error: no changes were expected but changes were ${preview ? "proposed" : "made"}`);
+      return EXIT_CHANGES;
+    }
+    return 0;
+  } finally {
+    await session.close();
+  }
+}
+
+/** An extra subscription the demo shares the gallery with, to make drift. */
+const DEMO_NEW_SUBSCRIPTION = "9f0e8d7c-0000-4000-8000-00000000d1f7";
+
+/** A project folder holding a copy of examples/basic (shipped in the package), removed at the end. */
+function demoProject(): string {
+  const source = path.join(PACKAGE_ROOT, "examples", "basic", "index.ts");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-demo-"));
+  temporaryFolder(dir);
+  fs.copyFileSync(source, path.join(dir, "index.ts"));
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    "name: gallery-lookup-basic\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
+  );
+  // A project has a package.json (the runtime warns without one); its dependencies resolve through NODE_PATH.
+  fs.writeFileSync(path.join(dir, "package.json"), '{ "name": "gallery-lookup-basic", "private": true }\n');
+  return dir;
+}
+
+async function runDemo(parsed: ParsedArgs): Promise<number> {
+  const { DEMO_GALLERY } = require("../emulator/seed") as typeof import("../emulator/seed");
+  const started = Date.now();
+  const dir = demoProject();
+  const session: Session = await openSession({ hostCwd: dir });
+  const azure = session.azure.handle;
+  if (!azure) throw new Error("the demo needs its own emulator");
+  try {
+    const id = azure.galleries().find((g) => g.endsWith(`/${DEMO_GALLERY}`)) as string;
     const base: RunProgramOptions = {
-      // Where `pulumi preview` in the repository runs the program from: the root Pulumi.yaml's `main`.
-      ...programLocation(PACKAGE_ROOT),
-      rootDirectory: PACKAGE_ROOT,
-      stack: STACK,
+      programDir: dir,
+      entryPoint: ".",
+      project: "gallery-lookup-basic",
+      stack: "dev",
       dryRun: true,
       env: session.env,
       providerHost: session.host,
       config: {
         "gallery-lookup-basic:galleryName": DEMO_GALLERY,
-        "gallery-lookup-basic:resourceGroupName": session.azure.resourceGroupName,
-        "azure-native:subscriptionId": session.azure.subscriptionId,
+        "gallery-lookup-basic:resourceGroupName": azure.resourceGroupName,
+        "azure-native:subscriptionId": azure.subscriptionId,
       },
     };
-    out(`Azure emulator on ${session.azure.armEndpoint} serving ${id}`);
+    const settings = settingsOf(parsed);
+    out(`Azure emulator on ${azure.armEndpoint} serving ${id}`);
     out();
+    const preview = await run(base, settings);
+    if (failed(preview)) return 1;
+    for (const line of planText("Previewing update (dev) of examples/basic, a new stack:", preview, true))
+      out(line);
 
-    const preview = await runProgram(base);
-    failIfBroken(preview, "preview");
-    printPlan(`Previewing update (${STACK}) of examples/basic, a new stack:`, preview);
-
-    const up = await runProgram({ ...base, dryRun: false });
-    failIfBroken(up, "up");
-    const state: ResourceState[] = up.state;
+    const up = await run({ ...base, dryRun: false }, settings);
+    if (failed(up)) return 1;
+    const state = up.state;
     out(
-      `Updating (${STACK}): ${up.steps.filter((s) => s.op === "create").length} created, kept in the in-memory state.`,
+      `Updating (dev): ${up.steps.filter((s) => s.op === "create").length} created, kept in the in-memory state.`,
     );
     out();
-
-    const unchanged = await runProgram({ ...base, state });
-    failIfBroken(unchanged, "preview");
-    const changes = unchanged.steps.filter((s) => s.op !== "same").length;
-    out(
-      `Previewing again with nothing changed in Azure: ${changes === 0 ? "no changes" : `${changes} changes`}.`,
-    );
+    const unchanged = await run({ ...base, state }, settings);
+    if (failed(unchanged)) return 1;
+    const n = changes(unchanged).length;
+    out(`Previewing again with nothing changed in Azure: ${n === 0 ? "no changes" : `${n} changes`}.`);
     out();
 
     const groups = (up.state.find((r) => r.type.startsWith("pulumi-nodejs:dynamic"))?.outputs
       .sharedSubscriptionIds ?? []) as string[];
-    session.azure.patchGallery(id, {
+    azure.patchGallery(id, {
       properties: {
         sharingProfile: {
           permissions: "Groups",
@@ -261,21 +262,12 @@ async function runDemo(): Promise<number> {
     });
     out(`Someone shares the gallery with one more subscription (${DEMO_NEW_SUBSCRIPTION}) outside Pulumi.`);
     out();
-    const drift = await runProgram({ ...base, state });
-    failIfBroken(drift, "preview");
-    printPlan(`Previewing update (${STACK}) against the state of that update:`, drift);
-
-    const methods = [
-      ...new Set(
-        session.azure
-          .journal()
-          .filter((e) => e.kind === "arm")
-          .map((e) => e.method),
-      ),
-    ];
-    out(
-      `ARM requests sent: ${session.azure.journal().filter((e) => e.kind === "arm").length}, methods: ${methods.join(", ")}.`,
-    );
+    const drift = await run({ ...base, state }, settings);
+    if (failed(drift)) return 1;
+    for (const line of planText("Previewing update (dev) against the state of that update:", drift, true))
+      out(line);
+    const arm = azure.journal().filter((e) => e.kind === "arm");
+    out(`ARM requests sent: ${arm.length}, methods: ${[...new Set(arm.map((e) => e.method))].join(", ")}.`);
     out(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     out();
     out(
@@ -285,50 +277,43 @@ async function runDemo(): Promise<number> {
       "ran examples/basic against a local Azure emulator and an in-memory state. It is not a replacement for the",
     );
     out(
-      "Pulumi CLI. With a real stack, run: `pulumi preview`, `pulumi preview --expect-no-changes` (fails on drift),",
+      "Pulumi CLI. Try your own project with `gallery-lookup preview DIR` (see --help); with a real stack, run",
     );
-    out("and `pulumi refresh --preview-only --expect-no-changes`.");
+    out(
+      "`pulumi preview --expect-no-changes` (fails on drift) and `pulumi refresh --preview-only --expect-no-changes`.",
+    );
     return 0;
   } finally {
-    await closeSession(session);
+    await session.close();
   }
 }
 
-/** Previews a Pulumi project folder once against the emulator's default galleries. */
-async function runOnce(dir: string): Promise<number> {
-  const { runProgram, programLocation } =
-    require("../preview/runProgram") as typeof import("../preview/runProgram");
-  const root = path.resolve(dir);
-  const location = programLocation(root);
-  const session = await openSession();
-  try {
-    const result = await runProgram({
-      ...location,
-      rootDirectory: root,
-      stack: STACK,
-      dryRun: true,
-      env: session.env,
-      providerHost: session.host,
-      config: { "azure-native:subscriptionId": session.azure.subscriptionId },
-    });
-    failIfBroken(result, "preview");
-    printPlan(`Previewing update (${STACK}) of ${root} against the Azure emulator:`, result);
-    out("This is an offline preview, not a replacement for `pulumi preview`.");
-    return 0;
-  } finally {
-    await closeSession(session);
-  }
-}
-
-/** `gallery-lookup preview [--demo] [DIR]`. */
+/** `gallery-lookup preview [DIR] [options]` and `gallery-lookup preview --demo`. */
 export async function runPreviewCommand(args: string[]): Promise<number> {
-  if (args.includes("--demo")) return runDemo();
-  const dir = args.find((a) => !a.startsWith("-"));
-  if (!dir) {
-    process.stderr.write("usage: gallery-lookup preview --demo | gallery-lookup preview DIR\n");
-    return 2;
+  const parsed = parseArgs(PREVIEW_SPEC, args);
+  if (parsed.help) {
+    process.stdout.write(helpText(PREVIEW_SPEC));
+    return 0;
   }
-  return runOnce(dir);
+  installStopHandlers();
+  if (parsed.flags.has("demo")) {
+    const allowed = new Set(["demo", "verbose", "timeout"]);
+    const other = [...parsed.flags.keys()].find((f) => !allowed.has(f));
+    if (other || parsed.operands.length) {
+      throw new UsageError(`--demo runs the bundled example: it takes no DIR and no --${other ?? "DIR"}`);
+    }
+    return runDemo(parsed);
+  }
+  return runProject("preview", parsed);
 }
 
-export type { PropertyMap };
+/** `gallery-lookup up [DIR] [options]`. */
+export async function runUpCommand(args: string[]): Promise<number> {
+  const parsed = parseArgs(UP_SPEC, args);
+  if (parsed.help) {
+    process.stdout.write(helpText(UP_SPEC));
+    return 0;
+  }
+  installStopHandlers();
+  return runProject("up", parsed);
+}

@@ -50,9 +50,13 @@ export function handleArm(req: ParsedRequest, ctx: ArmContext): EmulatorResponse
     const auth = ctx.tokens.check(header(req, "authorization"));
     if (!auth.ok) {
       gateway = true;
+      // A CAE claims challenge as ARM sends it: the claims base64-encoded, error="insufficient_claims".
       const challenge =
-        `Bearer authorization_uri="${ctx.authorityHost}/${ctx.tenantId}", error="invalid_token", ` +
-        `error_description="${auth.message.replace(/"/g, "'")}"`;
+        "claims" in auth
+          ? `Bearer realm="", authorization_uri="${ctx.authorityHost}/${ctx.tenantId}", ` +
+            `error="insufficient_claims", claims="${Buffer.from(auth.claims).toString("base64")}"`
+          : `Bearer authorization_uri="${ctx.authorityHost}/${ctx.tenantId}", error="invalid_token", ` +
+            `error_description="${auth.message.replace(/"/g, "'")}"`;
       return armError(401, auth.code, auth.message, { "www-authenticate": challenge });
     }
     if (subscription !== undefined) {

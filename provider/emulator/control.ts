@@ -59,6 +59,13 @@ export function handleControl(req: ParsedRequest, body: unknown, handle: Emulato
       case "POST revoke-tokens":
         handle.revokeTokens();
         return ok();
+      case "POST claims-challenge": {
+        const claims = (body as { claims?: unknown } | undefined)?.claims;
+        handle.requireClaims(typeof claims === "string" ? claims : undefined);
+        return ok();
+      }
+      case "GET token-requests":
+        return ok(handle.tokenRequests());
       case "POST expire-tokens":
         handle.expireTokens();
         return ok();

@@ -173,7 +173,7 @@ export function handleToken(req: ParsedRequest, form: URLSearchParams, ctx: Entr
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${ctx.clientId}'.`,
     );
   }
-  const { token, expiresIn } = ctx.tokens.issue();
+  const { token, expiresIn } = ctx.tokens.issue(form.get("claims") ?? undefined);
   return jsonResponse(
     200,
     { token_type: "Bearer", expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token },

@@ -6,6 +6,7 @@
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { armHeaders, handleArm, type ArmContext } from "./arm";
 import { handleControl } from "./control";
@@ -21,7 +22,7 @@ import { TokenIssuer } from "./tokens";
 import type { EmulatorHandle, EmulatorOptions, FaultSpec, JournalEntry, SeedGallery } from "./types";
 
 export type { EmulatorHandle, EmulatorOptions, FaultSpec, JournalEntry, SeedGallery } from "./types";
-export { defaultSeed, galleryId } from "./seed";
+export { DEMO_GALLERY, defaultSeed, galleryId, realisticGallery } from "./seed";
 export { GALLERY_EXAMPLES, type GalleryExample } from "./examples";
 
 /** The fixed defaults: fake, documented values that can never be mistaken for a real tenant or secret. */
@@ -95,8 +96,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ? await loadSeedFile(options.seed)
       : options.seed
         ? options.seed.map(normalizeSeed)
-        : defaultSeed(subscriptionId, resourceGroupName);
+        : defaultSeed(subscriptionId, resourceGroupName, tenantId);
   const tls = await makeTlsMaterial(options.caDir);
+  // The CA key must not outlive the emulator, however the process ends: close() removes the folder,
+  // and this covers process.exit, an uncaught error and a failed start (SIGKILL aside).
+  const temporaryDir = tls.temporaryDir;
+  const removeTemporaryDir = (): void => {
+    if (temporaryDir) rmSync(temporaryDir, { recursive: true, force: true });
+  };
+  if (temporaryDir) process.once("exit", removeTemporaryDir);
+  const forgetTemporaryDir = async (): Promise<void> => {
+    process.off("exit", removeTemporaryDir);
+    if (temporaryDir) await rm(temporaryDir, { recursive: true, force: true });
+  };
 
   const store = new GalleryStore();
   store.addResourceGroup(subscriptionId, resourceGroupName, "westus");
@@ -116,13 +128,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Benchmarks reuse connections: keep them open well past a client's idle gaps.
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 35_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await forgetTemporaryDir(); // a port in use: nothing will ever close this emulator
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   const origin = `https://127.0.0.1:${port}`;
@@ -287,6 +304,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     journal: () => journal.list(),
     clearJournal: () => journal.clear(),
     revokeTokens: () => tokens.revokeAll(),
+    requireClaims: (claims) => tokens.requireClaims(claims),
+    tokenRequests: () => tokens.tokenRequests(),
     expireTokens: () => tokens.expireAll(),
     tokensIssued: () => tokens.count(),
     connections: () => connections,
@@ -301,7 +320,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       server.closeAllConnections();
       await done;
       // The CA's key has no business outliving the emulator; a caller-given caDir is kept for reuse.
-      if (tls.temporaryDir) await rm(tls.temporaryDir, { recursive: true, force: true });
+      await forgetTemporaryDir();
     },
   };
   return handle;

@@ -1,4 +1,5 @@
-// Galleries the emulator serves at start: the five spec examples by default, or a JSON seed file.
+// Galleries the emulator serves at start: the five spec examples and one realistic gallery by default, or a
+// JSON seed file.
 import { readFile } from "node:fs/promises";
 import type { ArmGallery } from "../gallery/armGallery";
 import { galleryResourceId } from "../gallery/galleryId";
@@ -10,13 +11,53 @@ export function galleryId(subscriptionId: string, resourceGroupName: string, gal
   return galleryResourceId({ subscriptionId, resourceGroupName, galleryName });
 }
 
+/** The default seed's realistic gallery: a uniqueName, a managed identity and sharing groups together. */
+export const DEMO_GALLERY = "myDemoGallery";
+/** Tenant of the realistic gallery's identity when none is given (the emulator's default tenant). */
+const DEMO_TENANT = "e1e1e1e1-0000-4000-8000-000000000001";
+
+/**
+ * A gallery as a real one reads when everything the package exposes is set at once (no single spec example
+ * has all three): `identifier.uniqueName`, a system-assigned identity, and the sharing groups of the spec's
+ * Gallery_Get_WithExpandSharingProfileGroups example.
+ */
+export function realisticGallery(
+  subscriptionId: string,
+  resourceGroupName: string,
+  tenantId: string = DEMO_TENANT,
+): SeedGallery {
+  const shared = GALLERY_EXAMPLES.find((e) => e.file === "Gallery_Get_WithExpandSharingProfileGroups.json");
+  return {
+    subscriptionId,
+    resourceGroupName,
+    gallery: {
+      id: galleryId(subscriptionId, resourceGroupName, DEMO_GALLERY),
+      name: DEMO_GALLERY,
+      type: "Microsoft.Compute/galleries",
+      location: "West US",
+      tags: { costCenter: "platform" },
+      identity: { type: "SystemAssigned", principalId: "7d1c3e9a-0000-4000-8000-00000000a11e", tenantId },
+      properties: {
+        description: "Images shared with the platform subscriptions.",
+        identifier: { uniqueName: `${subscriptionId}-${DEMO_GALLERY.toUpperCase()}` },
+        provisioningState: "Succeeded",
+        sharingProfile: JSON.parse(JSON.stringify(shared?.body.properties?.sharingProfile ?? {})),
+      },
+    },
+  };
+}
+
 /**
  * The five Galleries_Get spec examples placed in one subscription and resource group, each under its own
- * name. The example bodies are kept, with ids, names and `uniqueName` (`{subscription}-{NAME}`) made to agree
- * with where the gallery is served.
+ * name, then {@link realisticGallery}. The example bodies are kept, with ids, names and `uniqueName`
+ * (`{subscription}-{NAME}`) made to agree with where the gallery is served.
  */
-export function defaultSeed(subscriptionId: string, resourceGroupName: string): SeedGallery[] {
-  return GALLERY_EXAMPLES.map((example) => {
+export function defaultSeed(
+  subscriptionId: string,
+  resourceGroupName: string,
+  tenantId?: string,
+): SeedGallery[] {
+  const examples = GALLERY_EXAMPLES.map((example) => {
     const text = JSON.stringify(example.body)
       .split("{subscription-id}")
       .join(subscriptionId)
@@ -30,6 +71,7 @@ export function defaultSeed(subscriptionId: string, resourceGroupName: string): 
     }
     return { subscriptionId, resourceGroupName, gallery: { ...body, name: example.name } };
   });
+  return [...examples, realisticGallery(subscriptionId, resourceGroupName, tenantId)];
 }
 
 /** Checks one seed entry's shape and fills in `id` and `name` from its location. */
@@ -53,7 +95,13 @@ export function normalizeSeed(seed: SeedGallery): SeedGallery {
 
 /** Reads a seed file: a JSON array of {@link SeedGallery}. */
 export async function loadSeedFile(file: string): Promise<SeedGallery[]> {
-  const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`seed file ${file} is not readable JSON: ${reason}`);
+  }
   if (!Array.isArray(parsed)) throw new Error(`seed file ${file} must hold a JSON array of galleries`);
   return parsed.map((entry) => normalizeSeed(entry as SeedGallery));
 }

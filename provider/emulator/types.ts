@@ -102,6 +102,15 @@ export interface EmulatorHandle {
   revokeTokens(): void;
   /** Makes every token issued so far expired (the next ARM request with one answers 401 ExpiredAuthenticationToken). */
   expireTokens(): void;
+  /**
+   * Continuous Access Evaluation: ARM refuses every CAE token (one requested with the `cp1` capability)
+   * that was not requested with these claims (JSON, e.g. `{"access_token":{"nbf":{"essential":true,"value":"1726077595"}}}`),
+   * answering 401 with `WWW-Authenticate: Bearer … error="insufficient_claims", claims="<base64>"`.
+   * Tokens without `cp1` stay valid, as on Azure. `undefined` lifts it.
+   */
+  requireClaims(claims: string | undefined): void;
+  /** The `claims` each token request carried, in order. */
+  tokenRequests(): { claims?: string }[];
   /** Number of tokens issued so far. */
   tokensIssued(): number;
   /** Number of TLS connections accepted so far (benchmarks check connection reuse with it). */

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type ArgumentFailure } from "../errors/InvalidArgumentError";
 import type { GalleryExpand, GallerySelect } from "../lookup/types";
 import { CLOUD_NAME_SPELLINGS, cloudFromName, type CloudName } from "./clouds";
+import { escapeUnsafe } from "../errors/safeText";
 import { UNKNOWN } from "./unknowns";
 
 /** Arguments after validation: every identifying field present and well-formed. */
@@ -33,16 +34,21 @@ export const LOOKUP_ARG_NAMES = [
   "environment",
 ] as const;
 
-// ARM's own patterns (GalleryRP.json, Microsoft.Resources). `\w` is ASCII without the `u` flag,
-// which is what ARM matches: look-alike Unicode letters are refused here, before any request.
+// Gallery names: GalleryRP.json's pattern as the official SDK applies it (JavaScript's ASCII `\w`;
+// the naming rules say alphanumerics): look-alike Unicode letters are refused before any request.
 const GALLERY_NAME = /^[^_\W][\w-._]{0,79}(?<![-.])$/;
-const RESOURCE_GROUP_NAME = /^[-\w._()]+$/;
+// Resource groups: ARM's `^[-\w\._\(\)]+$` is matched by .NET, whose `\w` is Unicode (letters, marks,
+// digits, connectors): `rg-Müller-表` is a valid resource group.
+const RESOURCE_GROUP_NAME = /^[-\p{L}\p{Mn}\p{Nd}\p{Pc}._()]+$/u;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const GALLERY_NAME_RULE =
   "must be 1 to 80 characters of letters, digits, '_', '-' and '.', start with a letter or digit, and not end with '-' or '.'";
 export const RESOURCE_GROUP_NAME_RULE =
-  "must be 1 to 90 characters of letters, digits, '_', '-', '.', '(' and ')', and not end with '.'";
+  "must be 1 to 90 characters of letters and digits (any script), '_', '-', '.', '(' and ')', and not end with '.'";
+/** `select` and `expand` values, canonical spelling; ARM reads them without regard to case. */
+export const SELECT_VALUE = "Permissions";
+export const EXPAND_VALUE = "SharingProfile/Groups";
 export const SUBSCRIPTION_ID_RULE =
   "must be a subscription id, a GUID such as 00000000-0000-0000-0000-000000000000";
 export const NO_SUBSCRIPTION =
@@ -52,12 +58,8 @@ export const NO_SUBSCRIPTION =
 export function quoteValue(value: unknown): string {
   const text = typeof value === "string" ? value : String(value);
   const cut = text.length > 100 ? `${text.slice(0, 100)}…` : text;
-  // JSON escapes only U+0000-U+001F: also make DEL, the C1 controls and the bidi overrides visible,
-  // so that a value cannot rewrite or reorder the message on a terminal.
-  return JSON.stringify(cut).replace(
-    /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  // JSON escapes only U+0000-U+001F: the shared rule makes DEL, C1 and bidi controls visible too.
+  return escapeUnsafe(JSON.stringify(cut));
 }
 
 type Rule = (value: string) => string | undefined;
@@ -78,10 +80,8 @@ const RULES: Record<(typeof LOOKUP_ARG_NAMES)[number], { required?: string; rule
     required: "is required: the name of the gallery",
     rule: (v) => (GALLERY_NAME.test(v) ? undefined : GALLERY_NAME_RULE),
   },
-  select: { rule: (v) => (v === "Permissions" ? undefined : `must be "Permissions" when given`) },
-  expand: {
-    rule: (v) => (v === "SharingProfile/Groups" ? undefined : `must be "SharingProfile/Groups" when given`),
-  },
+  select: { rule: (v) => (sameText(v, SELECT_VALUE) ? undefined : `must be "${SELECT_VALUE}" when given`) },
+  expand: { rule: (v) => (sameText(v, EXPAND_VALUE) ? undefined : `must be "${EXPAND_VALUE}" when given`) },
   environment: {
     rule: (v) =>
       cloudFromName(v) ? undefined : `must name an Azure cloud (case-insensitive: ${CLOUD_NAME_SPELLINGS})`,
@@ -108,16 +108,42 @@ export function validateLookupArgs(inputs: Record<string, unknown>): LookupArgsV
     } else {
       const broken = rule(value);
       if (broken) failures.push({ property, reason: `${broken} (got ${quoteValue(value)})` });
-      else valid[property] = property === "environment" ? (cloudFromName(value) as string) : value;
+      else valid[property] = canonical(property, value);
     }
   }
   if (failures.length > 0 || unknown.length > 0) return { failures, unknown };
   return { args: valid as unknown as ValidLookupArgs, failures, unknown };
 }
 
-/** {@link validateLookupArgs}, for callers that cannot return failures: throws {@link InvalidArgumentError}. */
+/** Case-insensitive comparison, as ARM compares names and query values. */
+export function sameText(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** The value to keep: the canonical spelling of a cloud, `select` or `expand`; names as given. */
+function canonical(property: (typeof LOOKUP_ARG_NAMES)[number], value: string): string {
+  if (property === "environment") return cloudFromName(value) as string;
+  if (property === "select") return SELECT_VALUE;
+  if (property === "expand") return EXPAND_VALUE;
+  return value;
+}
+
+/** Why a plain call cannot use Pulumi's unknown value. */
+export const UNKNOWN_VALUE_REASON =
+  `is Pulumi's unknown value (${UNKNOWN}), which stands for a value not known yet during a preview: ` +
+  "pass the Output itself to GalleryLookup or getGalleryOutput, which wait until it is known";
+
+/**
+ * {@link validateLookupArgs}, for callers that cannot return failures or wait for unknown values:
+ * throws {@link InvalidArgumentError}, naming an unknown value as such.
+ */
 export function requireValidLookupArgs(inputs: Record<string, unknown>): ValidLookupArgs {
-  const { args, failures } = validateLookupArgs(inputs);
-  if (!args) throw new InvalidArgumentError(failures);
+  const { args, failures, unknown } = validateLookupArgs(inputs);
+  if (!args) {
+    throw new InvalidArgumentError([
+      ...failures,
+      ...unknown.map((property) => ({ property, reason: UNKNOWN_VALUE_REASON })),
+    ]);
+  }
   return args;
 }

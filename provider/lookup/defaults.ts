@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { readArmSettings } from "../arm/settings";
+import { cloudFromName } from "../gallery/clouds";
 
 /** Where a lookup's defaults come from besides its own arguments. */
 export interface DefaultSources {
@@ -29,6 +31,11 @@ export function resolveDefaults<T extends { subscriptionId?: unknown; environmen
   const environment =
     args.environment ??
     firstSet(sources.configEnvironment, sources.env.ARM_ENVIRONMENT, sources.env.AZURE_ENVIRONMENT);
+  // A bad ARM_ENVIRONMENT/AZURE_ENVIRONMENT is a setting, not an argument: report it as a SettingsError
+  // naming the variable, together with every other bad setting.
+  const fromVariable = args.environment === undefined && !firstSet(sources.configEnvironment);
+  if (fromVariable && typeof environment === "string" && !cloudFromName(environment))
+    readArmSettings({ env: sources.env });
   const resolved = { ...args };
   if (subscriptionId !== undefined) resolved.subscriptionId = subscriptionId;
   if (environment !== undefined) resolved.environment = environment;

@@ -36,9 +36,11 @@ export class GalleryLookup extends pulumi.dynamic.Resource {
   declare readonly resourceGroupName: pulumi.Output<string>;
   /** Name of the gallery, as given. */
   declare readonly galleryName: pulumi.Output<string>;
-  /** The subscription looked in, as given or defaulted. */
+  /** The subscription looked in, as given or defaulted (a lookup without one fails its check). */
   declare readonly subscriptionId: pulumi.Output<string>;
+  /** `"Permissions"` when given; `undefined` otherwise. */
   declare readonly select: pulumi.Output<GallerySelect | undefined>;
+  /** `"SharingProfile/Groups"` when given; `undefined` otherwise. */
   declare readonly expand: pulumi.Output<GalleryExpand | undefined>;
   /** The cloud looked in, when given or defaulted from config or environment. */
   declare readonly environment: pulumi.Output<string | undefined>;
@@ -74,11 +76,13 @@ export class GalleryLookup extends pulumi.dynamic.Resource {
   declare readonly systemData: pulumi.Output<SystemData | undefined>;
 
   constructor(name: string, args: GalleryLookupArgs, opts?: pulumi.CustomResourceOptions) {
-    const observed = Object.fromEntries(OUTPUT_NAMES.map((k) => [k, undefined]));
+    // Every declared output is registered, given or not: an unregistered one would be `undefined` at run
+    // time, not an Output, and `lookup.expand.apply(...)` would compile and then throw.
+    const registered = Object.fromEntries(GALLERY_LOOKUP_OUTPUTS.map((k) => [k, undefined]));
     super(
       galleryLookupProvider,
       name,
-      { ...observed, ...withProgramDefaults(args) },
+      { ...registered, ...withProgramDefaults(args) },
       opts,
       "azure-gallery-lookup",
       "GalleryLookup",
@@ -86,5 +90,21 @@ export class GalleryLookup extends pulumi.dynamic.Resource {
   }
 }
 
-// Registered as outputs so that each is a property of the resource: the cloud, and everything observed.
-const OUTPUT_NAMES = ["environment", ...OBSERVED_KEYS] as const;
+/** The lookup's arguments, each also an output (as given or defaulted). */
+const ARG_OUTPUTS = [
+  "resourceGroupName",
+  "galleryName",
+  "subscriptionId",
+  "select",
+  "expand",
+  "environment",
+] as const;
+
+/** Every output a {@link GalleryLookup} has: its arguments and everything observed. */
+export const GALLERY_LOOKUP_OUTPUTS: readonly (keyof GalleryLookup)[] = [...ARG_OUTPUTS, ...OBSERVED_KEYS];
+
+// Compile-time proof that the list and the class's declarations name the same properties.
+type Declared = Exclude<keyof GalleryLookup, keyof pulumi.dynamic.Resource>;
+type Registered = (typeof ARG_OUTPUTS)[number] | (typeof OBSERVED_KEYS)[number];
+const _sameNames: [Declared] extends [Registered] ? ([Registered] extends [Declared] ? true : never) : never =
+  true;

@@ -75,9 +75,6 @@ export async function read(id: string, props: Props = {}): Promise<dynamic.ReadR
   }
 }
 
-/** A lookup owns nothing in Azure: destroying or replacing it sends nothing. */
-export async function remove(): Promise<void> {}
-
 async function observeAgain(props: Props): Promise<Props> {
   const given = argsOf(props);
   return { ...given, ...(await lookupGallery(requireValidLookupArgs(given))) };

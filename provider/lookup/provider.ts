@@ -4,32 +4,29 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 // later in the dynamic provider host. So each method only loads the implementation from the installed
 // package at run time: the serialized text stays small and captures no client, credential or config.
 // The module path is spelled out in each method because the serializer captures variables, not `require`.
+// That path is stored in every user's state, so it is a public contract: the `dynamic-provider` subpath
+// export stays forever, and so does `dist/lookup/operations`, which states written by 0.1.0 load.
 
 /** The dynamic provider behind {@link GalleryLookup}: thin methods that delegate to `operations`. */
 export const galleryLookupProvider: dynamic.ResourceProvider = {
   async check(olds, news) {
-    const ops =
-      require("pulumi-azure-gallery-lookup/dist/lookup/operations") as typeof import("./operations");
+    const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
     return ops.check(olds, news);
   },
   async diff(id, olds, news) {
-    const ops =
-      require("pulumi-azure-gallery-lookup/dist/lookup/operations") as typeof import("./operations");
+    const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
     return ops.diff(id, olds, news);
   },
   async create(inputs) {
-    const ops =
-      require("pulumi-azure-gallery-lookup/dist/lookup/operations") as typeof import("./operations");
+    const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
     return ops.create(inputs);
   },
   async update(id, olds, news) {
-    const ops =
-      require("pulumi-azure-gallery-lookup/dist/lookup/operations") as typeof import("./operations");
+    const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
     return ops.update(id, olds, news);
   },
   async read(id, props) {
-    const ops =
-      require("pulumi-azure-gallery-lookup/dist/lookup/operations") as typeof import("./operations");
+    const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
     return ops.read(id, props);
   },
   async delete() {

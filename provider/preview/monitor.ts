@@ -68,6 +68,8 @@ export interface LocalEngineOptions {
   /** The SDK whose protos to serve (default: the one this package resolves). */
   sdkDir?: string;
   onLog?: (entry: LogEntry) => void;
+  /** Called once per distinct error reported to the program, as it happens. */
+  onError?: (message: string) => void;
 }
 
 /** What a run of the program produced. */
@@ -279,7 +281,11 @@ export class LocalEngine {
   }
 
   private grpcError(err: Error): { code: number; details: string; message: string } {
-    this.errors.push(err.message);
+    // A program may call an unserved function in a loop: its name is reported once.
+    if (!this.errors.includes(err.message)) {
+      this.errors.push(err.message);
+      this.options.onError?.(err.message);
+    }
     return { code: this.protos.grpc.status.UNKNOWN, details: err.message, message: err.message };
   }
 

@@ -33,13 +33,24 @@ export interface RunProgramOptions {
   /** Whether the program is TypeScript (default: true when the entry point is not `.js`). */
   typescript?: boolean;
   onLog?: (entry: LogEntry) => void;
+  /** Called once per distinct error the engine reports to the program (a failed Check, an unserved function). */
+  onError?: (message: string) => void;
   /** Milliseconds before the program is stopped (default 60000). */
   timeoutMs?: number;
+  /**
+   * Milliseconds the program has to exit on its own after the engine reported an error to it, before it is
+   * stopped (default 1000): a failed registration always fails the run, so waiting longer only delays the news.
+   */
+  failFastMs?: number;
+  /** Stops the program (and the host started here) when aborted; runProgram then rejects. */
+  signal?: AbortSignal;
 }
 
 /** The result of {@link runProgram}. */
 export interface RunProgramResult extends EngineResult {
   exitCode: number | null;
+  /** Whether the program was stopped because the engine had already reported an error (see `failFastMs`). */
+  stoppedAfterError: boolean;
   stdout: string;
   stderr: string;
 }
@@ -76,6 +87,10 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
     state: options.state,
     sdkDir,
     onLog: options.onLog,
+    onError: (message) => {
+      options.onError?.(message);
+      armFailFast();
+    },
     providerHost: async () => {
       if (options.providerHost) return options.providerHost;
       ownHost = await startProviderHost({ cwd: options.hostCwd ?? options.programDir, env, sdkDir });
@@ -83,10 +98,16 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
       return ownHost;
     },
   });
+  // Set once the child runs: stops it when the engine has reported an error and it does not exit by itself.
+  let armFailFast = (): void => undefined;
+  let stoppedAfterError = false;
   const address = await engine.start();
   try {
     const entryPoint = options.entryPoint ?? ".";
     const args = [
+      // Works around a Node.js util.inspect bug that stalls every failing program for ~40 s (see the file).
+      "--require",
+      path.join(__dirname, "runtimePreload.js"),
       path.join(sdkDir, "cmd", "run"),
       "--monitor",
       address,
@@ -126,18 +147,37 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
     child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
     const timeoutMs = options.timeoutMs ?? 60000;
     const exitCode = await new Promise<number | null>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      let failFast: NodeJS.Timeout | undefined;
+      const stop = (error?: Error) => {
+        clearTimeout(timer);
+        clearTimeout(failFast);
+        options.signal?.removeEventListener("abort", onAbort);
         child.kill("SIGKILL");
-        reject(new Error(`the program did not finish within ${timeoutMs} ms\n${stderr}`));
-      }, timeoutMs);
-      child.on("error", reject);
+        if (error) reject(error);
+      };
+      const timer = setTimeout(
+        () => stop(new Error(`the program did not finish within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
+      const onAbort = () => stop(new Error("stopped"));
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      if (options.signal?.aborted) onAbort();
+      armFailFast = () => {
+        failFast ??= setTimeout(() => {
+          stoppedAfterError = true;
+          stop();
+        }, options.failFastMs ?? 1000);
+      };
+      child.on("error", (err) => stop(err));
       child.on("exit", (code) => {
         clearTimeout(timer);
+        clearTimeout(failFast);
+        options.signal?.removeEventListener("abort", onAbort);
         resolve(code);
       });
     });
     const result = await engine.finish();
-    return { ...result, exitCode, stdout, stderr };
+    return { ...result, exitCode, stoppedAfterError, stdout, stderr };
   } finally {
     await engine.close();
     await ownHost?.close();

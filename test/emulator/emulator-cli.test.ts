@@ -2,7 +2,7 @@
 // it serves until SIGTERM and then exits 0.
 import { strict as assert } from "node:assert";
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { readFile, mkdtemp, writeFile } from "node:fs/promises";
+import { readFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
@@ -61,7 +61,7 @@ describe("gallery-lookup emulator (CLI)", function () {
     try {
       assert.deepEqual(Object.keys(info).sort(), [...KEYS].sort());
       assert.match(info.armEndpoint, /^https:\/\/127\.0\.0\.1:\d+$/);
-      assert.equal(info.galleries.length, 5);
+      assert.equal(info.galleries.length, 6, "the five spec examples and the realistic myDemoGallery");
       const exportsText = lines().slice(1).join("\n");
       for (const name of [
         "NODE_EXTRA_CA_CERTS",
@@ -121,14 +121,46 @@ describe("gallery-lookup emulator (CLI)", function () {
       const done = exited(child);
       child.kill("SIGINT");
       assert.equal(await done, 0);
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
-  it("refuses unknown options with exit code 1", async () => {
+  it("--env prints only the export lines, which a shell sources into the emulator's environment", async () => {
+    const child = spawn(process.execPath, [MAIN, "emulator", "--env"], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("NODE_EXTRA_CA_CERTS=")) resolve();
+      }),
+    );
+    try {
+      const lines = out.trim().split("\n");
+      assert.ok(
+        lines.every((l) => /^export [A-Z_]+='[^']*'$/.test(l)),
+        out,
+      );
+      const { execFileSync } = await import("node:child_process");
+      const seen = execFileSync(
+        "sh",
+        ["-c", `${out}\nprintf '%s %s' "$AZURE_RESOURCE_MANAGER_ENDPOINT" "$NODE_EXTRA_CA_CERTS"`],
+        {
+          encoding: "utf8",
+        },
+      );
+      assert.match(seen, /^https:\/\/127\.0\.0\.1:\d+ \/.*ca\.pem$/);
+    } finally {
+      const done = exited(child);
+      child.kill("SIGTERM");
+      assert.equal(await done, 0);
+    }
+  });
+
+  it("refuses unknown options with exit code 2", async () => {
     const child = spawn(process.execPath, [MAIN, "emulator", "--nope"]);
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    assert.equal(await new Promise((r) => child.on("exit", r)), 1);
+    assert.equal(await new Promise((r) => child.on("exit", r)), 2);
     assert.match(err, /unknown option '--nope'/);
   });
 });

@@ -59,7 +59,8 @@ describe("emulator yardstick: @azure/arm-compute galleries.get + ClientSecretCre
   this.timeout(30_000);
   let emulator: EmulatorHandle;
   let results: YardstickResult[];
-  const seeds = () => defaultSeed(emulator.subscriptionId, emulator.resourceGroupName);
+  // The spec examples (the default seed's first five; the indices below count on them alone).
+  const seeds = () => defaultSeed(emulator.subscriptionId, emulator.resourceGroupName).slice(0, 5);
   const options: Record<string, { expand?: string; select?: string }> = {
     mySharingGroupsGallery: { expand: "SharingProfile/Groups" },
     mySelectPermissionsGallery: { select: "Permissions" },

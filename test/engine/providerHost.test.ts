@@ -31,10 +31,7 @@ describe("engine: GalleryLookup in the dynamic provider host", function () {
 
   it("registers the inputs the host needs: the serialized provider requires the package by name", () => {
     assert.equal(typeof news.__provider, "string");
-    assert.match(
-      news.__provider as string,
-      /require\("pulumi-azure-gallery-lookup\/dist\/lookup\/operations"\)/,
-    );
+    assert.match(news.__provider as string, /require\("pulumi-azure-gallery-lookup\/dynamic-provider"\)/);
     assert.equal(news.galleryName, GALLERY);
   });
 

@@ -39,7 +39,7 @@ describe("the serialized provider", () => {
       const text = input.__provider as string;
       assert.equal(typeof text, "string");
       assert.ok(text.length < 4096, `serialized provider is ${text.length} bytes`);
-      assert.match(text, /require\("pulumi-azure-gallery-lookup\/dist\/lookup\/operations"\)/);
+      assert.match(text, /require\("pulumi-azure-gallery-lookup\/dynamic-provider"\)/);
       assert.ok(!text.includes(CANARY), "a credential from the environment was captured");
       assert.ok(
         !/process\.env|axios|identity|Authorization/i.test(text),

@@ -153,8 +153,10 @@ describe("reliability: faults through getGallery", function () {
   it("respects the deadline when the service keeps asking to retry (503, Retry-After 1, 20 retries allowed)", () => {
     const { row, error } = results.get(DEADLINE_503.name) ?? assert.fail("did not run");
     assert.ok(error instanceof Error);
-    assert.equal(error.name, "ThrottledError");
-    assert.match(error.message, /deadline of 2500 ms/);
+    // A 503 is not a 429: the class and status say what ARM really answered.
+    assert.equal(error.name, "ArmRequestError");
+    assert.equal((error as { status?: number }).status, 503);
+    assert.match(error.message, /ARM asked to retry after 1000 ms, past the deadline of 2500 ms/);
     assert.ok(row.arm <= 3, `${row.arm} requests in 2.5 s`);
     assert.ok(row.elapsedMs < 2500 + ATTEMPT_TIMEOUT_MS, `took ${row.elapsedMs} ms`);
   });
@@ -180,7 +182,7 @@ const DEADLINE_503: FaultCase = {
       body: armError("ServiceUnavailable", "Busy."),
     },
   ],
-  expect: "ThrottledError",
+  expect: "ArmRequestError",
 };
 
 const DEADLINE_STALL: FaultCase = {

@@ -1,6 +1,7 @@
 // Installs this package the way a user gets it (npm pack, then the tarball unpacked into a program's
 // node_modules), so the engine tests exercise the published files and the provider host's module resolution,
-// not the repository's layout. The installed folder is cached under the OS temp dir by the tarball's hash.
+// not the repository's layout. The installed folder is cached under the OS temp dir by the tarball's hash and
+// the checkout, and checked before each use (a cache whose links point into a deleted clone is rebuilt).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -36,10 +37,10 @@ export function installedProgram(): InstalledProgram {
   });
   const tarball = path.join(packDir, output.trim().split("\n").pop() ?? "");
   const sha256 = createHash("sha256").update(fs.readFileSync(tarball)).digest("hex");
-  const dir = path.join(os.tmpdir(), `gallery-lookup-engine-${sha256.slice(0, 16)}`);
+  const dir = programDir(sha256);
   const marker = path.join(dir, ".installed");
   let fresh = false;
-  if (!fs.existsSync(marker)) {
+  if (!cacheIsUsable(dir)) {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(
@@ -56,21 +57,50 @@ export function installedProgram(): InstalledProgram {
     const manifest = JSON.parse(fs.readFileSync(path.join(target, "package.json"), "utf8")) as {
       dependencies?: Record<string, string>;
     };
-    for (const name of [
-      ...Object.keys(manifest.dependencies ?? {}),
-      "@pulumi/pulumi",
-      "@pulumi/azure-native",
-    ]) {
+    const linked = [...Object.keys(manifest.dependencies ?? {}), "@pulumi/pulumi", "@pulumi/azure-native"];
+    for (const name of linked) {
       const link = path.join(dir, "node_modules", name);
       fs.mkdirSync(path.dirname(link), { recursive: true });
       fs.symlinkSync(path.join(REPO_ROOT, "node_modules", name), link, "junction");
     }
-    fs.writeFileSync(marker, `${tarball}\n`);
+    fs.writeFileSync(marker, JSON.stringify({ repoRoot: REPO_ROOT, links: linked }));
     fresh = true;
   }
   fs.rmSync(packDir, { recursive: true, force: true });
   memo = { dir, tarball, sha256, fresh };
   return memo;
+}
+
+/**
+ * The cache folder: keyed by the tarball's hash and by the checkout whose node_modules it links to, so
+ * that two clones never share one (deleting one clone must not break the other's cache).
+ */
+export function programDir(sha256: string, repoRoot = REPO_ROOT): string {
+  const checkout = createHash("sha256").update(path.resolve(repoRoot)).digest("hex").slice(0, 12);
+  return path.join(os.tmpdir(), `gallery-lookup-engine-${sha256.slice(0, 16)}-${checkout}`);
+}
+
+/**
+ * Whether a cached program can be used as it is: it was completed, made for this checkout, and every
+ * dependency link still resolves into this checkout's node_modules. Anything else is rebuilt.
+ */
+export function cacheIsUsable(dir: string, repoRoot = REPO_ROOT): boolean {
+  let marker: { repoRoot?: unknown; links?: unknown };
+  try {
+    marker = JSON.parse(fs.readFileSync(path.join(dir, ".installed"), "utf8")) as typeof marker;
+  } catch {
+    return false;
+  }
+  if (marker.repoRoot !== repoRoot || !Array.isArray(marker.links)) return false;
+  const modules = fs.realpathSync(path.join(repoRoot, "node_modules"));
+  return marker.links.every((name) => {
+    try {
+      const target = fs.realpathSync(path.join(dir, "node_modules", String(name)));
+      return target.startsWith(modules + path.sep) && fs.existsSync(path.join(target, "package.json"));
+    } catch {
+      return false; // a dead link: the checkout it pointed into is gone
+    }
+  });
 }
 
 /**

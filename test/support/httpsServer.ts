@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:https";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 /** What the server saw of one request (headers lower-case). */
@@ -62,4 +62,15 @@ export async function startHttpsServer(handler: Handler = (_q, res) => res.end()
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Answers with a JSON body, as ARM does (`application/json; charset=utf-8`), plus `headers`. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: OutgoingHttpHeaders = {},
+): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(JSON.stringify(body));
 }

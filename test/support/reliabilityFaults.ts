@@ -189,7 +189,7 @@ export const FAULT_CASES: FaultCase[] = [
       },
     ],
     expect: "AuthenticationFailedError",
-    message: /refused the token twice.*az login/,
+    message: /refused the token, then also a new, different one obtained after the first 401.*az login/,
     arm: 2,
   },
   {

@@ -21,7 +21,7 @@ import {
   SettingsError,
   ThrottledError,
 } from "pulumi-azure-gallery-lookup/dist/errors/index";
-import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
+import { sendJson, startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 
 const CANARY = "CANARY-TOKEN-7c1e2b";
 const SUB = "11111111-2222-3333-4444-555555555555";
@@ -50,12 +50,7 @@ function json(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "x-ms-request-id": `req-${status}`,
-    ...headers,
-  });
-  res.end(JSON.stringify(body));
+  sendJson(res, status, body, { "x-ms-request-id": `req-${status}`, ...headers });
 }
 
 describe("ArmClient against a local HTTPS server", function () {

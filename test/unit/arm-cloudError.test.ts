@@ -135,7 +135,15 @@ describe("cloudError", () => {
   });
 
   it("parses a 200 Gallery and refuses HTML, truncated JSON and non-objects", () => {
-    assert.deepEqual(parseGalleryBody(ref, answer(200, '{"name":"galA"}')), { name: "galA" });
+    const id =
+      "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-img/providers/Microsoft.Compute/galleries/galA";
+    assert.deepEqual(parseGalleryBody(ref, answer(200, JSON.stringify({ id, name: "galA" }))), {
+      id,
+      name: "galA",
+    });
+    // ARM compares ids without regard to case.
+    const upper = JSON.stringify({ id: id.toUpperCase() });
+    assert.deepEqual(parseGalleryBody(ref, answer(200, upper)), { id: id.toUpperCase() });
     for (const body of ["<html>login</html>", '{"name":"ga', "[]", "null", ""]) {
       assert.throws(() => parseGalleryBody(ref, answer(200, body)), InvalidResponseError);
     }

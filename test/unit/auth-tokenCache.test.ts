@@ -39,21 +39,30 @@ describe("TokenCache", () => {
     assert.equal((await cache.getToken()).token, "t2");
   });
 
-  it("invalidate drops only the refused token; failures are not cached", async () => {
-    let calls = 0;
+  it("renew: one renewal per refused token, shared; a token already replaced yields the replacement; failures are not cached", async () => {
+    const requests: unknown[] = [];
     let fail = true;
-    const cache = new TokenCache(async () => {
-      calls++;
+    const cache = new TokenCache(async (request = {}) => {
+      requests.push(request);
+      await new Promise((r) => setTimeout(r, 5));
       if (fail) throw new Error("boom");
-      return { token: `t${calls}`, expiresOnTimestamp: Date.now() + 3_600_000 };
+      return { token: `t${requests.length}`, expiresOnTimestamp: Date.now() + 3_600_000 };
     });
     await assert.rejects(cache.getToken(), /boom/);
     fail = false;
     const t = await cache.getToken();
-    cache.invalidate("some-other-token");
-    assert.equal((await cache.getToken()).token, t.token);
-    cache.invalidate(t.token);
-    assert.notEqual((await cache.getToken()).token, t.token);
+    assert.equal((await cache.getToken()).token, t.token, "cached");
+    // 50 lookups refused the same token: one renewal, with the challenge's claims.
+    const renewed = await Promise.all(
+      Array.from({ length: 50 }, () => cache.renew(t.token, { claims: "{}" })),
+    );
+    assert.ok(renewed.every((r) => r.token === renewed[0].token && r.token !== t.token));
+    assert.deepEqual(requests.slice(2), [{ claims: "{}" }]);
+    // A late lookup refused the old token gets the replacement without another request.
+    assert.equal((await cache.renew(t.token, { bypassCache: true })).token, renewed[0].token);
+    assert.equal(requests.length, 3);
+    assert.equal((await cache.renew(renewed[0].token, { bypassCache: true })).token, "t4");
+    assert.deepEqual(requests[3], { bypassCache: true });
   });
 });
 

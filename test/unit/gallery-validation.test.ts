@@ -56,8 +56,15 @@ describe("validateLookupArgs", () => {
     }
   });
 
+  it("accepts select and expand in any letter case, as ARM does, and keeps the canonical spelling", () => {
+    const result = validateLookupArgs({ ...valid, select: "permissions", expand: "sharingProfile/groups" });
+    assert.deepEqual(result.failures, []);
+    assert.equal(result.args?.select, "Permissions");
+    assert.equal(result.args?.expand, "SharingProfile/Groups");
+  });
+
   it("accepts only the one value of select and expand", () => {
-    assert.deepEqual(failuresFor({ ...valid, select: "permissions" }), ["select"]);
+    assert.deepEqual(failuresFor({ ...valid, select: "permission" }), ["select"]);
     assert.deepEqual(failuresFor({ ...valid, expand: "SharingProfile" }), ["expand"]);
   });
 

@@ -1,0 +1,38 @@
+/**
+ * Why a TLS handshake with `origin` fails certificate checks, if it does: the identity library reports
+ * an untrusted authority only as "endpoints_resolution_error", which would send the user to `az login`.
+ * One handshake with Node's trust store (bundled roots plus NODE_EXTRA_CA_CERTS), no HTTP request sent.
+ * Undefined when the certificate is trusted, or the host cannot be reached within `timeoutMs`.
+ */
+export function certificateProblem(origin: string, timeoutMs = 3_000): Promise<string | undefined> {
+  const tls = require("node:tls") as typeof import("node:tls");
+  const net = require("node:net") as typeof import("node:net");
+  return new Promise((resolve) => {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      resolve(undefined);
+      return;
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    const socket = tls.connect(
+      {
+        host,
+        port: Number(url.port || 443),
+        ...(net.isIP(host) ? {} : { servername: host }),
+        rejectUnauthorized: false,
+      },
+      () => {
+        const problem = socket.authorized ? undefined : String(socket.authorizationError ?? "not trusted");
+        socket.destroy();
+        resolve(problem);
+      },
+    );
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.on("error", () => resolve(undefined));
+  });
+}

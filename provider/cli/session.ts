@@ -1,0 +1,125 @@
+// The offline engine's surroundings for one command: a local Azure (started here, or the emulator the user
+// already runs and exported with `gallery-lookup emulator --env`), a folder that makes this package and
+// @pulumi/pulumi resolvable by name, and Pulumi's dynamic provider host. All of it is closed and removed at the
+// end, or when the command is stopped (see lifecycle.ts).
+import * as fs from "fs";
+import * as https from "https";
+import * as os from "os";
+import * as path from "path";
+import type { EmulatorHandle } from "../emulator/types";
+import type { ProviderHost } from "../preview/hostClient";
+import { resolvePulumiSdkDir } from "../preview/proto";
+import { onCleanup, temporaryFolder } from "./lifecycle";
+
+const PACKAGE_NAME = "pulumi-azure-gallery-lookup";
+/** The installed (or checked-out) package: dist/cli/.. /.. */
+export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
+
+/** Where the galleries come from. */
+export interface LocalAzure {
+  armEndpoint: string;
+  subscriptionId: string;
+  /** The emulator this command started (absent when it uses one the user runs). */
+  handle?: EmulatorHandle;
+  /** How the user sees it: "the Azure emulator at …" with its origin. */
+  description: string;
+}
+
+export interface Session {
+  azure: LocalAzure;
+  host: ProviderHost;
+  /** Environment of the provider host and of the program. */
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  /** A seed file (the emulator's format) to serve instead of the default galleries. */
+  seed?: string;
+  /** Working directory of the provider host: the project folder, as under the Pulumi CLI. */
+  hostCwd: string;
+}
+
+/** A running emulator named by the environment `gallery-lookup emulator --env` exports, if one answers there. */
+async function exportedEmulator(env: NodeJS.ProcessEnv): Promise<LocalAzure | undefined> {
+  const endpoint = env.AZURE_RESOURCE_MANAGER_ENDPOINT;
+  const caFile = env.NODE_EXTRA_CA_CERTS;
+  // Only a loopback endpoint can be the emulator: the offline preview never talks to a real Azure.
+  if (!endpoint || !caFile || !/^https:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(endpoint))
+    return undefined;
+  const ca = fs.existsSync(caFile) ? fs.readFileSync(caFile) : undefined;
+  const info = await new Promise<Record<string, unknown> | undefined>((resolve) => {
+    const req = https.get(new URL("/_emulator/info", endpoint), { ca, timeout: 2000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (c: string) => (body += c));
+      res.on("end", () => {
+        try {
+          resolve(res.statusCode === 200 ? (JSON.parse(body) as Record<string, unknown>) : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(undefined));
+  });
+  if (!info) {
+    throw new Error(
+      `AZURE_RESOURCE_MANAGER_ENDPOINT=${endpoint} names a local emulator, but none answers there (with the CA in ` +
+        `NODE_EXTRA_CA_CERTS). Start it with \`gallery-lookup emulator\`, or unset the variables to use a fresh one.`,
+    );
+  }
+  return {
+    armEndpoint: endpoint.replace(/\/$/, ""),
+    subscriptionId: String(info.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID ?? ""),
+    description: `the Azure emulator you run at ${endpoint.replace(/\/$/, "")}`,
+  };
+}
+
+/** A folder with links to this package and to @pulumi/pulumi, for NODE_PATH (see docs/engine-proof.md). */
+function packageLinkDir(fromDir: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-preview-"));
+  temporaryFolder(dir);
+  fs.symlinkSync(PACKAGE_ROOT, path.join(dir, PACKAGE_NAME), "junction");
+  // A project (or the demo's copy) without node_modules still finds the SDK, as `pulumi` would after `npm i`.
+  fs.mkdirSync(path.join(dir, "@pulumi"));
+  fs.symlinkSync(resolvePulumiSdkDir(fromDir), path.join(dir, "@pulumi", "pulumi"), "junction");
+  return dir;
+}
+
+/** Starts (or finds) the local Azure and the provider host. */
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const { startProviderHost } = require("../preview/hostClient") as typeof import("../preview/hostClient");
+  let azure = options.seed ? undefined : await exportedEmulator(process.env);
+  let env: NodeJS.ProcessEnv = { ...process.env };
+  if (!azure) {
+    const { startEmulator } = require("../emulator/index") as typeof import("../emulator/index");
+    const handle = await startEmulator({ seed: options.seed });
+    onCleanup(() => handle.close());
+    azure = {
+      armEndpoint: handle.armEndpoint,
+      subscriptionId: handle.subscriptionId,
+      handle,
+      description: `the Azure emulator at ${handle.armEndpoint}${options.seed ? ` (seed ${options.seed})` : ""}`,
+    };
+    env = { ...env, ...handle.environment() };
+  }
+  const linkDir = packageLinkDir(options.hostCwd);
+  env = {
+    ...env,
+    // The serialized provider requires this package by name; in a user's project it is in node_modules.
+    NODE_PATH: [linkDir, process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+  };
+  const host = await startProviderHost({ cwd: options.hostCwd, env });
+  const closeHost = onCleanup(() => host.close());
+  await host.configure({});
+  return {
+    azure,
+    host,
+    env,
+    close: async () => {
+      await closeHost();
+    },
+  };
+}

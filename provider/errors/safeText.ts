@@ -1,0 +1,21 @@
+/**
+ * The one escaping rule for text that reaches a message: control characters (C0, DEL, C1), bidi
+ * controls and invisible format characters become visible `\uXXXX` escapes, so that no value from a
+ * user or a server can rewrite, hide or reorder a message on a terminal or in a log.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** Escapes control, bidi and invisible characters as `\uXXXX`. */
+export function escapeUnsafe(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Replaces every occurrence of each secret (4 characters or more) by `[redacted]`. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join("[redacted]");
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+// Preloaded (`node --require`) into Pulumi's Node.js language runtime by runProgram. It works around a
+// Node.js bug that turns every program failure into a 30-45 s stall: `util.inspect(err, { colors: true })`
+// loops in `markNodeModules` on a stack frame such as `node_modules/@pulumi/resource.ts:602:13` (a scoped
+// package followed by a file, which the SDK's source maps produce), growing a string until V8 gives up with
+// "Invalid string length" after gigabytes of garbage (nodejs/node#64011, fixed by nodejs/node#64022).
+// The runtime's `defaultErrorMessage` (cmd/run/error.js) makes exactly that call, then falls back to the
+// uncoloured form; this replaces it with the uncoloured form straight away. The message is the same text,
+// without ANSI codes. Nothing else is touched, and a runtime without that module is left alone.
+import * as path from "path";
+import * as util from "util";
+
+interface ErrorModule {
+  defaultErrorMessage?: (err: unknown) => string;
+}
+
+/** The uncoloured message the runtime would fall back to after its coloured attempt failed. */
+export function plainErrorMessage(err: unknown): string {
+  const e = err as { stack?: unknown; message?: unknown } | null | undefined;
+  if (e?.stack) {
+    try {
+      return util.inspect(err);
+    } catch {
+      return String(e.stack);
+    }
+  }
+  if (e?.message) return String(e.message);
+  try {
+    return String(err);
+  } catch {
+    return "an error occurred while inspecting an error";
+  }
+}
+
+/** Replaces `defaultErrorMessage` of the runtime started as `node <sdk>/cmd/run ...`; returns whether it did. */
+export function patchRuntime(entry: string | undefined = process.argv[1]): boolean {
+  if (!entry) return false;
+  const runDir = path.basename(entry) === "run" ? entry : path.dirname(entry);
+  if (path.basename(runDir) !== "run") return false;
+  try {
+    const errors = require(path.join(runDir, "error.js")) as ErrorModule;
+    if (typeof errors.defaultErrorMessage !== "function") return false;
+    errors.defaultErrorMessage = plainErrorMessage;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+patchRuntime();

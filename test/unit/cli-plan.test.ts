@@ -1,0 +1,95 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { failureLines, planJson, showValue, stripAnsi } from "pulumi-azure-gallery-lookup/dist/cli/plan";
+import { patchRuntime, plainErrorMessage } from "pulumi-azure-gallery-lookup/dist/preview/runtimePreload";
+import type { RunProgramResult } from "pulumi-azure-gallery-lookup/dist/preview/runProgram";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function result(partial: Partial<RunProgramResult>): RunProgramResult {
+  return {
+    steps: [],
+    outputs: {},
+    state: [],
+    logs: [],
+    errors: [],
+    exitCode: 1,
+    stoppedAfterError: false,
+    stdout: "",
+    stderr: "",
+    ...partial,
+  };
+}
+
+describe("cli: how a run reads", () => {
+  it("an engine error once; the runtime's copy of it and its stack are left out", () => {
+    const engine = 'images: galleryName: gallery "x" was not found';
+    const lines = failureLines(
+      result({
+        errors: [engine],
+        logs: [
+          {
+            severity: "error",
+            message: `Running program '/p' failed with an unhandled exception:\nError: failed to register: 2 UNKNOWN: ${engine}\n    at f (/p/node_modules/@pulumi/resource.ts:1:1)`,
+          },
+        ],
+      }),
+      false,
+    );
+    assert.deepEqual(lines, [`error: ${engine}`]);
+  });
+
+  it("a program error: the message and the first frame of the user's code; --verbose keeps all of it", () => {
+    const message = `Running program '/p' failed with an unhandled exception:\nError: boom\n    at /p/node_modules/@pulumi/output.ts:5:1\n    at Object.<anonymous> (/p/index.ts:4:59)\n    at node:internal/x:1:1`;
+    const r = result({ logs: [{ severity: "error", message }], stderr: "runtime noise" });
+    assert.deepEqual(failureLines(r, false), [
+      "error: the program failed: Error: boom\n    at /p/index.ts:4:59",
+    ]);
+    const verbose = failureLines(r, true);
+    assert.match(verbose[0], /node_modules\/@pulumi\/output\.ts/);
+    assert.match(verbose[1], /runtime noise/);
+  });
+
+  it("absent and unknown values read the same in every section; JSON lists unknown outputs", () => {
+    assert.equal(showValue(undefined, true), "(not returned)");
+    assert.equal(showValue(UNKNOWN, true), "(not known in preview)");
+    assert.equal(showValue(["a"], true), '["a"]');
+    const json = planJson(result({ exitCode: 0, outputs: { a: UNKNOWN, b: "x" } }), true);
+    assert.deepEqual([json.outputs, json.unknownOutputs], [{ a: null, b: "x" }, ["a"]]);
+  });
+
+  it("strips terminal colour codes", () => {
+    assert.equal(stripAnsi("\u001b[31mred\u001b[39m and \u001b[1;4mbold\u001b[0m"), "red and bold");
+  });
+});
+
+describe("preview: the runtime preload (Node's util.inspect loop on node_modules/@scope/file frames)", () => {
+  const error = () => {
+    const e = new Error("boom");
+    e.stack = "Error: boom\n    at new Resource (/app/node_modules/@pulumi/resource.ts:602:13)";
+    return e;
+  };
+
+  it("formats such an error without colours, in the runtime's own (uncoloured) form", () => {
+    const text = plainErrorMessage(error());
+    assert.equal(text, error().stack);
+    assert.equal(plainErrorMessage("a string"), "a string");
+  });
+
+  it("replaces defaultErrorMessage of a runtime's cmd/run, and leaves other processes alone", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preload-"));
+    try {
+      const run = path.join(dir, "cmd", "run");
+      fs.mkdirSync(run, { recursive: true });
+      fs.writeFileSync(path.join(run, "error.js"), "exports.defaultErrorMessage = () => 'original';\n");
+      assert.equal(patchRuntime(path.join(dir, "cmd", "other")), false);
+      assert.equal(patchRuntime(run), true);
+      const patched = require(path.join(run, "error.js")) as { defaultErrorMessage(e: unknown): string };
+      assert.equal(patched.defaultErrorMessage(error()), error().stack);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
