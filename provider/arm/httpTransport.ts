@@ -48,18 +48,18 @@ export function assertReadOnlyMethod(method: string | undefined): void {
 }
 
 /**
- * One axios instance (its `http` adapter, on Node's own `https.request`) over one keep-alive agent per
- * protocol. axios brings the wire: the attempt's timeout and cancellation (`timeout`, `signal`), the size
- * cap (`maxContentLength`), no redirects (`maxRedirects: 0`: a redirect could carry the token elsewhere).
- * Statuses are not judged here (`validateStatus` accepts all) and the body stays text, so that parsing and
- * mapping are pure steps elsewhere. The answer is read as a stream so that its bytes are counted against
- * the process-wide {@link ByteBudget} before they are held.
+ * One axios instance, whose `http` adapter (on Node's own `https.request`) sends every GET over one
+ * keep-alive agent per protocol. axios brings the wire: cancellation (`signal`, fired by one timer per
+ * attempt), no redirects (`maxRedirects: 0`: a redirect could carry the token elsewhere), decompression
+ * and the answer as a stream. Statuses are not judged here (`validateStatus` accepts all) and the body
+ * stays text, so that parsing and mapping are pure steps elsewhere. The body is read here so that its
+ * bytes count against the per-answer cap and the process-wide {@link ByteBudget} before they are held.
  *
  * Proxies follow the Azure SDK's rule ({@link readProxyRule}); a proxied request goes through a CONNECT
  * tunnel (`https-proxy-agent`, with the same keep-alive, socket limit and TLS context), so the proxy sees
  * only the target's host and port, never the token. axios's own `proxy` option is off (`proxy: false`):
  * its tunnelling agent keeps no connection alive and has no socket limit, and it reads the variables
- * with another rule than `@azure/identity` (see docs/performance.md and test/transport/proxy.test.ts).
+ * with another rule than `@azure/identity` (see README "Proxies" and test/transport/proxy.test.ts).
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const rule: ProxyRule = readProxyRule(options.env ?? process.env);
