@@ -1,4 +1,4 @@
-// Child of the benchmark (target 8, issue 9 item 8): 1,000 getGallery lookups at once whose answers are
+// Child of the benchmark (figure 9, issue 9 item 8): 1,000 getGallery lookups at once whose answers are
 // each just under the default 4 MiB size cap, through the package's default client. Run twice, in fresh
 // processes: with the process-wide byte budget as shipped, and with it lifted (BENCH_UNBOUNDED=1), which
 // is what the transport did before. Reports the growth of the process's peak resident memory (the

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
 import { cliFigures } from "./cli";
+import { driftBench } from "./drift";
 import { figure, type Figure } from "./figure";
 export type { Figure } from "./figure";
 import { hostLatency, hostMemory, hostSetup } from "./host";
@@ -350,7 +351,7 @@ async function main(): Promise<void> {
       }
       figures.push(
         figure(
-          "8a",
+          "9a",
           "peak RSS growth, 1,000 lookups at once, 4 MiB answers, MB",
           bounded.peakRssGrowthMb,
           "MB",
@@ -362,7 +363,7 @@ async function main(): Promise<void> {
             bounded.peakRssGrowthMb < unbounded.peakRssGrowthMb,
         ),
         figure(
-          "8b",
+          "9b",
           "answer bytes held at once, MB",
           bounded.budgetPeakMb,
           "MB",
@@ -404,6 +405,9 @@ async function main(): Promise<void> {
   } finally {
     await emulator.close();
   }
+  const drift = await driftBench(log);
+  figures.push(...drift.figures);
+  raw.drift = drift.raw;
 
   const cli = await cliFigures();
   figures.push(...cli.figures);

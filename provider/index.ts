@@ -7,3 +7,4 @@ export { getGallery, getGalleryOutput, type GetGalleryOptions } from "./lookup/g
 export type * from "./lookup/types";
 export type { CloudName } from "./gallery/clouds";
 export * from "./errors";
+export * from "./drift";

@@ -26,6 +26,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "Run a Pulumi project offline and keep its state, for a later preview to show drift",
     run: (args) => (require("./previewCommand") as typeof import("./previewCommand")).runUpCommand(args),
   },
+  drift: {
+    summary: "Check every GalleryLookup in Pulumi state for drift (exit 0 none, 2 drift, 1 error)",
+    run: (args) => (require("./driftCommand") as typeof import("./driftCommand")).runDriftCommand(args),
+  },
 };
 
 function version(): string {

@@ -1,5 +1,6 @@
 import type { GalleryObservation } from "../lookup/types";
 import { UNKNOWN } from "./unknowns";
+import { LOOKUP_ARG_NAMES } from "./validation";
 
 /** Arguments that name a different gallery when they change: a change replaces the lookup. */
 export const IDENTIFYING_ARGS = [
@@ -80,4 +81,20 @@ export function diffLookup(olds: Record<string, unknown>, news: Record<string, u
   const drift = OBSERVED_KEYS.filter((key) => !sameValue(olds[key], news[key]));
   const changed = [...replaces, ...options, ...drift];
   return { changes: changed.length > 0, replaces, changed };
+}
+
+/** The lookup's own arguments out of a property bag (drops `__provider` and the observed outputs). */
+export function lookupArgsOf(props: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(LOOKUP_ARG_NAMES.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+}
+
+/**
+ * The checked inputs `check` returns and `diff` then receives as `news`: the program's arguments with a
+ * fresh observation folded in. The drift check builds its `news` here too, so it cannot disagree with `diff`.
+ */
+export function checkedInputs(
+  inputs: Record<string, unknown>,
+  observed: GalleryObservation,
+): Record<string, unknown> {
+  return { ...lookupArgsOf(inputs), ...observed };
 }

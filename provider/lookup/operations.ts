@@ -2,17 +2,12 @@
 // methods in provider.ts. Each operation delegates its decisions to the pure functions of ../gallery.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
-import { diffLookup, OBSERVED_KEYS } from "../gallery/diff";
-import { LOOKUP_ARG_NAMES, requireValidLookupArgs, validateLookupArgs } from "../gallery/validation";
+import { checkedInputs, diffLookup, lookupArgsOf as argsOf, OBSERVED_KEYS } from "../gallery/diff";
+import { requireValidLookupArgs, validateLookupArgs } from "../gallery/validation";
 import { galleryResourceId } from "../gallery/galleryId";
 import { lookupGallery, notFoundFailure } from "./lookupGallery";
 
 type Props = Record<string, unknown>;
-
-/** The lookup's own arguments out of a property bag (drops `__provider` and the observed outputs). */
-function argsOf(props: Props): Props {
-  return Object.fromEntries(LOOKUP_ARG_NAMES.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
-}
 
 /** The Pulumi id of a lookup: the ARM id the service reported, or the one its arguments spell. */
 function idOf(props: Props): string {
@@ -35,7 +30,7 @@ export async function check(_olds: Props, news: Props): Promise<dynamic.CheckRes
   const { args, failures } = validateLookupArgs(given);
   if (!args) return failures.length > 0 ? { inputs: given, failures } : { inputs: given };
   try {
-    return { inputs: { ...given, ...(await lookupGallery(args)) } };
+    return { inputs: checkedInputs(given, await lookupGallery(args)) };
   } catch (error) {
     const failure = notFoundFailure(error, args);
     if (failure) return { inputs: given, failures: [failure] };
@@ -77,7 +72,7 @@ export async function read(id: string, props: Props = {}): Promise<dynamic.ReadR
 
 async function observeAgain(props: Props): Promise<Props> {
   const given = argsOf(props);
-  return { ...given, ...(await lookupGallery(requireValidLookupArgs(given))) };
+  return checkedInputs(given, await lookupGallery(requireValidLookupArgs(given)));
 }
 
 /** Everything but the engine's own `__provider`, which the host adds back. */

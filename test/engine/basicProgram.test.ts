@@ -2,42 +2,24 @@
 // runtime: preview of a new stack, up, a preview with no change, and drift as an update. This is `npm start`.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { galleryId, startEmulator } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { galleryId } from "pulumi-azure-gallery-lookup/dist/emulator/index";
 import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/types";
-import { startProviderHost, type ProviderHost } from "pulumi-azure-gallery-lookup/dist/preview/hostClient";
-import {
-  programLocation,
-  runProgram,
-  type RunProgramOptions,
-} from "pulumi-azure-gallery-lookup/dist/preview/runProgram";
-import { installedProgram, REPO_ROOT } from "../support/engineInstall";
+import { runProgram, type RunProgramOptions } from "pulumi-azure-gallery-lookup/dist/preview/runProgram";
+import { startBasicProgram, type BasicProgramRig } from "../support/basicProgram";
+import { REPO_ROOT } from "../support/engineInstall";
 import { assertOnlyGets } from "../support/reliability";
 
 describe("engine: examples/basic under the Node.js language runtime", function () {
   this.timeout(60_000);
+  let rig: BasicProgramRig;
   let azure: EmulatorHandle;
-  let host: ProviderHost;
   let base: RunProgramOptions;
 
-  before(async function () {
-    const program = installedProgram();
-    azure = await startEmulator({ throttle: false });
-    const env = { ...process.env, ...azure.environment(), NODE_PATH: path.join(program.dir, "node_modules") };
-    host = await startProviderHost({ cwd: program.dir, env });
-    await host.configure({});
-    base = {
-      ...programLocation(REPO_ROOT),
-      rootDirectory: REPO_ROOT,
-      dryRun: true,
-      env,
-      providerHost: host,
-      config: { "azure-native:subscriptionId": azure.subscriptionId },
-    };
+  before(async () => {
+    rig = await startBasicProgram();
+    ({ azure, base } = rig);
   });
-  after(async () => {
-    await host?.close();
-    await azure?.close();
-  });
+  after(() => rig?.close());
 
   it("runs the example the root Pulumi.yaml names, not the package's own entry point", () => {
     assert.equal(

@@ -1,0 +1,186 @@
+// `gallery-lookup drift`: checks every GalleryLookup in Pulumi state for drift without running the
+// programs. The work is in ../drift; this module parses the flags, shows progress and prints the report.
+import { parseArgs } from "node:util";
+import type { DriftCheckOptions, DriftReport } from "../drift/checkDrift";
+
+export const DRIFT_USAGE = `Usage: gallery-lookup drift [options] [FILE...]
+
+Checks every GalleryLookup in Pulumi state for drift: reads each distinct gallery once from Azure
+(GET only, with the package's credentials and throttling) and compares it with what the state holds,
+through the provider's own diff, so the verdict is the one \`pulumi preview\` would reach.
+Writes nothing, to Azure or to the state.
+
+State (one or both):
+  FILE...                   Files written by \`pulumi stack export\` (one stack each), plain or gzipped;
+                            \`-\` reads standard input
+  --backend URL             A self-managed backend, read in place: file://<folder> (as given to
+                            \`pulumi login\`) or the folder; every stack in it, or those named by --stack
+  --stack NAME              With --backend: check this stack only (stack or project/stack); repeatable
+
+Report (default: a readable report on stdout, coloured on a terminal):
+  --json                    The report as JSON (versioned schema: docs/drift.md)
+  --markdown                The report as Markdown (pull-request comment, CI step summary)
+  --no-color                No colour even on a terminal (NO_COLOR is honoured too)
+  --quiet                   No progress on stderr (progress shows only on a terminal, after 1 s)
+
+What counts:
+  --ignore-field PATH       A changed output that is accepted: a name or a dotted path
+                            (sharingStatus, tags.costCenter); repeatable or comma-separated
+  --ignore-lookup GLOB      A lookup not to check, matched (* wildcard, any case) against its URN,
+                            gallery id, project/stack or name; repeatable
+  --unreadable error|warn   A lookup whose state cannot be read (encrypted secrets, bad arguments):
+                            fails the run (error, default) or is reported only (warn)
+  --concurrency N           Galleries read at once (1-256, default 32)
+
+Exit codes (Terraform's -detailed-exitcode):
+  0  no drift          every lookup matches its gallery
+  2  drift found       a gallery changed or was deleted
+  1  error             bad input, a gallery that could not be read, or an unreadable lookup
+                       (unless --unreadable warn); reported drift is still listed
+
+Azure sign-in and settings are the package's: see the README (DefaultAzureCredential, ARM_* / AZURE_*,
+GALLERY_LOOKUP_* variables).
+`;
+
+/** What the flags ask for. */
+export interface DriftCommandArgs {
+  options: DriftCheckOptions;
+  format: "terminal" | "json" | "markdown";
+  quiet: boolean;
+  noColour: boolean;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+/** Parses the command's flags; throws on anything it does not know, naming the flag and the rule. */
+export function parseDriftArgs(args: string[]): DriftCommandArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        backend: { type: "string" },
+        stack: { type: "string", multiple: true },
+        json: { type: "boolean" },
+        markdown: { type: "boolean" },
+        "no-color": { type: "boolean" },
+        quiet: { type: "boolean", short: "q" },
+        "ignore-field": { type: "string", multiple: true },
+        "ignore-lookup": { type: "string", multiple: true },
+        unreadable: { type: "string" },
+        concurrency: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const v = parsed.values;
+  if (v.json && v.markdown) throw new UsageError("--json and --markdown cannot be combined: pick one format");
+  if (v.unreadable !== undefined && v.unreadable !== "error" && v.unreadable !== "warn") {
+    throw new UsageError(`--unreadable must be "error" or "warn" (got ${JSON.stringify(v.unreadable)})`);
+  }
+  let concurrency: number | undefined;
+  if (v.concurrency !== undefined) {
+    concurrency = Number(v.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+      throw new UsageError(
+        `--concurrency must be a whole number from 1 to 256 (got ${JSON.stringify(v.concurrency)})`,
+      );
+    }
+  }
+  if (v.stack && v.backend === undefined)
+    throw new UsageError("--stack needs --backend: export files name their own stack");
+  const ignoreFields = (v["ignore-field"] ?? [])
+    .flatMap((f) => f.split(","))
+    .map((f) => f.trim())
+    .filter(Boolean);
+  const options: DriftCheckOptions = {
+    files: parsed.positionals,
+    ...(v.backend !== undefined ? { backend: v.backend } : {}),
+    ...(v.stack ? { stacks: v.stack } : {}),
+    ignoreFields,
+    ignoreLookups: v["ignore-lookup"] ?? [],
+    unreadable: (v.unreadable as "error" | "warn" | undefined) ?? "error",
+    ...(concurrency !== undefined ? { concurrency } : {}),
+  };
+  if (!v.help && parsed.positionals.length === 0 && v.backend === undefined) {
+    throw new UsageError("no state given: name export files (`-` for stdin) or --backend file://<folder>");
+  }
+  return {
+    options,
+    format: v.json ? "json" : v.markdown ? "markdown" : "terminal",
+    quiet: v.quiet === true,
+    noColour: v["no-color"] === true,
+    help: v.help === true,
+  };
+}
+
+/** Progress on stderr: only on a terminal, only once the run has lasted a second, erased at the end. */
+function progressReporter(enabled: boolean): {
+  update: (done: number, total: number) => void;
+  end: () => void;
+} {
+  if (!enabled) return { update: () => undefined, end: () => undefined };
+  const started = Date.now();
+  let shown = false;
+  let last = { done: 0, total: 0 };
+  const draw = () => {
+    shown = true;
+    process.stderr.write(`\r\u001b[2Kgallery-lookup drift: ${last.done}/${last.total} galleries read`);
+  };
+  const timer = setInterval(() => {
+    if (Date.now() - started >= 1000 && last.total > 0) draw();
+  }, 250);
+  timer.unref();
+  return {
+    update: (done, total) => {
+      last = { done, total };
+    },
+    end: () => {
+      clearInterval(timer);
+      if (shown) process.stderr.write("\r\u001b[2K");
+    },
+  };
+}
+
+/** `gallery-lookup drift ...`: resolves to the exit code (0 no drift, 2 drift, 1 error). */
+export async function runDriftCommand(args: string[]): Promise<number> {
+  let parsed: DriftCommandArgs;
+  try {
+    parsed = parseDriftArgs(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`gallery-lookup drift: ${error.message}\n\n${DRIFT_USAGE}`);
+    return 1;
+  }
+  if (parsed.help) {
+    process.stdout.write(DRIFT_USAGE);
+    return 0;
+  }
+  const { checkDrift } = require("../drift/checkDrift") as typeof import("../drift/checkDrift");
+  const render = require("../drift/render") as typeof import("../drift/render");
+  const progress = progressReporter(!parsed.quiet && process.stderr.isTTY === true);
+  let report: DriftReport;
+  try {
+    report = await checkDrift({ ...parsed.options, onProgress: progress.update });
+  } catch (error) {
+    progress.end();
+    process.stderr.write(`gallery-lookup drift: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    progress.end();
+  }
+  const colour = process.stdout.isTTY === true && !parsed.noColour && !process.env.NO_COLOR;
+  process.stdout.write(
+    parsed.format === "json"
+      ? render.renderJson(report)
+      : parsed.format === "markdown"
+        ? render.renderMarkdown(report)
+        : render.renderTerminal(report, colour),
+  );
+  return report.exitCode;
+}

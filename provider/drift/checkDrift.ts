@@ -1,0 +1,420 @@
+// The drift check over Pulumi state: read the sources one at a time (only the lookups are kept, so
+// memory does not grow with the size or number of stacks), read each distinct gallery once through the
+// package's ARM client (its credential, token cache and process-wide pacer), and judge every lookup with
+// the provider's own diff. Sends GET only; opens no file for writing.
+import { defaultArmClient, type ArmClient } from "../arm/armClient";
+import { GalleryLookupError } from "../errors/GalleryLookupError";
+import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
+import { lookupArgsOf } from "../gallery/diff";
+import { galleryResourceId } from "../gallery/galleryId";
+import { validateLookupArgs, type ValidLookupArgs } from "../gallery/validation";
+import { lookupGallery } from "../lookup/lookupGallery";
+import type { GalleryObservation } from "../lookup/types";
+import { backendSources, exportFileSource, type StateSource } from "./sources";
+import { readStateDocument, type StoredLookup } from "./state";
+import { lookupVerdict, type DriftChange } from "./verdict";
+
+/** The version of the report's schema (docs/drift.md). A minor bump adds fields; a major one changes them. */
+export const DRIFT_FORMAT_VERSION = "1.0";
+
+/** Options of {@link checkDrift}. */
+export interface DriftCheckOptions {
+  /** Files written by `pulumi stack export`, one stack each, plain or gzipped; `-` reads `stdin`. */
+  files?: readonly string[];
+  /** A self-managed backend: `file://<folder>` (or the folder) that `pulumi login` was given. */
+  backend?: string;
+  /** Stacks of `backend` to check (`stack`, `project/stack`); default all. */
+  stacks?: readonly string[];
+  /**
+   * Changed fields teams accept: a path of output names joined with `.` (`sharingStatus`, `tags.costCenter`).
+   * A change at or below an ignored path does not count as drift; it is still listed as ignored.
+   */
+  ignoreFields?: readonly string[];
+  /** Lookups not to check: globs (`*`) matched case-insensitively against URN, gallery id, `project/stack` or name. */
+  ignoreLookups?: readonly string[];
+  /** Whether a lookup that cannot be read from state fails the run (`error`, default) or is only reported (`warn`). */
+  unreadable?: "error" | "warn";
+  /** Galleries read at once. Default 32; ARM's bucket is paced by the process-wide pacer either way. */
+  concurrency?: number;
+  /** The ARM client to use for every gallery. Default: the package's process-wide client of each lookup's cloud. */
+  client?: ArmClient;
+  /** Called after each gallery read, with how many of how many are done. */
+  onProgress?: (done: number, total: number) => void;
+  /** Standard input, for `-`. Default `process.stdin`. */
+  stdin?: NodeJS.ReadableStream;
+}
+
+/** What became of one lookup. */
+export type LookupStatus = "in_sync" | "drifted" | "deleted" | "failed" | "unreadable" | "ignored";
+
+/** An error, as safe to print as the package's errors are. */
+export interface DriftError {
+  /** The error class: `AuthorizationFailedError`, `ThrottledError`, `GalleryNotFoundError`, ... */
+  name: string;
+  message: string;
+  /** ARM's error code, when there was one. */
+  code?: string;
+  /** HTTP status, when there was an answer. */
+  status?: number;
+  /** `x-ms-request-id`: quote it to Azure support. */
+  requestId?: string;
+}
+
+/** The verdict on one lookup: one entry per GalleryLookup found. */
+export interface LookupDriftEntry {
+  /** `project/stack`. */
+  stack: string;
+  /** The state file or backend file the lookup was read from (`-` for stdin). */
+  source: string;
+  urn: string;
+  /** The gallery's ARM id (as stored; else as its arguments spell it). */
+  galleryId: string;
+  status: LookupStatus;
+  /** What changed (drifted) or was there before (deleted); empty otherwise. */
+  changes: DriftChange[];
+  /** Changes under an ignored field. */
+  ignoredChanges: DriftChange[];
+  /** Why the lookup failed, was deleted, or is unreadable. */
+  error?: DriftError;
+  /** What to do about an unreadable or failed lookup. */
+  remedy?: string;
+}
+
+/** One state source read. */
+export interface DriftSourceEntry {
+  source: string;
+  /** GalleryLookups found in it. */
+  lookups: number;
+  /** Why it could not be read. */
+  error?: string;
+}
+
+/** The result of {@link checkDrift}, and the `--json` output (schema in docs/drift.md). */
+export interface DriftReport {
+  formatVersion: typeof DRIFT_FORMAT_VERSION;
+  /** When the galleries were read (ISO 8601). */
+  checkedAt: string;
+  /** 0 no drift, 2 drift found, 1 error (a source, a lookup that failed, or one unreadable with `unreadable: "error"`). */
+  exitCode: 0 | 1 | 2;
+  summary: Record<LookupStatus, number> & {
+    lookups: number;
+    stacks: number;
+    /** Distinct galleries read: one GET each (plus the retries the client needed). */
+    galleries: number;
+  };
+  sources: DriftSourceEntry[];
+  lookups: LookupDriftEntry[];
+  /** Things worth knowing that are not a lookup's verdict. */
+  warnings: string[];
+}
+
+export const ENCRYPTED_REMEDY =
+  "its arguments or stored outputs are secrets encrypted by the stack's secrets provider, which this command does not decrypt: " +
+  "run `pulumi stack export --show-secrets --file state.json` with the stack's credentials and check that file (keep it out of logs and artifacts)";
+
+const INVALID_REMEDY =
+  "the stored arguments do not name a gallery; run `pulumi up` or `pulumi refresh` for this stack so that its state holds the lookup's arguments";
+
+/** A gallery read once for every lookup that names it. */
+interface GalleryRead {
+  args: ValidLookupArgs;
+  observation?: GalleryObservation;
+  error?: unknown;
+  /** Set once the GET has answered (or failed). */
+  settled: boolean;
+  /** Lookups waiting for the answer: judged as soon as it comes, so the stored values can go. */
+  waiting: { entry: LookupDriftEntry; lookup: StoredLookup }[];
+}
+
+/** ARM names compare without letter case; options and cloud change the request, so they are part of the key. */
+function galleryKey(args: ValidLookupArgs): string {
+  return [
+    args.environment ?? "",
+    args.subscriptionId,
+    args.resourceGroupName,
+    args.galleryName,
+    args.select ?? "",
+    args.expand ?? "",
+  ]
+    .join("|")
+    .toLowerCase();
+}
+
+function globMatcher(patterns: readonly string[]): (candidates: string[]) => boolean {
+  const res = patterns.map(
+    (p) =>
+      new RegExp(
+        `^${p
+          .split("*")
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*")}$`,
+        "i",
+      ),
+  );
+  return (candidates) => res.some((re) => candidates.some((c) => re.test(c)));
+}
+
+function pathMatcher(fields: readonly string[]): (path: string[]) => boolean {
+  const split = fields.map((f) => f.split("."));
+  return (path) => split.some((f) => f.length <= path.length && f.every((seg, i) => seg === path[i]));
+}
+
+export function errorEntry(error: unknown): DriftError {
+  if (error instanceof GalleryLookupError) {
+    return {
+      name: error.name,
+      message: error.message,
+      ...(error.code !== undefined ? { code: error.code } : {}),
+      ...(error.status !== undefined ? { status: error.status } : {}),
+      ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
+    };
+  }
+  return {
+    name: error instanceof Error ? error.name : "Error",
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+/**
+ * Reads galleries as the state reveals them, `concurrency` at a time, while later state files are still
+ * being read: the pacer's waits then hide the reading. Every read goes through the package's client.
+ */
+class GalleryReader {
+  private readonly queue: GalleryRead[] = [];
+  private next = 0;
+  private done = 0;
+  private closed = false;
+  private idle: (() => void)[] = [];
+  private readonly workers: Promise<void>[];
+
+  constructor(
+    concurrency: number,
+    private readonly client: ArmClient | undefined,
+    private readonly onSettled: (read: GalleryRead) => void,
+    private readonly onProgress?: (done: number, total: number) => void,
+  ) {
+    this.workers = Array.from({ length: Math.max(1, concurrency) }, () => this.work());
+  }
+
+  add(read: GalleryRead): void {
+    this.queue.push(read);
+    this.onProgress?.(this.done, this.queue.length);
+    this.wake();
+  }
+
+  /** Resolves once every gallery added has been read. */
+  async finish(): Promise<void> {
+    this.closed = true;
+    this.wake();
+    await Promise.all(this.workers);
+  }
+
+  private wake(): void {
+    const idle = this.idle;
+    this.idle = [];
+    for (const resume of idle) resume();
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      if (this.next < this.queue.length) {
+        const read = this.queue[this.next++];
+        try {
+          read.observation = await lookupGallery(
+            read.args,
+            this.client ?? defaultArmClient(read.args.environment),
+          );
+        } catch (error) {
+          read.error = error;
+        }
+        read.settled = true;
+        this.onSettled(read);
+        this.onProgress?.(++this.done, this.queue.length);
+      } else if (this.closed) {
+        return;
+      } else {
+        await new Promise<void>((resume) => this.idle.push(resume));
+      }
+    }
+  }
+}
+
+/** The verdict on one lookup whose gallery was read. */
+function judge(
+  lookup: StoredLookup,
+  read: GalleryRead,
+  ignored: (path: string[]) => boolean,
+): Omit<LookupDriftEntry, "stack" | "source" | "urn" | "galleryId"> {
+  if (read.error instanceof GalleryNotFoundError) {
+    return {
+      status: "deleted",
+      changes: [{ path: ["resourceId"], before: lookup.outputs.resourceId ?? lookup.id, sensitive: false }],
+      ignoredChanges: [],
+      error: errorEntry(read.error),
+    };
+  }
+  if (read.error !== undefined || read.observation === undefined) {
+    return {
+      status: "failed",
+      changes: [],
+      ignoredChanges: [],
+      error: errorEntry(read.error),
+      remedy:
+        "the gallery could not be read now, so its drift is unknown: see the error, then run the check again",
+    };
+  }
+  const verdict = lookupVerdict(lookup.outputs, lookup.inputs, read.observation, lookup.secretKeys);
+  const changes = verdict.details.filter((c) => !ignored(c.path));
+  const ignoredChanges = verdict.details.filter((c) => ignored(c.path));
+  return { status: verdict.changes && changes.length > 0 ? "drifted" : "in_sync", changes, ignoredChanges };
+}
+
+/**
+ * Checks every GalleryLookup in the given Pulumi state for drift: reads each distinct gallery once
+ * (GET only) and compares it with the stored observation through the provider's own `diff`. Never
+ * writes to Azure or to the state. Resolves to a report; rejects only on bad options.
+ *
+ * @example
+ * ```ts
+ * const report = await checkDrift({ files: ["prod.json"], ignoreFields: ["sharingStatus"] });
+ * for (const l of report.lookups) if (l.status === "drifted") console.log(l.urn, l.changes);
+ * process.exitCode = report.exitCode;
+ * ```
+ */
+export async function checkDrift(options: DriftCheckOptions): Promise<DriftReport> {
+  const sources: StateSource[] = (options.files ?? []).map((f) => exportFileSource(f, options.stdin));
+  if (options.backend !== undefined)
+    sources.push(...(await backendSources(options.backend, options.stacks ?? [])));
+  else if ((options.stacks ?? []).length > 0)
+    throw new Error("stacks: naming stacks needs a backend (`--backend file://<folder>`)");
+  if (sources.length === 0) throw new Error("no state given: name export files (`-` for stdin) or a backend");
+  const concurrency = options.concurrency ?? 32;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new Error(`concurrency must be a whole number from 1 to 256 (got ${String(options.concurrency)})`);
+  }
+  if (options.unreadable !== undefined && options.unreadable !== "error" && options.unreadable !== "warn") {
+    throw new Error(`unreadable must be "error" or "warn" (got ${JSON.stringify(options.unreadable)})`);
+  }
+  if ((options.files ?? []).filter((f) => f === "-").length > 1)
+    throw new Error("files: `-` (stdin) can be given once");
+
+  const ignoreLookup = globMatcher(options.ignoreLookups ?? []);
+  const ignoreField = pathMatcher(options.ignoreFields ?? []);
+  const warnings: string[] = [];
+  const sourceEntries: DriftSourceEntry[] = [];
+  const entries: LookupDriftEntry[] = [];
+  const reads = new Map<string, GalleryRead>();
+  const settle = (read: GalleryRead) => {
+    for (const { entry, lookup } of read.waiting) Object.assign(entry, judge(lookup, read, ignoreField));
+    read.waiting = [];
+  };
+  const reader = new GalleryReader(concurrency, options.client, settle, options.onProgress);
+  const stacks = new Set<string>();
+
+  // One source at a time: only the reduced lookups outlive the parsed document.
+  for (const source of sources) {
+    try {
+      const doc = readStateDocument(await source.read(), source.name);
+      sourceEntries.push({ source: source.name, lookups: doc.lookups.length });
+      if (doc.unrecognised.length > 0) {
+        warnings.push(
+          `${source.name}: ${doc.unrecognised.length} dynamic resource(s) of the generic type have an encrypted provider, so whether they are GalleryLookups cannot be told (export with --show-secrets to check them): ${doc.unrecognised.slice(0, 3).join(", ")}${doc.unrecognised.length > 3 ? ", ..." : ""}`,
+        );
+      }
+      for (const lookup of doc.lookups) {
+        stacks.add(lookup.stack);
+        const argsSource =
+          Object.keys(lookupArgsOf(lookup.inputs)).length > 0 ? lookup.inputs : lookup.outputs;
+        const validation = validateLookupArgs(lookupArgsOf(argsSource));
+        const galleryId =
+          lookup.id ??
+          (typeof lookup.outputs.resourceId === "string" ? lookup.outputs.resourceId : undefined) ??
+          (validation.args ? galleryResourceId(validation.args) : "(unknown)");
+        const entry: LookupDriftEntry = {
+          stack: lookup.stack,
+          source: lookup.source,
+          urn: lookup.urn,
+          galleryId,
+          status: "in_sync",
+          changes: [],
+          ignoredChanges: [],
+        };
+        entries.push(entry);
+        const name = lookup.urn.split("::").pop() ?? "";
+        if (ignoreLookup([lookup.urn, galleryId, lookup.stack, name])) {
+          entry.status = "ignored";
+          continue;
+        }
+        // Only the arguments and the observation are kept, so any encrypted key is one the check needs.
+        const encrypted = lookup.encryptedKeys;
+        if (encrypted.length > 0) {
+          entry.status = "unreadable";
+          entry.error = {
+            name: "EncryptedStateError",
+            message: `encrypted in state: ${encrypted.join(", ")}`,
+          };
+          entry.remedy = ENCRYPTED_REMEDY;
+          continue;
+        }
+        if (!validation.args) {
+          entry.status = "unreadable";
+          entry.error = {
+            name: "InvalidArgumentError",
+            message:
+              validation.failures.map((f) => `${f.property}: ${f.reason}`).join("; ") ||
+              "arguments not known",
+          };
+          entry.remedy = INVALID_REMEDY;
+          continue;
+        }
+        const key = galleryKey(validation.args);
+        let read = reads.get(key);
+        if (!read) {
+          read = { args: validation.args, settled: false, waiting: [] };
+          reads.set(key, read);
+          reader.add(read);
+        }
+        read.waiting.push({ entry, lookup });
+        if (read.settled) settle(read);
+      }
+    } catch (error) {
+      sourceEntries.push({
+        source: source.name,
+        lookups: 0,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  await reader.finish();
+
+  if (entries.length === 0 && sourceEntries.every((s) => !s.error)) {
+    warnings.push(`no GalleryLookup found in ${sourceEntries.length} state source(s)`);
+  }
+  const count = (status: LookupStatus) => entries.filter((e) => e.status === status).length;
+  const summary = {
+    lookups: entries.length,
+    stacks: stacks.size,
+    galleries: reads.size,
+    in_sync: count("in_sync"),
+    drifted: count("drifted"),
+    deleted: count("deleted"),
+    failed: count("failed"),
+    unreadable: count("unreadable"),
+    ignored: count("ignored"),
+  };
+  const failedRun =
+    sourceEntries.some((s) => s.error !== undefined) ||
+    summary.failed > 0 ||
+    (summary.unreadable > 0 && (options.unreadable ?? "error") === "error");
+  const exitCode = failedRun ? 1 : summary.drifted + summary.deleted > 0 ? 2 : 0;
+  return {
+    formatVersion: DRIFT_FORMAT_VERSION,
+    checkedAt: new Date().toISOString(),
+    exitCode,
+    summary,
+    sources: sourceEntries,
+    lookups: entries,
+    warnings,
+  };
+}

@@ -1,0 +1,44 @@
+// Which resources in a Pulumi state are GalleryLookups. Every dynamic resource is served by the same
+// provider (`pulumi-nodejs`), so the type alone is not always telling: SDKs that predate named dynamic
+// types store every dynamic resource as `pulumi-nodejs:dynamic:Resource`. Two signals are ours alone:
+//  - the type `pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup` (the module and type names
+//    GalleryLookup's constructor passes), and
+//  - the serialized provider in `__provider`, whose every method loads this package's provider module
+//    (`pulumi-azure-gallery-lookup/dynamic-provider`; `dist/lookup/operations` in states written by
+//    0.1.0; see lookup/provider.ts): another dynamic resource never does.
+// A resource is ours when it is a custom dynamic resource and either signal holds.
+
+/** The type the SDK gives GalleryLookup (module `azure-gallery-lookup`, type `GalleryLookup`). */
+export const GALLERY_LOOKUP_TYPE = "pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup";
+/** Text every serialized GalleryLookup provider contains: the module its methods `require`, now and in 0.1.0. */
+export const PROVIDER_MARKERS = [
+  "pulumi-azure-gallery-lookup/dynamic-provider",
+  "pulumi-azure-gallery-lookup/dist/lookup/operations",
+] as const;
+/** The input (and output) that holds a dynamic resource's serialized provider. */
+export const PROVIDER_KEY = "__provider";
+
+/** What a resource's `type`, `custom` and serialized provider say. */
+export type Recognition = "lookup" | "other" | "dynamic-unrecognised";
+
+/** Whether a type is served by the Node.js dynamic provider: `pulumi-nodejs:dynamic[/module]:Type`. */
+export function isDynamicType(type: unknown): boolean {
+  return (
+    typeof type === "string" &&
+    (type.startsWith("pulumi-nodejs:dynamic:") || type.startsWith("pulumi-nodejs:dynamic/"))
+  );
+}
+
+/**
+ * Recognises a GalleryLookup. `providerText` is the decoded `__provider` (undefined when absent or
+ * encrypted). A dynamic resource of the generic type whose provider cannot be read is
+ * `dynamic-unrecognised`: it may be a lookup, so the caller can count it rather than drop it silently.
+ */
+export function recogniseResource(custom: unknown, type: unknown, providerText: unknown): Recognition {
+  if (custom !== true || !isDynamicType(type)) return "other";
+  if (type === GALLERY_LOOKUP_TYPE) return "lookup";
+  if (typeof providerText === "string") {
+    return PROVIDER_MARKERS.some((marker) => providerText.includes(marker)) ? "lookup" : "other";
+  }
+  return "dynamic-unrecognised";
+}

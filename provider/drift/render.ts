@@ -1,0 +1,151 @@
+// The three renderings of a drift report: a terminal report, Markdown (a pull-request comment or a CI
+// step summary) and JSON (the report object itself, schema in docs/drift.md). Pure.
+import { quoteValue } from "../gallery/validation";
+import type { DriftReport, LookupDriftEntry } from "./checkDrift";
+import type { DriftChange } from "./verdict";
+
+const ABSENT = "(absent)";
+
+/** A value for one line of text: JSON, control and bidi characters escaped, long values cut. */
+export function showValue(value: unknown, present: boolean): string {
+  if (!present) return ABSENT;
+  if (typeof value === "string") return quoteValue(value);
+  // JSON escapes control characters inside strings; also make DEL, C1 controls and bidi overrides visible.
+  const text = (JSON.stringify(value) ?? String(value)).replace(
+    /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/** `path: before ⇒ after`. */
+export function describeChange(change: DriftChange): string {
+  return `${change.path.join(".")}: ${showValue(change.before, "before" in change)} ⇒ ${showValue(change.after, "after" in change)}`;
+}
+
+/** The lookup's name: the last part of its URN. */
+export function lookupName(urn: string): string {
+  return urn.split("::").pop() ?? urn;
+}
+
+const EXIT_MEANING = { 0: "no drift", 1: "error", 2: "drift found" } as const;
+
+function summaryLine(report: DriftReport): string {
+  const s = report.summary;
+  return (
+    `${s.lookups} lookup(s) in ${s.stacks} stack(s), ${s.galleries} gallery read(s): ` +
+    `${s.drifted} drifted, ${s.deleted} deleted, ${s.failed} failed, ${s.unreadable} unreadable, ` +
+    `${s.in_sync} in sync, ${s.ignored} ignored`
+  );
+}
+
+interface Palette {
+  red: (s: string) => string;
+  green: (s: string) => string;
+  yellow: (s: string) => string;
+  dim: (s: string) => string;
+  bold: (s: string) => string;
+}
+
+const ansi = (code: number) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
+const PLAIN: Palette = { red: String, green: String, yellow: String, dim: String, bold: String };
+const COLOURED: Palette = { red: ansi(31), green: ansi(32), yellow: ansi(33), dim: ansi(2), bold: ansi(1) };
+
+const MARK: Record<LookupDriftEntry["status"], string> = {
+  drifted: "~",
+  deleted: "-",
+  failed: "!",
+  unreadable: "?",
+  in_sync: "=",
+  ignored: " ",
+};
+
+/** The terminal report. `colour` only when writing to a TTY (the CLI decides). */
+export function renderTerminal(report: DriftReport, colour = false): string {
+  const p = colour ? COLOURED : PLAIN;
+  const paint = {
+    drifted: p.yellow,
+    deleted: p.red,
+    failed: p.red,
+    unreadable: p.yellow,
+    in_sync: p.green,
+    ignored: p.dim,
+  };
+  const lines: string[] = [];
+  for (const source of report.sources.filter((s) => s.error)) lines.push(p.red(`! ${source.error}`));
+  for (const entry of report.lookups) {
+    if (entry.status === "in_sync" && entry.ignoredChanges.length === 0) continue;
+    if (entry.status === "ignored") continue;
+    const colourOf = paint[entry.status];
+    lines.push(
+      colourOf(
+        `${MARK[entry.status]} ${entry.status.replace("_", " ")}: ${entry.stack} ${p.bold(lookupName(entry.urn))}`,
+      ),
+    );
+    lines.push(p.dim(`    urn:     ${entry.urn}`));
+    lines.push(p.dim(`    gallery: ${entry.galleryId}`));
+    if (entry.status === "drifted")
+      for (const change of entry.changes) lines.push(`    ${describeChange(change)}`);
+    if (entry.error)
+      lines.push(`    ${entry.status === "deleted" ? "gallery deleted" : "error"}: ${entry.error.message}`);
+    if (entry.remedy) lines.push(`    remedy: ${entry.remedy}`);
+    for (const change of entry.ignoredChanges) lines.push(p.dim(`    ignored ${describeChange(change)}`));
+  }
+  for (const warning of report.warnings) lines.push(p.yellow(`warning: ${warning}`));
+  if (lines.length > 0) lines.push("");
+  const verdict = report.exitCode === 0 ? p.green : report.exitCode === 2 ? p.yellow : p.red;
+  lines.push(summaryLine(report));
+  lines.push(verdict(`exit ${report.exitCode}: ${EXIT_MEANING[report.exitCode]}`));
+  return `${lines.join("\n")}\n`;
+}
+
+/** Text for a Markdown table cell: inline code, with pipes and backticks that cannot break the table. */
+function cell(text: string): string {
+  return `\`${text
+    .replace(/`/g, "'")
+    .replace(/\|/g, "\\|")
+    .replace(/[\r\n]+/g, " ")}\``;
+}
+
+function plainCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+}
+
+/** The Markdown report: a heading, the summary and one table row per lookup that needs attention. */
+export function renderMarkdown(report: DriftReport): string {
+  const s = report.summary;
+  const title =
+    report.exitCode === 0
+      ? "no drift"
+      : report.exitCode === 2
+        ? `${s.drifted + s.deleted} of ${s.lookups} lookup(s) drifted`
+        : "the check failed";
+  const out = [`### Gallery lookup drift: ${title}`, "", summaryLine(report) + ".", ""];
+  const rows = report.lookups.filter((e) => e.status !== "in_sync" && e.status !== "ignored");
+  if (rows.length > 0) {
+    out.push("| Status | Stack | Lookup | Gallery | Details |", "| --- | --- | --- | --- | --- |");
+    for (const e of rows) {
+      const details =
+        e.status === "drifted"
+          ? e.changes.map((c) => cell(describeChange(c))).join("<br>")
+          : plainCell(
+              [e.error?.message, e.remedy ? `Remedy: ${e.remedy}` : undefined].filter(Boolean).join(" "),
+            );
+      out.push(
+        `| ${e.status} | ${cell(e.stack)} | ${cell(lookupName(e.urn))} | ${cell(e.galleryId)} | ${details} |`,
+      );
+    }
+    out.push("");
+  }
+  for (const source of report.sources.filter((x) => x.error))
+    out.push(`- **Unreadable state:** ${plainCell(source.error ?? "")}`);
+  for (const warning of report.warnings) out.push(`- **Warning:** ${plainCell(warning)}`);
+  if (out[out.length - 1] !== "") out.push("");
+  out.push(`Exit code ${report.exitCode} (${EXIT_MEANING[report.exitCode]}).`, "");
+  return out.join("\n");
+}
+
+/** The `--json` output: the report itself. */
+export function renderJson(report: DriftReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

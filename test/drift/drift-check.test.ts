@@ -1,0 +1,405 @@
+// checkDrift against the local emulator: every input form, every verdict (in sync, drifted, deleted,
+// failed, unreadable, ignored), one GET per distinct gallery, nothing written, and the verdict equal to
+// what the provider's own check + diff decide on the same data.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
+import { setDefaultArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
+import { checkDrift, type DriftCheckOptions } from "pulumi-azure-gallery-lookup/dist/drift/checkDrift";
+import { galleryId, type EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import type { ValidLookupArgs } from "pulumi-azure-gallery-lookup/dist/gallery/validation";
+import * as ops from "pulumi-azure-gallery-lookup/dist/lookup/operations";
+import { Readable } from "node:stream";
+import {
+  baseResources,
+  checkpointDocument,
+  ciphertext,
+  exportDocument,
+  lookupAfterUp,
+  plaintext,
+  writeDocument,
+  type Json,
+} from "../support/driftState";
+import { assertOnlyGets, emulatorClient, startCanaryEmulator } from "../support/reliability";
+
+type Args = { subscriptionId: string; resourceGroupName: string; galleryName: string; expand?: string };
+
+describe("drift: checkDrift against the emulator", function () {
+  this.timeout(30_000);
+  let azure: EmulatorHandle;
+  let client: ArmClient;
+  let dir: string;
+  let n = 0;
+
+  before(async () => {
+    azure = await startCanaryEmulator();
+    client = emulatorClient(azure);
+  });
+  after(async () => {
+    client?.close();
+    await azure?.close();
+  });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? "/tmp", `drift-${n++}-`));
+    azure.clearJournal();
+    azure.clearFaults();
+  });
+
+  /** Serves a gallery `name` in the emulator's resource group with these fields. */
+  const seedGallery = (name: string, fields: { tags?: Record<string, string>; properties?: object }) =>
+    azure.putGallery({
+      subscriptionId: azure.subscriptionId,
+      resourceGroupName: azure.resourceGroupName,
+      gallery: { name, location: "westus", ...fields } as never,
+    });
+
+  const args = (galleryName: string, extra: Partial<Args> = {}): Args => ({
+    subscriptionId: azure.subscriptionId,
+    resourceGroupName: azure.resourceGroupName,
+    galleryName,
+    ...extra,
+  });
+
+  /** A lookup as `pulumi up` leaves it: outputs are the arguments plus what was observed then. */
+  const upLookup = (project: string, stack: string, name: string, a: Args): Promise<Json> =>
+    lookupAfterUp(client, { project, stack, name }, a as ValidLookupArgs);
+
+  async function exportFile(
+    stack: string,
+    lookups: [string, Args][],
+    file = `${stack}.json`,
+  ): Promise<string> {
+    const resources = [...baseResources("proj", stack)];
+    for (const [name, a] of lookups) resources.push(await upLookup("proj", stack, name, a));
+    return writeDocument(path.join(dir, file), exportDocument(resources));
+  }
+
+  const check = (options: DriftCheckOptions) => {
+    const before = azure.journal().length;
+    return checkDrift({ client, ...options }).then((report) => {
+      const gets = azure
+        .journal()
+        .slice(before)
+        .filter((e) => e.kind === "arm").length;
+      return { report, gets };
+    });
+  };
+  const arm = () => azure.journal().filter((e) => e.kind === "arm");
+
+  it("in sync: exit 0; each distinct gallery read once across stacks, whatever the letter case", async () => {
+    const a = await exportFile("dev", [
+      ["one", args("myGalleryName")],
+      ["two", args("mySharingGroupsGallery", { expand: "SharingProfile/Groups" })],
+    ]);
+    const b = await exportFile("prod", [
+      ["one", args("MYGALLERYNAME", { resourceGroupName: azure.resourceGroupName.toUpperCase() })],
+      ["three", args("mySharingGroupsGallery")],
+    ]);
+    azure.clearJournal();
+    const bytes = [fs.readFileSync(a), fs.readFileSync(b)];
+    const { report } = await check({ files: [a, b] });
+    assert.equal(report.exitCode, 0, JSON.stringify(report, null, 1));
+    assert.deepEqual(
+      report.lookups.map((l) => l.status),
+      ["in_sync", "in_sync", "in_sync", "in_sync"],
+    );
+    assert.deepEqual(report.summary, {
+      lookups: 4,
+      stacks: 2,
+      galleries: 3,
+      in_sync: 4,
+      drifted: 0,
+      deleted: 0,
+      failed: 0,
+      unreadable: 0,
+      ignored: 0,
+    });
+    // One gallery with $expand and the same without are two different requests (different answers).
+    assert.equal(arm().length, 3);
+    assertOnlyGets(azure);
+    assert.deepEqual([fs.readFileSync(a), fs.readFileSync(b)], bytes, "the state files are untouched");
+    assert.deepEqual(
+      report.lookups.map((l) => l.stack),
+      ["proj/dev", "proj/dev", "proj/prod", "proj/prod"],
+    );
+  });
+
+  it("drift: each changed field with before and after; exit 2", async () => {
+    const name = `drift${n}`;
+    const id = galleryId(azure.subscriptionId, azure.resourceGroupName, name);
+    seedGallery(name, { tags: { env: "prod", team: "a" }, properties: { description: "x" } });
+    const file = await exportFile("dev", [["g", args(name)]]);
+    azure.patchGallery(id, { tags: { env: "test", team: "a" }, properties: { description: "y" } } as never);
+    const { report, gets } = await check({ files: [file] });
+    assert.equal(report.exitCode, 2);
+    assert.equal(gets, 1);
+    const [entry] = report.lookups;
+    assert.equal(entry.status, "drifted");
+    assert.equal(entry.galleryId, id);
+    // In the order of the provider's diff: the observed outputs as GalleryLookup declares them.
+    assert.deepEqual(entry.changes, [
+      { path: ["tags", "env"], before: "prod", after: "test", sensitive: false },
+      { path: ["description"], before: "x", after: "y", sensitive: false },
+    ]);
+    // Ignoring both fields makes it in sync; the ignored changes are still listed.
+    const ignored = await check({ files: [file], ignoreFields: ["tags", "description"] });
+    assert.equal(ignored.report.exitCode, 0);
+    assert.equal(ignored.report.lookups[0].status, "in_sync");
+    assert.equal(ignored.report.lookups[0].ignoredChanges.length, 2);
+    const partly = await check({ files: [file], ignoreFields: ["tags.team", "tags.env"] });
+    assert.deepEqual(
+      partly.report.lookups[0].changes.map((c) => c.path.join(".")),
+      ["description"],
+    );
+  });
+
+  it("deleted gallery: reported as deleted with ARM's code; exit 2", async () => {
+    const name = `gone${n}`;
+    seedGallery(name, { properties: {} });
+    const file = await exportFile("dev", [["g", args(name)]]);
+    azure.removeGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, name));
+    const { report } = await check({ files: [file] });
+    assert.equal(report.exitCode, 2);
+    assert.equal(report.lookups[0].status, "deleted");
+    assert.equal(report.lookups[0].error?.code, "ResourceNotFound");
+    assert.match(report.lookups[0].error?.message ?? "", new RegExp(name));
+  });
+
+  it("failed lookup: the error with its code; exit 1 even when another lookup drifted", async () => {
+    const name = `fail${n}`;
+    seedGallery(name, { tags: { a: "1" }, properties: {} });
+    const file = await exportFile("dev", [
+      ["bad", args("myGalleryName")],
+      ["drifts", args(name)],
+    ]);
+    azure.patchGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, name), {
+      tags: { a: "2" },
+    } as never);
+    azure.injectFault({
+      pathIncludes: "galleries/myGalleryName",
+      status: 403,
+      times: 10,
+      body: {
+        error: {
+          code: "AuthorizationFailed",
+          message:
+            "The client does not have authorization to perform action 'Microsoft.Compute/galleries/read'.",
+        },
+      },
+    });
+    const { report } = await check({ files: [file] });
+    assert.equal(report.exitCode, 1);
+    const [bad, drifts] = report.lookups;
+    assert.equal(bad.status, "failed");
+    assert.equal(bad.error?.code, "AuthorizationFailed");
+    assert.equal(bad.error?.status, 403);
+    assert.ok(bad.remedy);
+    assert.equal(drifts.status, "drifted", "other lookups are still judged");
+  });
+
+  it("unreadable: encrypted identifying inputs are never guessed; error by default, warning on request", async () => {
+    const a = args("myGalleryName");
+    const good = await upLookup("proj", "dev", "plainSecret", a);
+    const secretOutputs = { ...(good.outputs as Json), subscriptionId: plaintext(a.subscriptionId) };
+    const plainSecret = {
+      ...good,
+      inputs: { ...(good.inputs as Json), subscriptionId: plaintext(a.subscriptionId) },
+      outputs: secretOutputs,
+    };
+    const enc = await upLookup("proj", "dev", "encrypted", a);
+    (enc.inputs as Json).subscriptionId = ciphertext();
+    (enc.outputs as Json).subscriptionId = ciphertext();
+    const file = writeDocument(path.join(dir, "dev.json"), exportDocument([plainSecret, enc]));
+    azure.clearJournal();
+    const { report, gets } = await check({ files: [file] });
+    assert.equal(report.exitCode, 1);
+    const [shown, hidden] = report.lookups;
+    assert.equal(shown.status, "in_sync", "--show-secrets plaintext is read");
+    assert.equal(hidden.status, "unreadable");
+    assert.match(hidden.error?.message ?? "", /encrypted in state: subscriptionId/);
+    assert.match(hidden.remedy ?? "", /pulumi stack export --show-secrets/);
+    assert.equal(gets, 1, "no request for the unreadable lookup");
+    const warned = await check({ files: [file], unreadable: "warn" });
+    assert.equal(warned.report.exitCode, 0);
+  });
+
+  it("a secret output that drifted is reported with its values withheld", async () => {
+    const name = `secret${n}`;
+    seedGallery(name, { properties: { description: "old-secret-text" } });
+    const res = await upLookup("proj", "dev", "s", args(name));
+    (res.outputs as Json).description = plaintext("old-secret-text");
+    const file = writeDocument(path.join(dir, "dev.json"), exportDocument([res]));
+    azure.patchGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, name), {
+      properties: { description: "new-secret-text" },
+    } as never);
+    const { report } = await check({ files: [file] });
+    assert.equal(report.exitCode, 2);
+    assert.deepEqual(report.lookups[0].changes, [
+      { path: ["description"], before: "[secret]", after: "[secret]", sensitive: true },
+    ]);
+    assert.ok(!JSON.stringify(report).includes("secret-text"));
+  });
+
+  it("ignored lookups (globs on URN, id, stack or name) are not read", async () => {
+    const file = await exportFile("dev", [
+      ["keep", args("myGalleryName")],
+      ["skipMe", args("myCommunityGallery")],
+    ]);
+    azure.clearJournal();
+    const { report, gets } = await check({ files: [file], ignoreLookups: ["SKIP*"] });
+    assert.deepEqual(
+      report.lookups.map((l) => l.status),
+      ["in_sync", "ignored"],
+    );
+    assert.equal(gets, 1);
+    const byStack = await check({ files: [file], ignoreLookups: ["proj/*"] });
+    assert.equal(byStack.gets, 0);
+    assert.equal(byStack.report.summary.ignored, 2);
+  });
+
+  it("stdin (`-`), gzipped exports, and a broken file beside good ones (exit 1, the rest still judged)", async () => {
+    const plain = await exportFile("dev", [["g", args("myGalleryName")]]);
+    const zipped = await exportFile("prod", [["g", args("myGalleryName")]], "prod.json.gz");
+    const broken = path.join(dir, "broken.json");
+    fs.writeFileSync(broken, "{ not json");
+    const { report } = await check({
+      files: ["-", zipped, broken],
+      stdin: Readable.from([fs.readFileSync(plain)]),
+    });
+    assert.equal(report.exitCode, 1);
+    assert.deepEqual(
+      report.lookups.map((l) => [l.source, l.status]),
+      [
+        ["-", "in_sync"],
+        [zipped, "in_sync"],
+      ],
+    );
+    assert.match(report.sources[2].error ?? "", /broken\.json: is not valid JSON/);
+    const missing = await check({ files: [path.join(dir, "nope.json")] });
+    assert.match(missing.report.sources[0].error ?? "", /cannot read state file .*nope\.json: ENOENT/);
+  });
+
+  it("a self-managed backend folder: project and legacy layouts, gzip, named stacks; backups ignored", async () => {
+    const stacks = path.join(dir, ".pulumi", "stacks");
+    const lookupOf = async (stack: string, project = "proj") => [
+      ...baseResources(project, stack),
+      await upLookup(project, stack, "g", args("myGalleryName")),
+    ];
+    writeDocument(
+      path.join(stacks, "proj", "dev.json"),
+      checkpointDocument("organization/proj/dev", await lookupOf("dev")),
+    );
+    writeDocument(
+      path.join(stacks, "proj", "prod.json.gz"),
+      checkpointDocument("organization/proj/prod", await lookupOf("prod")),
+    );
+    // Both forms present: the newer one is current (Pulumi removes the other when it switches).
+    const stale = writeDocument(
+      path.join(stacks, "proj", "test.json"),
+      checkpointDocument("organization/proj/test", null),
+    );
+    fs.utimesSync(stale, new Date(2020, 1, 1), new Date(2020, 1, 1));
+    writeDocument(
+      path.join(stacks, "proj", "test.json.gz"),
+      checkpointDocument("organization/proj/test", await lookupOf("test")),
+    );
+    writeDocument(path.join(stacks, "proj", "dev.json.bak"), { garbage: true });
+    writeDocument(
+      path.join(stacks, "legacy.json"),
+      checkpointDocument("legacy", await lookupOf("legacy", "old")),
+    );
+    fs.mkdirSync(path.join(dir, ".pulumi", "history"), { recursive: true });
+
+    const all = await check({ backend: `file://${dir}` });
+    assert.equal(all.report.exitCode, 0, JSON.stringify(all.report.sources));
+    assert.deepEqual(all.report.lookups.map((l) => l.stack).sort(), [
+      "old/legacy",
+      "proj/dev",
+      "proj/prod",
+      "proj/test",
+    ]);
+    assert.equal(all.gets, 1, "one gallery, one GET, however many stacks");
+
+    const named = await check({ backend: dir, stacks: ["prod", "proj/dev", "organization/proj/test"] });
+    assert.deepEqual(
+      named.report.lookups.map((l) => l.stack),
+      ["proj/prod", "proj/dev", "proj/test"],
+    );
+    await assert.rejects(
+      check({ backend: dir, stacks: ["staging"] }),
+      /no stack "staging" \(stacks: legacy, proj\/dev, proj\/prod, proj\/test\)/,
+    );
+    await assert.rejects(check({ backend: path.join(dir, "nowhere") }), /no .*\.pulumi\/stacks folder/);
+  });
+
+  describe("the verdict equals the provider's check + diff on the same data", () => {
+    const scenarios: [string, boolean, (id: string) => void, (res: Json) => void][] = [
+      ["nothing changed", false, () => undefined, () => undefined],
+      [
+        "tags changed",
+        true,
+        (id) => azure.patchGallery(id, { tags: { env: "other" } } as never),
+        () => undefined,
+      ],
+      [
+        "sharing changed",
+        true,
+        (id) =>
+          azure.patchGallery(id, { properties: { sharingProfile: { permissions: "Groups" } } } as never),
+        () => undefined,
+      ],
+      [
+        "a null stored for a field the service omits",
+        true,
+        () => undefined,
+        (res) => ((res.outputs as Json).description = null),
+      ],
+      [
+        "the program's arguments in another letter case",
+        false,
+        () => undefined,
+        (res) => ((res.inputs as Json).galleryName = "EQ-GALLERY"),
+      ],
+      [
+        "a field in state the service no longer returns",
+        true,
+        () => undefined,
+        (res) => ((res.outputs as Json).softDeletePolicy = { isSoftDeleteEnabled: true }),
+      ],
+    ];
+    for (const [title, expected, mutateAzure, mutateState] of scenarios) {
+      it(title, async () => {
+        const name = "eq-gallery";
+        const id = galleryId(azure.subscriptionId, azure.resourceGroupName, name);
+        seedGallery(name, {
+          tags: { env: "prod" },
+          properties: { sharingProfile: { permissions: "Private" } },
+        });
+        const res = await upLookup("proj", "dev", "eq", args(name));
+        mutateState(res);
+        mutateAzure(id);
+        const file = writeDocument(path.join(dir, "dev.json"), exportDocument([res]));
+        const { report } = await check({ files: [file] });
+
+        // What `pulumi preview` does with the same state: Check with the stored inputs, then Diff.
+        setDefaultArmClient(client, "public");
+        try {
+          const { __provider: _p, ...inputs } = res.inputs as Json;
+          const { __provider: _q, ...outputs } = res.outputs as Json;
+          const checked = await ops.check(outputs, inputs);
+          const diff = await ops.diff(String(res.id), outputs, checked.inputs);
+          assert.equal(diff.changes, expected, `${title}: the provider's diff`);
+          assert.equal(
+            report.lookups[0].status === "drifted",
+            diff.changes,
+            `${title}: ${JSON.stringify(report.lookups[0])}`,
+          );
+          assert.equal(report.exitCode, diff.changes ? 2 : 0);
+        } finally {
+          setDefaultArmClient(undefined, "public");
+        }
+      });
+    }
+  });
+});
