@@ -125,6 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const journal = new Journal(options.journalLimit);
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
+  let latencyMs = options.latencyMs ?? 0;
 
   const server: Server = createServer({ key: tls.key, cert: tls.cert });
   // Benchmarks reuse connections: keep them open well past a client's idle gaps.
@@ -234,6 +235,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const { kind } = classify(parsed);
     const rawBody = kind === "token" || kind === "control" ? await readBody(req) : undefined;
     if (rawBody === undefined) req.resume();
+    if (kind === "arm" && latencyMs > 0) {
+      await delay(latencyMs);
+      if (closed) return;
+    }
     const fault = kind === "arm" || kind === "token" ? faults.take(kind, parsed.path) : undefined;
     if (!fault) {
       const response = answer(kind, parsed, rawBody);
@@ -317,6 +322,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokensIssued: () => tokens.count(),
     identities: identities.identities,
     connections: () => connections,
+    setLatency: (ms) => void (latencyMs = ms),
     setThrottle: (settings) => throttle.configure(settings),
     close: async () => {
       if (closed) return;

@@ -29,6 +29,8 @@ export interface EmulatorOptions {
   journalLimit?: number;
   /** Secrets of the managed identity and GitHub-style endpoints (default random), for canary tests. */
   identities?: IdentityOptions;
+  /** Service latency added to every ARM answer, in ms (default 0): a real ARM GET takes 20–100 ms. */
+  latencyMs?: number;
 }
 
 /** A gallery to serve: where it lives and the body Galleries - Get returns (with groups; `$expand` decides). */
@@ -118,6 +120,8 @@ export interface EmulatorHandle {
   identities: EmulatorIdentities;
   /** Number of TLS connections accepted so far (benchmarks check connection reuse with it). */
   connections(): number;
+  /** Changes the latency added to every ARM answer from now on (see {@link EmulatorOptions.latencyMs}). */
+  setLatency(ms: number): void;
   /** Replaces the throttle settings and refills the buckets. */
   setThrottle(throttle: false | { burst?: number; refillPerSecond?: number }): void;
   close(): Promise<void>;
