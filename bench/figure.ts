@@ -13,6 +13,8 @@ export interface Figure {
   ratio: number;
   target: string;
   pass: boolean;
+  /** For ratios of interleaved rounds: the per-round ratios' median and range. */
+  spread?: string;
 }
 
 export function figure(

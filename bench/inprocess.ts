@@ -78,23 +78,13 @@ async function main(): Promise<void> {
         .on("error", reject);
     });
 
-  // Target 1: warm-up, then interleaved rounds A, B, C; 1,000 lookups each in all.
+  // Target 1: warm-up, then interleaved rounds A, B, C; 1,000 lookups each in all (loopback), then the
+  // same with the emulator adding 20 ms of service latency to every ARM answer, as a real ARM GET has.
   const variants = { ours, official, floor };
-  for (const lookup of Object.values(variants)) await times(lookup, 200);
-  const ROUNDS = 10;
-  const PER_ROUND = 100;
-  const perLookup: Record<keyof typeof variants, number[]> = { ours: [], official: [], floor: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, lookup] of Object.entries(variants) as [keyof typeof variants, Lookup][]) {
-      perLookup[name].push((await times(lookup, PER_ROUND)) / PER_ROUND);
-    }
-  }
-  const sequential = {
-    oursMs: median(perLookup.ours),
-    officialMs: median(perLookup.official),
-    floorMs: median(perLookup.floor),
-    rounds: perLookup,
-  };
+  const sequential = await interleaved(variants, { warmUp: 200, rounds: 10, perRound: 100 });
+  await ask({ cmd: "latency", ms: 20 });
+  const withLatency = await interleaved(variants, { warmUp: 10, rounds: 9, perRound: 15 });
+  await ask({ cmd: "latency", ms: 0 });
 
   // Target 4: 500 at once, on freshly closed sockets, so that every socket used is counted.
   defaultArmClient("public").close();
@@ -142,6 +132,7 @@ async function main(): Promise<void> {
   sendResult({
     tokens: { before: tokensBefore, after: tokensAfter, lookups: 1000, ms: tokenPhaseMs },
     sequential,
+    withLatency,
     concurrent,
     throttled: {
       bucket,
@@ -150,6 +141,40 @@ async function main(): Promise<void> {
       official: summary(officialThrottled, officialThrottledMs, officialArm),
     },
   });
+}
+
+/**
+ * Runs the variants in interleaved rounds (A, B, C, A, B, C…) after a warm-up; per variant, the median ms
+ * per lookup over the rounds, and per round the ratio of each variant to the official client's same round
+ * (the rounds share the machine's noise, so their ratios spread less than their times).
+ */
+async function interleaved(
+  variants: Record<"ours" | "official" | "floor", Lookup>,
+  plan: { warmUp: number; rounds: number; perRound: number },
+): Promise<Sequential> {
+  const names = Object.keys(variants) as (keyof typeof variants)[];
+  for (const name of names) await times(variants[name], plan.warmUp);
+  const rounds: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < plan.rounds; round++) {
+    for (const name of names) rounds[name].push((await times(variants[name], plan.perRound)) / plan.perRound);
+  }
+  const ratios = rounds.ours.map((ms, i) => ms / rounds.official[i]);
+  return {
+    oursMs: median(rounds.ours),
+    officialMs: median(rounds.official),
+    floorMs: median(rounds.floor),
+    ratio: { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) },
+    rounds,
+  };
+}
+
+/** Medians of interleaved rounds; `ratio` is getGallery / the official client, per round. */
+export interface Sequential {
+  oursMs: number;
+  officialMs: number;
+  floorMs: number;
+  ratio: { median: number; min: number; max: number };
+  rounds: Record<string, number[]>;
 }
 
 function readBody(res: IncomingMessage): Promise<string> {

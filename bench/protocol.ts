@@ -7,6 +7,10 @@ export type EmulatorQuery =
   | { cmd: "connections" }
   | { cmd: "throttle"; settings: false | { burst: number; refillPerSecond: number } }
   | { cmd: "clearJournal" }
+  /** Service latency the emulator adds to every ARM answer from now on, in ms. */
+  | { cmd: "latency"; ms: number }
+  /** Adds (or replaces) a gallery whose answer is `bytes` long, for the memory run. */
+  | { cmd: "putLargeGallery"; galleryName: string; bytes: number }
   /** ARM requests journaled since the last clearJournal, and how many of them were answered 429. */
   | { cmd: "armStats" };
 

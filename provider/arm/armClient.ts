@@ -322,6 +322,7 @@ export class ArmClient {
     this.transport ??= createHttpTransport({
       ...(this.options.ca !== undefined ? { ca: this.options.ca } : {}),
       maxResponseBytes: this.settings.maxResponseBytes,
+      env: this.env,
       userAgent: `pulumi-azure-gallery-lookup (node ${process.version})`,
     });
     return this.transport;

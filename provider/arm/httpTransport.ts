@@ -1,5 +1,10 @@
-import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders } from "node:http";
+import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
+import type { Readable } from "node:stream";
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, AxiosStatic } from "axios";
+import { sharedByteBudget, type ByteBudget, type ByteClaim } from "./byteBudget";
+import { proxyFor, readProxyRule, type ProxyRule } from "./proxyRule";
+import { createTunnelAgent } from "./tunnelAgent";
 
 /** Settings of the one HTTP stack of a client. */
 export interface HttpTransportOptions {
@@ -8,9 +13,13 @@ export interface HttpTransportOptions {
   /** Bodies larger than this are cut off and reported as `oversized`. */
   maxResponseBytes: number;
   userAgent?: string;
+  /** Where `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` are read from. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Bound on answer bytes held at once, shared across clients. Default: the process-wide one. */
+  byteBudget?: ByteBudget;
 }
 
-/** What one GET produced. Only plain data: never the error object, the request or its headers. */
+/** What one GET produced. Only plain data: never the axios error, its config or the request headers. */
 export type TransportResult =
   | { kind: "response"; status: number; headers: Record<string, string | undefined>; body: string }
   | { kind: "networkError"; code: string; message: string }
@@ -25,6 +34,9 @@ export interface HttpTransport {
 
 export const MAX_SOCKETS = 64;
 
+/** First reservation for an answer without Content-Length: a gallery's body is a few KiB. */
+const UNKNOWN_LENGTH_RESERVATION = 64 * 1024;
+
 /**
  * This package only reads: refuse any other method at the last point before the wire, so that no
  * future code path can send a write with the user's token.
@@ -36,132 +48,216 @@ export function assertReadOnlyMethod(method: string | undefined): void {
 }
 
 /**
- * Node's own `https.request` over one keep-alive agent per protocol. Statuses are not judged here and
- * the body stays text, so that parsing and mapping are pure steps elsewhere. Not axios: its per-request
- * config merging, header objects and interceptors cost ~0.4 ms per lookup, more than the GET itself
- * on a warm socket (see docs/performance.md). Without axios nothing follows redirects (a redirect could
- * carry the token elsewhere) and no `*_PROXY` variable reroutes the token.
+ * One axios instance, whose `http` adapter (on Node's own `https.request`) sends every GET over one
+ * keep-alive agent per protocol. axios brings the wire: cancellation (`signal`, fired by one timer per
+ * attempt), no redirects (`maxRedirects: 0`: a redirect could carry the token elsewhere), decompression
+ * and the answer as a stream. Statuses are not judged here (`validateStatus` accepts all) and the body
+ * stays text, so that parsing and mapping are pure steps elsewhere. The body is read here so that its
+ * bytes count against the per-answer cap and the process-wide {@link ByteBudget} before they are held.
+ *
+ * Proxies follow the Azure SDK's rule ({@link readProxyRule}); a proxied request goes through a CONNECT
+ * tunnel (`https-proxy-agent`, with the same keep-alive, socket limit and TLS context), so the proxy sees
+ * only the target's host and port, never the token. axios's own `proxy` option is off (`proxy: false`):
+ * its tunnelling agent keeps no connection alive and has no socket limit, and it reads the variables
+ * with another rule than `@azure/identity` (see README "Proxies" and test/transport/proxy.test.ts).
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+  const rule: ProxyRule = readProxyRule(options.env ?? process.env);
   // Loaded on first request, not with the package: see ArmClient's lazy construction.
+  const axiosModule = require("axios") as AxiosStatic & { default?: AxiosStatic };
+  const axios = axiosModule.default ?? axiosModule;
   const https = require("node:https") as typeof import("node:https");
   const http = require("node:http") as typeof import("node:http");
   const tls = require("node:tls") as typeof import("node:tls");
 
-  const httpsAgent: HttpsAgent = new https.Agent({
+  // `ca` replaces Node's trust store; keep the bundled roots so that an extra CA adds rather than narrows.
+  // One secure context for all sockets: parsing ~140 root PEMs per connection costs tens of ms each.
+  const secureContext =
+    options.ca !== undefined
+      ? tls.createSecureContext({ ca: [...tls.rootCertificates, options.ca.toString()] })
+      : undefined;
+  const agentOptions = {
     keepAlive: true,
     maxSockets: MAX_SOCKETS,
-    // `ca` replaces Node's trust store; keep the bundled roots so that an extra CA adds rather than narrows.
-    // One secure context for all sockets: parsing ~140 root PEMs per connection costs tens of ms each.
-    ...(options.ca !== undefined
-      ? { secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, options.ca.toString()] }) }
-      : {}),
-  });
+    ...(secureContext ? { secureContext } : {}),
+  };
+  const httpsAgent: HttpsAgent = new https.Agent(agentOptions);
   // Only reachable for loopback endpoints (settings refuse plain http elsewhere).
   const httpAgent: HttpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
-  const userAgent = options.userAgent ?? "pulumi-azure-gallery-lookup";
+  let tunnelAgent: HttpAgent | undefined;
+  const routes = new Map<string, Partial<AxiosRequestConfig>>();
+  /** Per origin: nothing extra for a direct request, the tunnelling agent for a proxied one. */
+  const route = (url: string): Partial<AxiosRequestConfig> => {
+    if (rule.proxy === undefined) return NO_OVERRIDE;
+    const origin = url.slice(0, url.indexOf("/", url.indexOf("//") + 2) >>> 0);
+    let chosen = routes.get(origin);
+    if (chosen === undefined) {
+      const proxy = proxyFor(url, rule);
+      if (proxy === undefined) chosen = NO_OVERRIDE;
+      else {
+        // A CONNECT tunnel for http targets too (loopback only): the proxy must never see the token.
+        tunnelAgent ??= createTunnelAgent(proxy, agentOptions);
+        chosen = { httpsAgent: tunnelAgent, httpAgent: tunnelAgent };
+      }
+      routes.set(origin, chosen);
+    }
+    return chosen;
+  };
+
+  const budget = options.byteBudget ?? sharedByteBudget;
   const maxBytes = options.maxResponseBytes;
+  // One axios instance; its config is merged once here, not per request.
+  const instance: AxiosInstance = axios.create({
+    httpsAgent,
+    httpAgent,
+    proxy: false,
+    maxRedirects: 0,
+    // The cap is counted while reading, with the byte budget (see readBody).
+    maxContentLength: -1,
+    responseType: "stream",
+    validateStatus: () => true,
+  });
+  const { headers: _perMethodHeaders, ...merged } = instance.defaults;
+  // The `http` adapter is axios's wire. Calling it with the instance's merged config skips what runs
+  // per request above it and that this transport does not use: config merging, interceptors, request
+  // and response transforms, and four rebuilds of the header object (docs/performance.md).
+  const send = axios.getAdapter("http") as unknown as (config: object) => Promise<AxiosResponse<Readable>>;
+  const userAgent = options.userAgent ?? "pulumi-azure-gallery-lookup";
 
   return {
-    get(url, bearerToken, timeoutMs, clientRequestId) {
-      const method = "GET";
-      assertReadOnlyMethod(method);
-      return new Promise<TransportResult>((resolve) => {
-        let request: ClientRequest | undefined;
-        let settled = false;
-        const finish = (result: TransportResult): void => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolve(result);
-        };
-        const fail = (error: unknown): void => finish(describeFailure(error));
-        const timer = setTimeout(() => {
-          finish({
-            kind: "networkError",
-            code: "ATTEMPT_TIMEOUT",
-            message: `no answer within ${timeoutMs} ms`,
-          });
-          request?.destroy();
-        }, timeoutMs);
-        try {
-          const secure = url.startsWith("https:");
-          request = (secure ? https : http).request(
-            url,
-            {
-              method,
-              agent: secure ? httpsAgent : httpAgent,
-              headers: {
-                Accept: "application/json",
-                Authorization: `Bearer ${bearerToken}`,
-                "User-Agent": userAgent,
-                "x-ms-client-request-id": clientRequestId,
-              },
-            },
-            (response) => {
-              const declared = Number(response.headers["content-length"]);
-              if (declared > maxBytes) {
-                finish({ kind: "oversized" });
-                response.destroy();
-                return;
-              }
-              const chunks: Buffer[] = [];
-              let size = 0;
-              response.on("data", (chunk: Buffer) => {
-                size += chunk.length;
-                if (size > maxBytes) {
-                  finish({ kind: "oversized" });
-                  response.destroy();
-                } else chunks.push(chunk);
-              });
-              response.on("end", () => {
-                let body = Buffer.concat(chunks, size).toString("utf8");
-                if (body.charCodeAt(0) === 0xfeff) body = body.slice(1);
-                finish({
-                  kind: "response",
-                  status: response.statusCode ?? 0,
-                  headers: plainHeaders(response.headers),
-                  body,
-                });
-              });
-              response.on("error", fail);
-              // A connection dropped mid-body is as transient as one dropped before the headers.
-              response.on("close", () => {
-                if (!response.complete) {
-                  finish({ kind: "networkError", code: "ECONNRESET", message: "the answer was cut off" });
-                }
-              });
-            },
-          );
-          request.on("error", fail);
-          request.end();
-        } catch (error) {
-          fail(error);
-        }
-      });
+    async get(url, bearerToken, timeoutMs, clientRequestId) {
+      // One timer bounds the whole attempt (socket wait, TLS, headers and body) through axios's `signal`;
+      // axios's own `timeout` only bounds the connect phase and idle gaps, so a trickling body outlives it.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      const { signal } = controller;
+      const config = {
+        ...merged,
+        ...route(url),
+        method: "get",
+        url,
+        signal,
+        headers: new axios.AxiosHeaders({
+          Accept: "application/json",
+          "User-Agent": userAgent,
+          Authorization: `Bearer ${bearerToken}`,
+          "x-ms-client-request-id": clientRequestId,
+        }),
+      };
+      assertReadOnlyMethod(config.method);
+      let stream: Readable | undefined;
+      const claim = budget.claim();
+      try {
+        const response = await send(config);
+        stream = response.data;
+        const headers = plainHeaders(response.headers);
+        const declared = Number(headers["content-length"]);
+        if (declared > maxBytes) return { kind: "oversized" };
+        // Reserve the declared length up front; a body without one grows its claim as it arrives.
+        const reserved = Math.min(declared >= 0 ? declared : UNKNOWN_LENGTH_RESERVATION, maxBytes);
+        const first = claim.growTo(reserved, signal);
+        if (first) await first;
+        const body = await readBody(stream, { claim, reserved, maxBytes, signal });
+        if (body === undefined) return { kind: "oversized" };
+        return { kind: "response", status: response.status, headers, body };
+      } catch (error) {
+        return describeFailure(error, {
+          timedOut: signal.aborted,
+          timeoutMs,
+          bearerToken,
+          midBody: stream !== undefined,
+        });
+      } finally {
+        clearTimeout(timer);
+        claim.release();
+        if (stream !== undefined && !stream.readableEnded) stream.destroy();
+      }
     },
     close() {
       httpsAgent.destroy();
       httpAgent.destroy();
+      tunnelAgent?.destroy();
     },
   };
 }
 
-/** Reduces a network error to its code and message; the error object (with its request) is dropped. */
-function describeFailure(error: unknown): TransportResult {
+const NO_OVERRIDE: Partial<AxiosRequestConfig> = Object.freeze({});
+
+/**
+ * Reads a body as text, growing `claim` as bytes arrive (the stream pauses while the budget is short).
+ * Resolves to undefined, with the stream destroyed, as soon as the body passes `maxBytes`. The cap is
+ * counted here rather than by axios's `maxContentLength`, because the budget needs the same count and
+ * axios enforces the cap on a stream through an extra async generator per answer (docs/performance.md).
+ */
+function readBody(
+  stream: Readable,
+  budget: { claim: ByteClaim; reserved: number; maxBytes: number; signal: AbortSignal },
+): Promise<string | undefined> {
+  const { claim, maxBytes, signal } = budget;
+  let reserved = budget.reserved;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        stream.destroy();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+      if (size > reserved) {
+        reserved = Math.min(Math.max(size, 2 * reserved), maxBytes);
+        const wait = claim.growTo(reserved, signal);
+        if (wait) {
+          stream.pause();
+          wait.then(() => stream.resume(), reject);
+        }
+      }
+    });
+    stream.on("end", () => {
+      const body = Buffer.concat(chunks, size).toString("utf8");
+      resolve(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
+    });
+    stream.on("error", reject);
+    // A connection dropped mid-body: `close` without `end`.
+    stream.on("close", () => {
+      if (!stream.readableEnded) reject(new Error("the answer was cut off"));
+    });
+  });
+}
+
+/**
+ * Reduces an axios or network error to a code and a message. The error object is dropped here: it
+ * carries the request config, and with it the Authorization header.
+ */
+export function describeFailure(
+  error: unknown,
+  attempt: { timedOut: boolean; timeoutMs: number; bearerToken: string; midBody: boolean },
+): TransportResult {
+  const { timedOut, timeoutMs, bearerToken, midBody } = attempt;
   const e = error as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === "string" ? e.code : "";
-  const message = typeof e?.message === "string" ? e.message : "request failed";
-  // A connection dropped before the answer is as transient as a reset: report it as one, so it is retried.
+  // No known failure puts the token in its message; a future one must not leak it either.
+  const message = (typeof e?.message === "string" ? e.message : "request failed")
+    .split(bearerToken)
+    .join("[token]");
+  if (/maxContentLength/i.test(message)) return { kind: "oversized" };
+  if (timedOut || code === "ERR_CANCELED" || (code === "ECONNABORTED" && /timeout/i.test(message))) {
+    return { kind: "networkError", code: "ATTEMPT_TIMEOUT", message: `no answer within ${timeoutMs} ms` };
+  }
+  // A connection dropped during or before the answer is as transient as a reset: report it as one.
+  if (midBody) return { kind: "networkError", code: "ECONNRESET", message: "the answer was cut off" };
   if (/socket hang up/i.test(message)) return { kind: "networkError", code: "ECONNRESET", message };
   return { kind: "networkError", code: code || "UNKNOWN", message };
 }
 
-/** Node already lower-cases header names; repeated headers are joined as HTTP allows. */
-function plainHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+/** Header names are lower-case (Node's); repeated headers are joined as HTTP allows. */
+function plainHeaders(headers: object): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
+    if (value === undefined || value === null) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
   }
   return out;
 }

@@ -122,6 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const journal = new Journal(options.journalLimit);
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
+  let latencyMs = options.latencyMs ?? 0;
 
   const server: Server = createServer({ key: tls.key, cert: tls.cert });
   // Benchmarks reuse connections: keep them open well past a client's idle gaps.
@@ -222,6 +223,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const { kind } = classify(parsed);
     const rawBody = kind === "token" || kind === "control" ? await readBody(req) : undefined;
     if (rawBody === undefined) req.resume();
+    if (kind === "arm" && latencyMs > 0) {
+      await delay(latencyMs);
+      if (closed) return;
+    }
     const fault = kind === "arm" || kind === "token" ? faults.take(kind, parsed.path) : undefined;
     if (!fault) {
       const response = answer(kind, parsed, rawBody);
@@ -304,6 +309,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     expireTokens: () => tokens.expireAll(),
     tokensIssued: () => tokens.count(),
     connections: () => connections,
+    setLatency: (ms) => void (latencyMs = ms),
     setThrottle: (settings) => throttle.configure(settings),
     close: async () => {
       if (closed) return;

@@ -26,6 +26,8 @@ export interface EmulatorOptions {
   apiVersions?: string[];
   /** Most journal entries kept (oldest dropped first; default 100,000). */
   journalLimit?: number;
+  /** Service latency added to every ARM answer, in ms (default 0): a real ARM GET takes 20–100 ms. */
+  latencyMs?: number;
 }
 
 /** A gallery to serve: where it lives and the body Galleries - Get returns (with groups; `$expand` decides). */
@@ -113,6 +115,8 @@ export interface EmulatorHandle {
   tokensIssued(): number;
   /** Number of TLS connections accepted so far (benchmarks check connection reuse with it). */
   connections(): number;
+  /** Changes the latency added to every ARM answer from now on (see {@link EmulatorOptions.latencyMs}). */
+  setLatency(ms: number): void;
   /** Replaces the throttle settings and refills the buckets. */
   setThrottle(throttle: false | { burst?: number; refillPerSecond?: number }): void;
   close(): Promise<void>;

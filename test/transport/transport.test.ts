@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import { inspect } from "node:util";
+import { gzipSync } from "node:zlib";
+import { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
+import { Pacer } from "pulumi-azure-gallery-lookup/dist/arm/pacer";
+import { ConnectionError, InvalidResponseError } from "pulumi-azure-gallery-lookup/dist/errors/index";
+import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
+import { GALLERY, fixedCredential, ref } from "../support/transportFixtures";
+
+const CANARY = "CANARY-AXIOS-TOKEN-91ab";
+const credential = fixedCredential(CANARY);
+
+describe("the axios transport against hostile servers", function () {
+  this.timeout(20_000);
+  let server: TestHttpsServer;
+  let elsewhere: TestHttpsServer;
+  const errors: Error[] = [];
+  const clients: ArmClient[] = [];
+
+  before(async () => {
+    server = await startHttpsServer();
+    elsewhere = await startHttpsServer((_req, res) => res.end(JSON.stringify(GALLERY)));
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await server.close();
+    await elsewhere.close();
+  });
+
+  function client(env: Record<string, string> = {}, endpoint = server.url): ArmClient {
+    const c = new ArmClient({
+      env: {
+        AZURE_RESOURCE_MANAGER_ENDPOINT: endpoint,
+        GALLERY_LOOKUP_MAX_RETRIES: "0",
+        GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "2000",
+        ...env,
+      },
+      ca: server.ca,
+      credential,
+      pacer: new Pacer(),
+      sleep: async () => undefined,
+    });
+    clients.push(c);
+    return c;
+  }
+
+  async function failure(promise: Promise<unknown>): Promise<Error> {
+    const e = await promise.then(
+      () => assert.fail("expected a rejection"),
+      (x: unknown) => x as Error,
+    );
+    errors.push(e);
+    return e;
+  }
+
+  it("does not follow a redirect: the token never reaches the Location", async () => {
+    server.reset((_req, res) => {
+      res.writeHead(307, { location: `${elsewhere.url}/steal` });
+      res.end();
+    });
+    const e = await failure(client().getGallery(ref));
+    assert.ok(e instanceof InvalidResponseError, String(e));
+    assert.match(e.message, /HTTP 307/);
+    assert.equal(server.requests.length, 1);
+    assert.equal(elsewhere.requests.length, 0);
+  });
+
+  it("a refused connection is a ConnectionError with the socket's code", async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    const e = await failure(client({}, `https://127.0.0.1:${port}`).getGallery(ref));
+    assert.ok(e instanceof ConnectionError, String(e));
+    assert.equal(e.code, "ECONNREFUSED");
+  });
+
+  it("a body that trickles past the attempt timeout is cut at the timeout, not when the socket idles", async () => {
+    server.reset((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const timer = setInterval(() => res.write(" "), 50);
+      res.on("close", () => clearInterval(timer));
+    });
+    const started = Date.now();
+    const e = await failure(client({ GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "400" }).getGallery(ref));
+    assert.ok(e instanceof ConnectionError, String(e));
+    assert.equal(e.code, "ATTEMPT_TIMEOUT");
+    assert.match(e.message, /no answer within 400 ms/);
+    assert.ok(Date.now() - started < 3000);
+  });
+
+  it("a chunked answer without Content-Length is read whole under the cap and refused over it", async () => {
+    const big = { ...GALLERY, tags: { t: "x".repeat(150_000) } };
+    server.reset((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const text = JSON.stringify(big);
+      for (let i = 0; i < text.length; i += 10_000) res.write(text.slice(i, i + 10_000));
+      res.end();
+    });
+    assert.deepEqual(await client().getGallery(ref), big);
+    const e = await failure(client({ GALLERY_LOOKUP_MAX_RESPONSE_BYTES: "100000" }).getGallery(ref));
+    assert.ok(e instanceof InvalidResponseError, String(e));
+    assert.match(e.message, /100000/);
+  });
+
+  it("a gzip answer is inflated, and a gzip bomb is cut at the cap of inflated bytes", async () => {
+    let body = gzipSync(JSON.stringify(GALLERY));
+    server.reset((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+      res.end(body);
+    });
+    assert.deepEqual(await client().getGallery(ref), GALLERY);
+    body = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20));
+    assert.ok(body.length < 100_000);
+    const e = await failure(client({ GALLERY_LOOKUP_MAX_RESPONSE_BYTES: "1048576" }).getGallery(ref));
+    assert.ok(e instanceof InvalidResponseError, String(e));
+  });
+
+  it("an answer declaring more than the cap is refused before its body is read", async () => {
+    server.reset((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "999999999" });
+      res.write("{");
+    });
+    const e = await failure(client().getGallery(ref));
+    assert.ok(e instanceof InvalidResponseError, String(e));
+  });
+
+  it("no error carries axios's config, request, headers or the token", () => {
+    assert.ok(errors.length >= 6);
+    for (const e of errors) {
+      assert.equal((e as { cause?: unknown }).cause, undefined);
+      for (const text of [e.message, e.stack ?? "", JSON.stringify(e), inspect(e, { depth: 10 })]) {
+        assert.ok(!text.includes(CANARY), text);
+        assert.ok(!/Bearer|AxiosHeaders|AxiosError|ClientRequest|httpsAgent/.test(text), text);
+      }
+    }
+  });
+});
