@@ -1,5 +1,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
+/** Property bags as the host hands them over (its interface types them `any`). */
+type Props = Record<string, unknown>;
+
 // Pulumi serializes this object, methods and all, into the state of every GalleryLookup and runs it
 // later in the dynamic provider host. So each method only loads the implementation from the installed
 // package at run time: the serialized text stays small and captures no client, credential or config.
@@ -9,23 +12,23 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 
 /** The dynamic provider behind {@link GalleryLookup}: thin methods that delegate to `operations`. */
 export const galleryLookupProvider: dynamic.ResourceProvider = {
-  async check(olds, news) {
+  async check(olds: Props, news: Props) {
     const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
     return ops.check(olds, news);
   },
-  async diff(id, olds, news) {
+  async diff(id: string, olds: Props, news: Props) {
     const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
     return ops.diff(id, olds, news);
   },
-  async create(inputs) {
+  async create(inputs: Props) {
     const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
     return ops.create(inputs);
   },
-  async update(id, olds, news) {
+  async update(id: string, olds: Props, news: Props) {
     const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
     return ops.update(id, olds, news);
   },
-  async read(id, props) {
+  async read(id: string, props?: Props) {
     const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
     return ops.read(id, props);
   },
