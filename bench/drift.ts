@@ -51,7 +51,7 @@ async function seed(emulator: EmulatorHandle, count: number): Promise<(i: number
           sharingProfile: { permissions: "Private" },
           provisioningState: "Succeeded",
         },
-      } as never,
+      },
     });
   }
   // One real observation (throttle off) as the template of every stored one: only the name differs.

@@ -191,7 +191,7 @@ function firstError(settled: PromiseSettledResult<unknown>[]): string | undefine
   const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure === undefined) return undefined;
   const reason = failure.reason as { name?: string; message?: string };
-  return `${reason?.name ?? "Error"}: ${String(reason?.message ?? reason).slice(0, 300)}`;
+  return `${reason?.name ?? "Error"}: ${String(reason?.message ?? "rejected").slice(0, 300)}`;
 }
 
 main().catch((error: unknown) => {

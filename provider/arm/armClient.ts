@@ -19,6 +19,9 @@ import {
   type TokenRenewal,
 } from "./cloudError";
 import { galleryUrl } from "./galleryUrl";
+import { logger } from "./logger";
+import { escapeUnsafe } from "../errors/safeText";
+import { galleryResourceId } from "../gallery/galleryId";
 import { createHttpTransport, type HttpTransport, type TransportResult } from "./httpTransport";
 import { PROBE_WAIT_MS, RECHECK_MS, Pacer, pacerKey, sharedPacer } from "./pacer";
 import { decideRetry, type AttemptOutcome } from "./retryPolicy";
@@ -105,6 +108,7 @@ export class ArmClient {
       elapsedMs: this.now() - start,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
+    const what = (): string => `GET ${escapeUnsafe(galleryResourceId(ref))}`;
     let token = await this.tokenWithin(deadlineMs, () => this.tokens().getToken());
 
     for (;;) {
@@ -162,11 +166,16 @@ export class ArmClient {
 
       switch (decision.action) {
         case "success":
+          logger.verbose(`${what()}: ${last} after ${attempts} attempt(s), ${this.now() - start} ms`);
           return parseGalleryBody(ref, result as ArmAnswer);
         case "refreshToken": {
           const refused = token.token;
           renewal = decision.claims !== undefined ? "claims" : "bypassCache";
           const request = decision.claims !== undefined ? { claims: decision.claims } : { bypassCache: true };
+          logger.warning(
+            `${what()}: ARM refused the token (${last}${renewal === "claims" ? ", claims challenge" : ""}); ` +
+              `requesting a new one ${renewal === "claims" ? "with the claims" : "past every token cache"}`,
+          );
           token = await this.tokenWithin(deadlineMs - (this.now() - start), () =>
             this.tokens().renew(refused, request),
           );
@@ -180,9 +189,11 @@ export class ArmClient {
           continue;
         }
         case "retry":
+          logger.warning(`${what()}: ${last}; retry ${attempts} of ${maxRetries} in ${decision.delayMs} ms`);
           await this.sleep(decision.delayMs);
           continue;
         case "giveUp":
+          logger.warning(`${what()}: ${last}; giving up (${decision.reason}) after ${attempts} attempt(s)`);
           if (decision.reason === "deadline")
             throw deadlineError(ref, { ...context(), deadlineMs, last }, requestId);
           if (
@@ -250,6 +261,9 @@ export class ArmClient {
             ...(ctx.lastStatus === 429 ? { status: 429 } : {}),
           });
         }
+        logger.warning(
+          `pacing ${escapeUnsafe(galleryResourceId(ref))}: ARM asked to wait ${asked} ms (Retry-After)`,
+        );
         await this.sleep(asked);
         continue;
       }
@@ -257,6 +271,7 @@ export class ArmClient {
         this.pacer.depart(key, slot);
         return;
       }
+      logger.info(`pacing ${escapeUnsafe(galleryResourceId(ref))}: ${paced} ms for ARM's read bucket`);
       await this.sleep(Math.min(paced, RECHECK_MS));
       // Asked again: room ARM reported or a faster refill shortens the wait, a slower one lengthens it
       // (never past the deadline: then the request is sent).
@@ -292,7 +307,10 @@ export class ArmClient {
   }
 
   private tokens(): TokenCache {
-    this.tokenCache ??= new TokenCache(this.acquireToken(), { now: this.now });
+    this.tokenCache ??= new TokenCache(this.acquireToken(), {
+      now: this.now,
+      log: (line) => logger.info(line),
+    });
     return this.tokenCache;
   }
 

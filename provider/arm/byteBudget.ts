@@ -44,7 +44,7 @@ export class ByteBudget {
         waiter.onAbort = () => {
           const at = this.queue.indexOf(waiter);
           if (at >= 0) this.queue.splice(at, 1);
-          reject(signal.reason);
+          reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
           this.pump();
         };
         signal.addEventListener("abort", waiter.onAbort, { once: true });

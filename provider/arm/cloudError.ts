@@ -119,7 +119,7 @@ export function parseGalleryBody(ref: GalleryReference, answer: ArmAnswer): ArmG
       `an answer for another resource (${got}, expected ${escapeUnsafe(expected)})`,
     );
   }
-  return parsed as ArmGallery;
+  return parsed;
 }
 
 /** Maps a final non-2xx answer to the package's error. */

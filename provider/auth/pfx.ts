@@ -32,7 +32,7 @@ export async function pfxToPem(
   setting: string,
 ): Promise<string> {
   const pkijs = require("pkijs") as typeof import("pkijs");
-  const pw = new TextEncoder().encode(password ?? "").buffer as ArrayBuffer;
+  const pw = new TextEncoder().encode(password ?? "").buffer;
   let key: InstanceType<typeof pkijs.PrivateKeyInfo> | undefined;
   const certs: ArrayBuffer[] = [];
   try {
@@ -41,11 +41,14 @@ export async function pfxToPem(
     const safe = pfx.parsedValue?.authenticatedSafe;
     if (safe === undefined) throw new Error("no authenticated safe");
     await safe.parseInternalValues({ safeContents: safe.safeContents.map(() => ({ password: pw })) });
-    for (const contents of safe.parsedValue?.safeContents ?? []) {
+    // pkijs types the parsed safe as `any`; this is its documented shape.
+    const parsedSafe = safe.parsedValue as
+      { safeContents: { value: { safeBags: { bagId: string; bagValue: unknown }[] } }[] } | undefined;
+    for (const contents of parsedSafe?.safeContents ?? []) {
       for (const bag of contents.value.safeBags) {
         if (bag.bagId === SHROUDED_KEY_BAG) {
           // parseInternalValues is public in pkijs's JavaScript, only its typings call it protected.
-          const shrouded = bag.bagValue as unknown as {
+          const shrouded = bag.bagValue as {
             parseInternalValues(p: { password: ArrayBuffer }): Promise<void>;
             parsedValue?: InstanceType<typeof pkijs.PrivateKeyInfo>;
           };

@@ -20,6 +20,8 @@ export interface TokenCacheOptions {
   now?: () => number;
   /** Refresh this long before `expiresOnTimestamp`. Default 2 minutes. */
   refreshMarginMs?: number;
+  /** Told of each token acquisition, why and when it ends; never the token. Default: nothing. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -29,6 +31,7 @@ export interface TokenCacheOptions {
 export class TokenCache {
   private readonly now: () => number;
   private readonly refreshMarginMs: number;
+  private readonly log: (line: string) => void;
   private cached?: AccessToken;
   private inflight?: Promise<AccessToken>;
   /** The token a renewal replaces: lookups refused with it share that renewal. */
@@ -41,6 +44,7 @@ export class TokenCache {
   ) {
     this.now = options.now ?? Date.now;
     this.refreshMarginMs = options.refreshMarginMs ?? 120_000;
+    this.log = options.log ?? (() => {});
   }
 
   /** A token valid for at least the refresh margin. */
@@ -66,10 +70,28 @@ export class TokenCache {
   }
 
   private start(request: TokenRequest): Promise<AccessToken> {
-    const pending = this.acquire(request).then((token) => {
-      if (this.inflight === pending) this.cached = token;
-      return token;
-    });
+    const why =
+      request.claims !== undefined
+        ? "with the claims ARM challenged for"
+        : request.bypassCache === true
+          ? "past every cache, after ARM refused the last one"
+          : this.cached === undefined
+            ? "none cached"
+            : "the cached one expires soon";
+    this.log(`token: requesting an ARM token (${why})`);
+    const pending = this.acquire(request).then(
+      (token) => {
+        if (this.inflight === pending) this.cached = token;
+        this.log(
+          `token: obtained, valid for ${Math.round((token.expiresOnTimestamp - this.now()) / 1000)} s`,
+        );
+        return token;
+      },
+      (error: unknown) => {
+        this.log(`token: the credential failed (${error instanceof Error ? error.name : "error"})`);
+        throw error;
+      },
+    );
     this.inflight = pending;
     // Clear once settled, whatever the outcome, so that a failure is retried by the next caller.
     const clear = (): void => {

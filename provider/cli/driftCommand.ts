@@ -104,7 +104,7 @@ export function parseDriftArgs(args: string[]): DriftCommandArgs {
     ...(v.stack ? { stacks: v.stack } : {}),
     ignoreFields,
     ignoreLookups: v["ignore-lookup"] ?? [],
-    unreadable: (v.unreadable as "error" | "warn" | undefined) ?? "error",
+    unreadable: v.unreadable ?? "error",
     ...(concurrency !== undefined ? { concurrency } : {}),
   };
   if (!v.help && parsed.positionals.length === 0 && v.backend === undefined) {

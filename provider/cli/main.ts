@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-main(process.argv.slice(2))
+void main(process.argv.slice(2))
   .then(
     (code) => code,
     (err: unknown) => {

@@ -71,7 +71,8 @@ async function exportedEmulator(env: NodeJS.ProcessEnv): Promise<LocalAzure | un
   }
   return {
     armEndpoint: endpoint.replace(/\/$/, ""),
-    subscriptionId: String(info.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID ?? ""),
+    subscriptionId:
+      typeof info.subscriptionId === "string" ? info.subscriptionId : (env.AZURE_SUBSCRIPTION_ID ?? ""),
     description: `the Azure emulator you run at ${endpoint.replace(/\/$/, "")}`,
   };
 }

@@ -33,7 +33,7 @@ export function handleControl(req: ParsedRequest, body: unknown, handle: Emulato
       case "PATCH galleries": {
         const id = req.query.id;
         if (!id) return armError(400, "InvalidRequest", "PATCH /_emulator/galleries needs ?id=<ARM id>");
-        handle.patchGallery(id, (body ?? {}) as object);
+        handle.patchGallery(id, body ?? {});
         return ok();
       }
       case "DELETE galleries": {
@@ -54,7 +54,7 @@ export function handleControl(req: ParsedRequest, body: unknown, handle: Emulato
         return ok();
       case "PUT throttle":
       case "POST throttle":
-        handle.setThrottle((body ?? {}) as false | { burst?: number; refillPerSecond?: number });
+        handle.setThrottle(body ?? {});
         return ok();
       case "POST revoke-tokens":
         handle.revokeTokens();

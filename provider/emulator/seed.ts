@@ -41,7 +41,7 @@ export function realisticGallery(
         description: "Images shared with the platform subscriptions.",
         identifier: { uniqueName: `${subscriptionId}-${DEMO_GALLERY.toUpperCase()}` },
         provisioningState: "Succeeded",
-        sharingProfile: JSON.parse(JSON.stringify(shared?.body.properties?.sharingProfile ?? {})),
+        sharingProfile: structuredClone(shared?.body.properties?.sharingProfile ?? {}),
       },
     },
   };

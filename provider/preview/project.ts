@@ -12,7 +12,7 @@ export class StackConfigError extends Error {
   override readonly name = "StackConfigError";
 }
 
-type Yaml = { load(text: string): unknown };
+type Yaml = { load: (text: string) => unknown };
 
 /** js-yaml, from the @pulumi/pulumi the program uses (a dependency of the SDK, so nothing to install). */
 function yaml(fromDir: string): Yaml {
@@ -85,7 +85,7 @@ export function readProject(dir: string, stack: string): ProjectInfo {
   const rootDirectory = path.resolve(dir);
   const projectFile = ["Pulumi.yaml", "Pulumi.yml"]
     .map((f) => path.join(rootDirectory, f))
-    .find(fs.existsSync);
+    .find((file) => fs.existsSync(file));
   if (!projectFile)
     throw new StackConfigError(`${rootDirectory} has no Pulumi.yaml: is it a Pulumi project?`);
   const { load } = yaml(rootDirectory);

@@ -20,10 +20,10 @@ export function plainErrorMessage(err: unknown): string {
     try {
       return util.inspect(err);
     } catch {
-      return String(e.stack);
+      return typeof e.stack === "string" ? e.stack : "an error without a message";
     }
   }
-  if (e?.message) return String(e.message);
+  if (typeof e?.message === "string" && e.message !== "") return e.message;
   try {
     return String(err);
   } catch {

@@ -51,7 +51,7 @@ describe("drift: checkDrift against the emulator", function () {
     azure.putGallery({
       subscriptionId: azure.subscriptionId,
       resourceGroupName: azure.resourceGroupName,
-      gallery: { name, location: "westus", ...fields } as never,
+      gallery: { name, location: "westus", ...fields },
     });
 
   const args = (galleryName: string, extra: Partial<Args> = {}): Args => ({
@@ -130,7 +130,7 @@ describe("drift: checkDrift against the emulator", function () {
     const id = galleryId(azure.subscriptionId, azure.resourceGroupName, name);
     seedGallery(name, { tags: { env: "prod", team: "a" }, properties: { description: "x" } });
     const file = await exportFile("dev", [["g", args(name)]]);
-    azure.patchGallery(id, { tags: { env: "test", team: "a" }, properties: { description: "y" } } as never);
+    azure.patchGallery(id, { tags: { env: "test", team: "a" }, properties: { description: "y" } });
     const { report, gets } = await check({ files: [file] });
     assert.equal(report.exitCode, 2);
     assert.equal(gets, 1);
@@ -175,7 +175,7 @@ describe("drift: checkDrift against the emulator", function () {
     ]);
     azure.patchGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, name), {
       tags: { a: "2" },
-    } as never);
+    });
     azure.injectFault({
       pathIncludes: "galleries/myGalleryName",
       status: 403,
@@ -232,7 +232,7 @@ describe("drift: checkDrift against the emulator", function () {
     const file = writeDocument(path.join(dir, "dev.json"), exportDocument([res]));
     azure.patchGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, name), {
       properties: { description: "new-secret-text" },
-    } as never);
+    });
     const { report } = await check({ files: [file] });
     assert.equal(report.exitCode, 2);
     assert.deepEqual(report.lookups[0].changes, [
@@ -336,17 +336,11 @@ describe("drift: checkDrift against the emulator", function () {
   describe("the verdict equals the provider's check + diff on the same data", () => {
     const scenarios: [string, boolean, (id: string) => void, (res: Json) => void][] = [
       ["nothing changed", false, () => undefined, () => undefined],
-      [
-        "tags changed",
-        true,
-        (id) => azure.patchGallery(id, { tags: { env: "other" } } as never),
-        () => undefined,
-      ],
+      ["tags changed", true, (id) => azure.patchGallery(id, { tags: { env: "other" } }), () => undefined],
       [
         "sharing changed",
         true,
-        (id) =>
-          azure.patchGallery(id, { properties: { sharingProfile: { permissions: "Groups" } } } as never),
+        (id) => azure.patchGallery(id, { properties: { sharingProfile: { permissions: "Groups" } } }),
         () => undefined,
       ],
       [

@@ -86,7 +86,7 @@ describe("drift: the gallery-lookup drift command", function () {
     azure.putGallery({
       subscriptionId: azure.subscriptionId,
       resourceGroupName: azure.resourceGroupName,
-      gallery: { name: driftName, location: "westus", tags: { env: "prod" }, properties: {} } as never,
+      gallery: { name: driftName, location: "westus", tags: { env: "prod" }, properties: {} },
     });
     inSync = writeDocument(
       path.join(dir, "dev.json"),
@@ -98,7 +98,7 @@ describe("drift: the gallery-lookup drift command", function () {
     unreadable = writeDocument(path.join(dir, "secret.json"), exportDocument(secret));
     azure.patchGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, driftName), {
       tags: { env: "test" },
-    } as never);
+    });
     azure.clearJournal();
   });
   after(async () => {

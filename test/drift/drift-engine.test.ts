@@ -54,7 +54,7 @@ describe("drift: on the state the engine writes (examples/basic)", function () {
             groups: [{ type: "Subscriptions", ids: ["34a4ab42-0d72-47d9-bd1a-aed207386dac"] }],
           },
         },
-      } as never);
+      });
       const drift = await checkDrift({ files: [file], client });
       const preview = await runProgram({ ...base, dryRun: true, state: up.state });
       const step = preview.steps.find((s) => s.type.endsWith(":GalleryLookup"));

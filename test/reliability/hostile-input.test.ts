@@ -138,7 +138,7 @@ describe("reliability: hostile input", function () {
           { requiredKeys: [] },
         ),
         (inputs) => {
-          const result = validateLookupArgs(inputs as Record<string, unknown>);
+          const result = validateLookupArgs(inputs);
           if (result.args) {
             assert.equal(result.failures.length, 0);
             return;

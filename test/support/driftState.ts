@@ -90,7 +90,7 @@ export function lookupResource(options: {
   return {
     urn: lookupUrn(options.project, options.stack, options.name, type),
     custom: true,
-    id: options.id ?? (options.outputs.resourceId as string | undefined) ?? "unknown",
+    id: options.id ?? options.outputs.resourceId ?? "unknown",
     type,
     inputs: { __provider: options.provider, ...options.inputs },
     outputs: { __provider: options.provider, ...options.outputs },

@@ -215,8 +215,8 @@ export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: 
     (...args: unknown[]): void => {
       chunks.push(args.map((a) => (typeof a === "string" ? a : inspect(a, { depth: 8 }))).join(" "));
     };
-  process.stdout.write = grab() as typeof process.stdout.write;
-  process.stderr.write = grab() as typeof process.stderr.write;
+  process.stdout.write = grab();
+  process.stderr.write = grab();
   console.log = console.error = console.warn = console.info = console.debug = consoleGrab();
   try {
     const result = await fn();

@@ -60,7 +60,7 @@ async function runCase(c: ChildCase): Promise<ChildResult> {
     try {
       await getGallery(
         {
-          subscriptionId: process.env.ARM_SUBSCRIPTION_ID as string,
+          subscriptionId: process.env.ARM_SUBSCRIPTION_ID,
           resourceGroupName: process.env.RELIABILITY_RESOURCE_GROUP as string,
           galleryName: "myGalleryName",
         },

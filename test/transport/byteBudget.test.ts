@@ -55,7 +55,7 @@ describe("ByteBudget", () => {
   it("a waiting growth gives up when its signal aborts, and the next waiter is served", async () => {
     const budget = new ByteBudget(10);
     const holder = budget.claim();
-    holder.growTo(10);
+    void holder.growTo(10);
     const controller = new AbortController();
     const abandoned = budget.claim().growTo(5, controller.signal);
     const next = budget.claim();

@@ -28,12 +28,10 @@ describe("resolveDefaults", () => {
   });
 
   it("leaves out what no source sets, and ignores empty variables", () => {
-    const resolved = resolveDefaults(
-      { galleryName: "g" } as { subscriptionId?: string; galleryName: string },
-      {
-        env: { ARM_SUBSCRIPTION_ID: "", AZURE_SUBSCRIPTION_ID: "" },
-      },
-    );
+    const args: { subscriptionId?: string; galleryName: string } = { galleryName: "g" };
+    const resolved = resolveDefaults(args, {
+      env: { ARM_SUBSCRIPTION_ID: "", AZURE_SUBSCRIPTION_ID: "" },
+    });
     assert.deepEqual(resolved, { galleryName: "g" });
   });
 });
