@@ -11,8 +11,8 @@ import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
-import { lookupGallery } from "pulumi-azure-gallery-lookup/dist/lookup/lookupGallery";
+import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
+import { readGallery } from "#internal/lookup/readGallery";
 import { exportDocument, lookupProviderText, lookupResource, type Json } from "../test/support/driftState";
 import { emulatorClient } from "../test/support/reliability";
 import type { DriftChildReport } from "./driftChild";
@@ -61,7 +61,7 @@ async function seed(emulator: EmulatorHandle, count: number): Promise<(i: number
     resourceGroupName: emulator.resourceGroupName,
     galleryName: galleryName(0),
   };
-  const template = JSON.stringify({ ...args, ...(await lookupGallery(args, client)) });
+  const template = JSON.stringify({ ...args, ...(await readGallery(args, client)) });
   client.close();
   return (i) =>
     JSON.parse(

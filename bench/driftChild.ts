@@ -3,7 +3,7 @@
 // environment), samples its own memory, and reports time, verdicts and the peak.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { checkDrift } from "pulumi-azure-gallery-lookup/dist/drift/index";
+import { checkDrift } from "#internal/drift/index";
 import { sendResult } from "./protocol";
 
 export interface DriftChildReport {

@@ -4,9 +4,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
-import { startProviderHost, type ProviderHost } from "pulumi-azure-gallery-lookup/dist/preview/hostClient";
-import { resolvePulumiSdkDir } from "pulumi-azure-gallery-lookup/dist/preview/proto";
+import type { EmulatorHandle } from "#internal/emulator/index";
+import { startProviderHost, type ProviderHost } from "#internal/preview/hostClient";
+import { resolvePulumiSdkDir } from "#internal/preview/proto";
 import { median, msSince, pool } from "./stats";
 
 const URN = "urn:pulumi:bench::bench::pulumi-nodejs:dynamic:Resource::";

@@ -37,8 +37,7 @@ async function main(): Promise<void> {
   const subscriptionId = env.AZURE_SUBSCRIPTION_ID as string;
   const { getGallery } =
     require("pulumi-azure-gallery-lookup") as typeof import("pulumi-azure-gallery-lookup");
-  const { defaultArmClient } =
-    require("pulumi-azure-gallery-lookup/dist/arm/armClient") as typeof import("pulumi-azure-gallery-lookup/dist/arm/armClient");
+  const { defaultArmClient } = require("#internal/arm/armClient") as typeof import("#internal/arm/armClient");
   const { ComputeManagementClient } = require("@azure/arm-compute") as typeof import("@azure/arm-compute");
   const { ClientSecretCredential } = require("@azure/identity") as typeof import("@azure/identity");
 

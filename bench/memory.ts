@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const { getGallery } =
     require("pulumi-azure-gallery-lookup") as typeof import("pulumi-azure-gallery-lookup");
   const { sharedByteBudget } =
-    require("pulumi-azure-gallery-lookup/dist/arm/byteBudget") as typeof import("pulumi-azure-gallery-lookup/dist/arm/byteBudget");
+    require("#internal/arm/byteBudget") as typeof import("#internal/arm/byteBudget");
   if (process.env.BENCH_UNBOUNDED === "1") sharedByteBudget.limitBytes = Number.MAX_SAFE_INTEGER;
   await ask({ cmd: "putLargeGallery", galleryName: LARGE_GALLERY, bytes: LARGE_ANSWER_BYTES });
   const ref = {

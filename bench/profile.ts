@@ -6,7 +6,7 @@
 import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startEmulator } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { startEmulator } from "#internal/emulator/index";
 
 interface ProfileNode {
   id: number;

@@ -3,7 +3,7 @@
 import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import { cliFigures } from "./cli";
 import { driftBench } from "./drift";
 import { figure, type Figure } from "./figure";

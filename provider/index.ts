@@ -4,7 +4,7 @@
  */
 export { GalleryLookup } from "./lookup/galleryLookup";
 export { getGallery, getGalleryOutput, type GetGalleryOptions } from "./lookup/getGallery";
-export type * from "./lookup/types";
-export type { CloudName } from "./gallery/clouds";
+export { ArmClient, type ArmClientOptions } from "./arm/armClient";
+export type * from "./types/lookup";
 export * from "./errors";
 export * from "./drift";

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { credentialDeadlineError, describeCredential, tokenAcquirer } from "../auth/credential";
 import { TokenCache, type AcquireToken } from "../auth/tokenCache";
-import type { ArmGallery } from "../gallery/armGallery";
-import type { GalleryExpand, GalleryReference, GallerySelect } from "../lookup/types";
-import { resolveCloud } from "./clouds";
+import type { ArmGallery } from "../types/armGallery";
+import type { CloudName, GalleryQuery, GalleryReference } from "../types/lookup";
+import { resolveCloud } from "./cloudEndpoints";
 import {
   connectionError,
   deadlineError,
@@ -17,7 +17,7 @@ import {
   type ArmAnswer,
   type FailureContext,
   type TokenRenewal,
-} from "./cloudError";
+} from "./errorMapping";
 import { galleryUrl } from "./galleryUrl";
 import { logger } from "./logger";
 import { escapeUnsafe } from "../errors/safeText";
@@ -27,9 +27,6 @@ import { PROBE_WAIT_MS, RECHECK_MS, Pacer, pacerKey, sharedPacer } from "./pacer
 import { decideRetry, type AttemptOutcome } from "./retryPolicy";
 import { readArmSettings, type ArmSettings } from "./settings";
 import { SettingsError } from "../errors/SettingsError";
-import type { CloudName } from "../gallery/clouds";
-
-export type { CloudName } from "../gallery/clouds";
 
 export interface ArmClientOptions {
   /** Which cloud: picks ARM endpoint, Entra authority and token scope. Default: `ARM_ENVIRONMENT`, `AZURE_ENVIRONMENT`, else `public`. */
@@ -55,11 +52,6 @@ export interface ArmClientOptions {
   random?: () => number;
   /** Pacer for ARM's read bucket. Default: the process-wide one, shared by all clients. */
   pacer?: Pacer;
-}
-
-export interface GetGalleryOptions {
-  select?: GallerySelect;
-  expand?: GalleryExpand;
 }
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -94,7 +86,7 @@ export class ArmClient {
   }
 
   /** Galleries - Get. Resolves to the parsed body of a 200; rejects with one of the package's errors. */
-  async getGallery(ref: GalleryReference, options: GetGalleryOptions = {}): Promise<ArmGallery> {
+  async getGallery(ref: GalleryReference, options: GalleryQuery = {}): Promise<ArmGallery> {
     const url = galleryUrl(this.settings.endpoint, ref, options);
     const { deadlineMs, attemptTimeoutMs, maxRetries } = this.settings;
     const key = pacerKey(this.settings.endpoint, ref.subscriptionId);

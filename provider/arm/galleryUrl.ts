@@ -1,10 +1,12 @@
 import { InvalidArgumentError, type ArgumentFailure } from "../errors/InvalidArgumentError";
-import type { GalleryReference } from "../lookup/types";
+import type { GalleryReference } from "../types/lookup";
 import { EXPAND_VALUE, SELECT_VALUE, sameText } from "../gallery/validation";
-import type { GetGalleryOptions } from "./armClient";
+import type { GalleryQuery } from "../types/lookup";
 
 /** The api-version of Galleries - Get this package speaks. */
-export const GALLERY_API_VERSION = "2025-03-03";
+import { GALLERY_API_VERSION } from "../gallery/apiVersion";
+
+export { GALLERY_API_VERSION };
 
 const SEGMENTS = ["subscriptionId", "resourceGroupName", "galleryName"] as const;
 
@@ -17,7 +19,7 @@ const SEGMENTS = ["subscriptionId", "resourceGroupName", "galleryName"] as const
  * @param endpoint ARM origin without trailing slash (see `readArmSettings`).
  * @throws InvalidArgumentError naming every bad property.
  */
-export function galleryUrl(endpoint: string, ref: GalleryReference, options: GetGalleryOptions = {}): string {
+export function galleryUrl(endpoint: string, ref: GalleryReference, options: GalleryQuery = {}): string {
   const failures: ArgumentFailure[] = [];
   const encoded: Partial<Record<(typeof SEGMENTS)[number], string>> = {};
   for (const property of SEGMENTS) {

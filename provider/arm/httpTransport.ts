@@ -38,16 +38,6 @@ export const MAX_SOCKETS = 64;
 const UNKNOWN_LENGTH_RESERVATION = 64 * 1024;
 
 /**
- * This package only reads: refuse any other method at the last point before the wire, so that no
- * future code path can send a write with the user's token.
- */
-export function assertReadOnlyMethod(method: string | undefined): void {
-  if ((method ?? "get").toLowerCase() !== "get") {
-    throw new Error(`gallery-lookup sends only GET requests, refused ${String(method).toUpperCase()}`);
-  }
-}
-
-/**
  * One axios instance, whose `http` adapter (on Node's own `https.request`) sends every GET over one
  * keep-alive agent per protocol. axios brings the wire: cancellation (`signal`, fired by one timer per
  * attempt), no redirects (`maxRedirects: 0`: a redirect could carry the token elsewhere), decompression
@@ -59,7 +49,7 @@ export function assertReadOnlyMethod(method: string | undefined): void {
  * tunnel (`https-proxy-agent`, with the same keep-alive, socket limit and TLS context), so the proxy sees
  * only the target's host and port, never the token. axios's own `proxy` option is off (`proxy: false`):
  * its tunnelling agent keeps no connection alive and has no socket limit, and it reads the variables
- * with another rule than `@azure/identity` (see README "Proxies" and test/transport/proxy.test.ts).
+ * with another rule than `@azure/identity` (see docs/settings.md, "Proxies", and test/transport/proxy.test.ts).
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const rule: ProxyRule = readProxyRule(options.env ?? process.env);
@@ -134,6 +124,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       const config = {
         ...merged,
         ...route(url),
+        // The only method this package has: every test asserts GET on the wire (the emulator journal).
         method: "get",
         url,
         signal,
@@ -144,7 +135,6 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           "x-ms-client-request-id": clientRequestId,
         }),
       };
-      assertReadOnlyMethod(config.method);
       let stream: Readable | undefined;
       const claim = budget.claim();
       try {

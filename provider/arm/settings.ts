@@ -1,6 +1,6 @@
 import { SettingsError } from "../errors/SettingsError";
-import type { CloudName } from "./armClient";
-import { CLOUDS, resolveCloud, type CloudSource } from "./clouds";
+import type { CloudName } from "../types/lookup";
+import { CLOUDS, resolveCloud, type CloudSource } from "./cloudEndpoints";
 
 /** Everything the ARM client reads from its environment, validated. Read once per client. */
 export interface ArmSettings {

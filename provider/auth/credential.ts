@@ -3,13 +3,8 @@ import { CredentialError } from "../errors/CredentialError";
 import { certificateProblem } from "../arm/certificateCheck";
 import { createCredential } from "./credentialFactory";
 import { chooseSignIn, signInSecrets, type SignInChoice } from "./signInChoice";
-import {
-  SIGN_IN_HINT,
-  UNTRUSTED_CERTIFICATE_HINT,
-  isCertificateError,
-  sanitizeText,
-  signInHintFor,
-} from "./signInHint";
+import { SIGN_IN_HINT, UNTRUSTED_CERTIFICATE_HINT, isCertificateError, signInHintFor } from "./signInHint";
+import { sanitizeText } from "../errors/safeText";
 import { currentSignInConfig } from "./stackConfig";
 import type { AcquireToken, TokenRequest } from "./tokenCache";
 

@@ -2,7 +2,7 @@
 // token file, or the GitHub Actions ID-token endpoint, as azure-native's newOidcCredential does.
 import { readFile } from "node:fs/promises";
 import { CredentialError } from "../errors/CredentialError";
-import { sanitizeText } from "./signInHint";
+import { sanitizeText } from "../errors/safeText";
 import type { OidcSource } from "./signInChoice";
 
 /** A callback for ClientAssertionCredential. `from` names the setting(s) in errors, never their values. */

@@ -1,4 +1,3 @@
-import { escapeUnsafe, redactSecrets } from "../errors/safeText";
 import { settingNames, type SignInChoice } from "./signInChoice";
 
 /** How to get a usable Azure sign-in: appended to credential and 401 errors. */
@@ -19,24 +18,6 @@ const CERTIFICATE_ERROR =
 /** Whether a network error's code or message says the server's certificate was not trusted. */
 export function isCertificateError(code: string, message = ""): boolean {
   return CERTIFICATE_ERROR.test(code) || CERTIFICATE_ERROR.test(message);
-}
-
-/**
- * Makes text from a service or library safe and short enough for an error message: escapes control
- * and bidi characters (one rule, {@link escapeUnsafe}), drops markup, redacts anything that looks like a bearer token or JWT, and truncates.
- */
-export function sanitizeText(text: string, max = 200, redact: readonly string[] = []): string {
-  let out = redactSecrets(text, redact)
-    .replace(/<[^>]*>/g, " ")
-    .replace(/[\t\n\v\f\r]/g, " ")
-    .replace(/\bbearer\s+\S+/gi, "Bearer [redacted]")
-    .replace(/eyJ[\w-]{4,}\.[\w-]*\.?[\w-]*/g, "[redacted]")
-    .replace(
-      /\b(access_token|client_secret|refresh_token|id_token|assertion)(["']?\s*[:=]\s*["']?)[^\s"'&,}]+/gi,
-      "$1$2[redacted]",
-    );
-  out = out.replace(/\s+/g, " ").trim();
-  return escapeUnsafe(out.length > max ? `${out.slice(0, max)}…` : out);
 }
 
 /** What to set or check when the chosen sign-in method fails: names settings, never their values. */

@@ -1,10 +1,8 @@
 // How a run of the offline engine reads: the plan as a table with the details of every GalleryLookup (the
 // way `pulumi preview` lays it out), the same plan as JSON for scripts, and a failure as one line per cause.
 import type { RunProgramResult } from "../preview/runProgram";
-import type { Step } from "../preview/monitor";
-
-/** The value Pulumi uses on the wire for a value not known during preview (see monitor.ts). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import type { Step } from "../preview/localEngine";
+import { UNKNOWN } from "../gallery/unknowns";
 
 /** The observed values worth showing for a GalleryLookup, in this order. */
 const SHOWN = [

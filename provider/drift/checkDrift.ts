@@ -8,8 +8,8 @@ import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import { lookupArgsOf } from "../gallery/diff";
 import { galleryResourceId } from "../gallery/galleryId";
 import { validateLookupArgs, type ValidLookupArgs } from "../gallery/validation";
-import { lookupGallery } from "../lookup/lookupGallery";
-import type { GalleryObservation } from "../lookup/types";
+import { readGallery } from "../lookup/readGallery";
+import type { GalleryObservation } from "../types/lookup";
 import { backendSources, exportFileSource, type StateSource } from "./sources";
 import { readStateDocument, type StoredLookup } from "./state";
 import { lookupVerdict, type DriftChange } from "./verdict";
@@ -220,7 +220,7 @@ class GalleryReader {
       if (this.next < this.queue.length) {
         const read = this.queue[this.next++];
         try {
-          read.observation = await lookupGallery(
+          read.observation = await readGallery(
             read.args,
             this.client ?? defaultArmClient(read.args.environment),
           );

@@ -3,7 +3,7 @@
 // engine would pass during `pulumi preview`: the stored outputs as `olds`, and as `news` the stored
 // inputs (what the program last gave) with the fresh observation folded in, as `check` folds it.
 import { checkedInputs, diffLookup, sameValue } from "../gallery/diff";
-import type { GalleryObservation } from "../lookup/types";
+import type { GalleryObservation } from "../types/lookup";
 
 /** One changed value, at a path of property names from the lookup's outputs. */
 export interface DriftChange {

@@ -3,7 +3,7 @@
 // package never reads the spec at run time. Bodies are kept as published, except that `{subscription-id}`,
 // the resource group, the gallery name and (for CommunityGallery_Get) the `communityGalleries` id segment
 // are filled in by `defaultSeed` so that id, name and uniqueName agree with where each gallery is served.
-import type { ArmGallery } from "../gallery/armGallery";
+import type { ArmGallery } from "../types/armGallery";
 
 /** One spec example: the file it came from, the name it is served under, and its 200 body. */
 export interface GalleryExample {

@@ -3,6 +3,7 @@
  * client-credentials token endpoint, on one HTTPS server, with faults, a request journal and ARM's
  * read throttle. See docs/emulator.md.
  */
+import { GALLERY_API_VERSION } from "../gallery/apiVersion";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
@@ -33,7 +34,7 @@ export const EMULATOR_DEFAULTS = {
   clientSecret: "gallery-lookup-emulator-secret",
   subscriptionId: "5b5b5b5b-0000-4000-8000-000000000003",
   resourceGroupName: "myResourceGroup",
-  apiVersions: ["2025-03-03"],
+  apiVersions: [GALLERY_API_VERSION],
 } as const;
 
 const MAX_BODY_BYTES = 1 << 20;

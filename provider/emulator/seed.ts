@@ -1,7 +1,7 @@
 // Galleries the emulator serves at start: the five spec examples and one realistic gallery by default, or a
 // JSON seed file.
 import { readFile } from "node:fs/promises";
-import type { ArmGallery } from "../gallery/armGallery";
+import type { ArmGallery } from "../types/armGallery";
 import { galleryResourceId } from "../gallery/galleryId";
 import { GALLERY_EXAMPLES } from "./examples";
 import type { SeedGallery } from "./types";

@@ -1,6 +1,6 @@
 // The galleries served, keyed without regard to case as ARM matches names, with their JSON prepared once
 // per change so that a read costs a map lookup.
-import type { ArmGallery } from "../gallery/armGallery";
+import type { ArmGallery } from "../types/armGallery";
 import { normalizeSeed } from "./seed";
 import type { SeedGallery } from "./types";
 

@@ -1,5 +1,5 @@
 // CONTRACT — the emulator task implements this; the engine harness, fault tests and benchmarks use it.
-import type { ArmGallery } from "../gallery/armGallery";
+import type { ArmGallery } from "../types/armGallery";
 import type { EmulatorIdentities, IdentityOptions } from "./identities";
 
 /** Options of {@link startEmulator}. Every field is optional. */

@@ -1,4 +1,4 @@
-import type { GalleryReference } from "../lookup/types";
+import type { GalleryReference } from "../types/lookup";
 import { GalleryLookupError, type GalleryLookupErrorDetails } from "./GalleryLookupError";
 
 /**

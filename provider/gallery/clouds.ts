@@ -1,5 +1,4 @@
-/** Names of the Azure clouds this package knows. */
-export type CloudName = "public" | "usgovernment" | "china";
+import type { CloudName } from "../types/lookup";
 
 // Spellings used by the Azure CLI, Terraform/Pulumi (`ARM_ENVIRONMENT`) and the SDKs, compared lower-cased.
 const CLOUD_ALIASES: Readonly<Record<string, CloudName>> = {

@@ -1,4 +1,4 @@
-import type { GalleryObservation } from "../lookup/types";
+import type { GalleryObservation } from "../types/lookup";
 import { UNKNOWN } from "./unknowns";
 import { LOOKUP_ARG_NAMES } from "./validation";
 

@@ -1,4 +1,4 @@
-import type { GalleryReference } from "../lookup/types";
+import type { GalleryReference } from "../types/lookup";
 
 /** The gallery's ARM resource id, spelled with the names given (ARM ids compare case-insensitively). */
 export function galleryResourceId(ref: GalleryReference): string {

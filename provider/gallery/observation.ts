@@ -1,3 +1,4 @@
+import { GALLERY_API_VERSION } from "./apiVersion";
 import { InvalidResponseError } from "../errors/InvalidResponseError";
 import type {
   CommunityGalleryInfo,
@@ -7,7 +8,7 @@ import type {
   SharingProfileGroup,
   SharingStatus,
   SystemData,
-} from "../lookup/types";
+} from "../types/lookup";
 
 /**
  * Reads a Galleries - Get body field by field. A field of the wrong type is recorded (and the lookup
@@ -236,7 +237,7 @@ export function observeGallery(body: unknown, gallery: string): GalleryObservati
   });
   if (r.problems.length > 0) {
     throw new InvalidResponseError(
-      `ARM answered ${gallery} with a body that does not match the Gallery schema of api-version 2025-03-03: ${r.problems.join("; ")}`,
+      `ARM answered ${gallery} with a body that does not match the Gallery schema of api-version ${GALLERY_API_VERSION}: ${r.problems.join("; ")}`,
     );
   }
   return observation ?? {};

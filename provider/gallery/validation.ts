@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type ArgumentFailure } from "../errors/InvalidArgumentError";
-import type { GalleryExpand, GallerySelect } from "../lookup/types";
-import { CLOUD_NAME_SPELLINGS, cloudFromName, type CloudName } from "./clouds";
+import type { GalleryExpand, GallerySelect } from "../types/lookup";
+import type { CloudName } from "../types/lookup";
+import { CLOUD_NAME_SPELLINGS, cloudFromName } from "./clouds";
 import { escapeUnsafe } from "../errors/safeText";
 import { UNKNOWN } from "./unknowns";
 

@@ -12,7 +12,7 @@ import type {
   SharingStatus,
   SoftDeletePolicy,
   SystemData,
-} from "./types";
+} from "../types/lookup";
 
 /**
  * A read-only lookup of an existing Azure Compute Gallery (ARM Galleries - Get, api-version 2025-03-03).

@@ -3,8 +3,8 @@ import type { ArmClient } from "../arm/armClient";
 import { galleryResourceId } from "../gallery/galleryId";
 import { requireValidLookupArgs } from "../gallery/validation";
 import { withProgramDefaults } from "./defaults";
-import { lookupGallery } from "./lookupGallery";
-import type { GalleryLookupArgs, GalleryLookupPlainArgs, GalleryLookupResult } from "./types";
+import { readGallery } from "./readGallery";
+import type { GalleryLookupArgs, GalleryLookupPlainArgs, GalleryLookupResult } from "../types/lookup";
 
 /** Options of {@link getGallery}. */
 export interface GetGalleryOptions {
@@ -23,7 +23,7 @@ export async function getGallery(
 ): Promise<GalleryLookupResult> {
   const resolved = withProgramDefaults(args);
   const valid = requireValidLookupArgs({ ...resolved });
-  const { resourceId, ...observation } = await lookupGallery(valid, options.client);
+  const { resourceId, ...observation } = await readGallery(valid, options.client);
   return { ...resolved, ...observation, id: resourceId ?? galleryResourceId(valid) } as GalleryLookupResult;
 }
 

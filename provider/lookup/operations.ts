@@ -6,7 +6,7 @@ import { checkedInputs, diffLookup, lookupArgsOf as argsOf, OBSERVED_KEYS } from
 import { requireValidLookupArgs, validateLookupArgs } from "../gallery/validation";
 import { galleryResourceId } from "../gallery/galleryId";
 import { configureSignIn, type ConfigReader } from "../auth/stackConfig";
-import { lookupGallery, notFoundFailure } from "./lookupGallery";
+import { readGallery, notFoundFailure } from "./readGallery";
 
 type Props = Record<string, unknown>;
 
@@ -36,7 +36,7 @@ export async function check(_olds: Props, news: Props): Promise<dynamic.CheckRes
   const { args, failures } = validateLookupArgs(given);
   if (!args) return failures.length > 0 ? { inputs: given, failures } : { inputs: given };
   try {
-    return { inputs: checkedInputs(given, await lookupGallery(args)) };
+    return { inputs: checkedInputs(given, await readGallery(args)) };
   } catch (error) {
     const failure = notFoundFailure(error, args);
     if (failure) return { inputs: given, failures: [failure] };
@@ -78,7 +78,7 @@ export async function read(id: string, props: Props = {}): Promise<dynamic.ReadR
 
 async function observeAgain(props: Props): Promise<Props> {
   const given = argsOf(props);
-  return checkedInputs(given, await lookupGallery(requireValidLookupArgs(given)));
+  return checkedInputs(given, await readGallery(requireValidLookupArgs(given)));
 }
 
 /** Everything but the engine's own `__provider`, which the host adds back. */

@@ -4,7 +4,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { startProviderHost, type ProviderHost } from "./hostClient";
-import { LocalEngine, type EngineResult, type LogEntry, type ResourceState } from "./monitor";
+import { LocalEngine, type EngineResult, type LogEntry, type ResourceState } from "./localEngine";
 import { resolvePulumiSdkDir } from "./proto";
 
 /** Options of {@link runProgram}. */

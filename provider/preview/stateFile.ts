@@ -2,7 +2,7 @@
 // `gallery-lookup preview` compares against what the update recorded, as a Pulumi backend would.
 import * as fs from "fs";
 import * as path from "path";
-import type { ResourceState } from "./monitor";
+import type { ResourceState } from "./localEngine";
 
 const VERSION = 1;
 

@@ -5,8 +5,8 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EMULATOR_SPEC } from "pulumi-azure-gallery-lookup/dist/cli/emulatorCommand";
-import { PREVIEW_SPEC, UP_SPEC } from "pulumi-azure-gallery-lookup/dist/cli/previewCommand";
+import { EMULATOR_SPEC } from "#internal/cli/emulatorCommand";
+import { PREVIEW_SPEC, UP_SPEC } from "#internal/cli/previewCommand";
 import {
   CLI,
   finished,

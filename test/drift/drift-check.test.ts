@@ -4,12 +4,12 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
-import { setDefaultArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
-import { checkDrift, type DriftCheckOptions } from "pulumi-azure-gallery-lookup/dist/drift/checkDrift";
-import { galleryId, type EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
-import type { ValidLookupArgs } from "pulumi-azure-gallery-lookup/dist/gallery/validation";
-import * as ops from "pulumi-azure-gallery-lookup/dist/lookup/operations";
+import type { ArmClient } from "#internal/arm/armClient";
+import { setDefaultArmClient } from "#internal/arm/armClient";
+import { checkDrift, type DriftCheckOptions } from "#internal/drift/checkDrift";
+import { galleryId, type EmulatorHandle } from "#internal/emulator/index";
+import type { ValidLookupArgs } from "#internal/gallery/validation";
+import * as ops from "#internal/lookup/operations";
 import { Readable } from "node:stream";
 import {
   baseResources,

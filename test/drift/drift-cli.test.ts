@@ -4,9 +4,9 @@ import { strict as assert } from "node:assert";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
-import type { DriftReport } from "pulumi-azure-gallery-lookup/dist/drift/checkDrift";
-import { galleryId, type EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import type { ArmClient } from "#internal/arm/armClient";
+import type { DriftReport } from "#internal/drift/checkDrift";
+import { galleryId, type EmulatorHandle } from "#internal/emulator/index";
 import {
   baseResources,
   checkpointDocument,

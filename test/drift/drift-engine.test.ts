@@ -4,10 +4,10 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { checkDrift } from "pulumi-azure-gallery-lookup/dist/drift/checkDrift";
-import { galleryId } from "pulumi-azure-gallery-lookup/dist/emulator/index";
-import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/types";
-import { runProgram, type RunProgramOptions } from "pulumi-azure-gallery-lookup/dist/preview/runProgram";
+import { checkDrift } from "#internal/drift/checkDrift";
+import { galleryId } from "#internal/emulator/index";
+import type { EmulatorHandle } from "#internal/emulator/types";
+import { runProgram, type RunProgramOptions } from "#internal/preview/runProgram";
 import { startBasicProgram, type BasicProgramRig } from "../support/basicProgram";
 import { exportOfEngineState, writeDocument } from "../support/driftState";
 import { assertOnlyGets, emulatorClient } from "../support/reliability";

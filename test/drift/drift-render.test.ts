@@ -1,13 +1,8 @@
 // The renderings of a drift report: values that cannot rewrite a terminal or break a Markdown table,
 // colour only when asked, secrets withheld.
 import { strict as assert } from "node:assert";
-import { checkDrift, type DriftReport } from "pulumi-azure-gallery-lookup/dist/drift/checkDrift";
-import {
-  renderJson,
-  renderMarkdown,
-  renderTerminal,
-  showValue,
-} from "pulumi-azure-gallery-lookup/dist/drift/render";
+import { checkDrift, type DriftReport } from "#internal/drift/checkDrift";
+import { renderJson, renderMarkdown, renderTerminal, showValue } from "#internal/drift/render";
 
 function report(changes: DriftReport["lookups"][number]["changes"]): DriftReport {
   return {

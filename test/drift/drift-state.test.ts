@@ -3,9 +3,9 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
-import { decodePropertyValue } from "pulumi-azure-gallery-lookup/dist/drift/propertyValues";
-import { recogniseResource } from "pulumi-azure-gallery-lookup/dist/drift/recognise";
-import { readStateDocument, StateFormatError } from "pulumi-azure-gallery-lookup/dist/drift/state";
+import { decodePropertyValue } from "#internal/drift/propertyValues";
+import { recogniseResource } from "#internal/drift/recognise";
+import { readStateDocument, StateFormatError } from "#internal/drift/state";
 import {
   baseResources,
   checkpointDocument,

@@ -1,6 +1,6 @@
 // The emulator over raw HTTPS: Entra's token flow and every ARM rule the emulator promises.
 import { strict as assert } from "node:assert";
-import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import { destroyAgent, galleryPath, getToken, send, tokenRequest } from "../fixtures/emulatorClient";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -5,7 +5,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { readFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import type { EmulatorHandle } from "#internal/emulator/index";
 import { destroyAgent, galleryPath, getToken, send } from "../fixtures/emulatorClient";
 
 const MAIN = join(__dirname, "..", "..", "..", "dist", "cli", "main.js");

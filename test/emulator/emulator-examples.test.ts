@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { GALLERY_EXAMPLES } from "pulumi-azure-gallery-lookup/dist/emulator/examples";
+import { GALLERY_EXAMPLES } from "#internal/emulator/examples";
 
 // The emulator embeds the five spec examples so that the package never reads the spec at run time.
 // These tests keep that copy honest: it must equal test/spec, and test/spec must equal the spec itself.

@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import { createHash, createPrivateKey, generateKeyPairSync, sign, X509Certificate } from "node:crypto";
 import * as https from "node:https";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
-import { IDENTITY_DEFAULTS } from "pulumi-azure-gallery-lookup/dist/emulator/identities";
+import { IDENTITY_DEFAULTS } from "#internal/emulator/identities";
 
 interface Answer {
   status: number;

@@ -3,11 +3,7 @@
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import {
-  defaultSeed,
-  startEmulator,
-  type EmulatorHandle,
-} from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { defaultSeed, startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import type { YardstickResult, YardstickStep } from "../fixtures/armComputeYardstick";
 
 const CHILD = join(__dirname, "..", "fixtures", "armComputeYardstick.js");

@@ -2,9 +2,9 @@
 // runtime: preview of a new stack, up, a preview with no change, and drift as an update. This is `npm start`.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { galleryId } from "pulumi-azure-gallery-lookup/dist/emulator/index";
-import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/types";
-import { runProgram, type RunProgramOptions } from "pulumi-azure-gallery-lookup/dist/preview/runProgram";
+import { galleryId } from "#internal/emulator/index";
+import type { EmulatorHandle } from "#internal/emulator/types";
+import { runProgram, type RunProgramOptions } from "#internal/preview/runProgram";
 import { startBasicProgram, type BasicProgramRig } from "../support/basicProgram";
 import { REPO_ROOT } from "../support/engineInstall";
 import { assertOnlyGets } from "../support/reliability";

@@ -1,7 +1,7 @@
 // Faults of the service reach the lookup inside the dynamic provider host: transient ones are retried,
 // permanent ones fail that one operation, and in every case the host stays up and serves the next lookup.
 import { strict as assert } from "node:assert";
-import type { FaultSpec } from "pulumi-azure-gallery-lookup/dist/emulator/types";
+import type { FaultSpec } from "#internal/emulator/types";
 import { LOOKUP_URN, startEngineRig, type EngineRig, type Props } from "../support/engineHarness";
 
 interface Case {

@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { galleryId } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { galleryId } from "#internal/emulator/index";
 import { LOOKUP_URN, startEngineRig, type EngineRig, type Props } from "../support/engineHarness";
 
 const GALLERY = "myManagedIdentityGallery";

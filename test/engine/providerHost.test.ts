@@ -1,7 +1,7 @@
 // The lookup inside Pulumi's own dynamic provider host, installed from the packed tarball, driven over
 // gRPC in the orders the engine uses for preview, up, drift, refresh, replace and destroy.
 import { strict as assert } from "node:assert";
-import { galleryId } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { galleryId } from "#internal/emulator/index";
 import { LOOKUP_URN, startEngineRig, type EngineRig, type Props } from "../support/engineHarness";
 
 const GALLERY = "myManagedIdentityGallery";

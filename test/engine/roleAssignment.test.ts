@@ -2,9 +2,9 @@
 // at preview through the dynamic provider host, arrives in the RoleAssignment's registered inputs.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { startEmulator } from "pulumi-azure-gallery-lookup/dist/emulator/index";
-import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/types";
-import { runProgram } from "pulumi-azure-gallery-lookup/dist/preview/runProgram";
+import { startEmulator } from "#internal/emulator/index";
+import type { EmulatorHandle } from "#internal/emulator/types";
+import { runProgram } from "#internal/preview/runProgram";
 import { installedProgram, REPO_ROOT } from "../support/engineInstall";
 import { assertOnlyGets } from "../support/reliability";
 

@@ -3,8 +3,8 @@
 // the engine sends it, then Check and Create against the emulator. Each lookup must succeed as the
 // expected principal with one token, and no canary secret may show up anywhere the engine keeps or prints.
 import { strict as assert } from "node:assert";
-import { IDENTITY_DEFAULTS } from "pulumi-azure-gallery-lookup/dist/emulator/identities";
-import type { ProviderHost } from "pulumi-azure-gallery-lookup/dist/preview/hostClient";
+import { IDENTITY_DEFAULTS } from "#internal/emulator/identities";
+import type { ProviderHost } from "#internal/preview/hostClient";
 import { LOOKUP_URN } from "../support/engineHarness";
 import { CANARY, secretValue, startSignInRig, type Props, type SignInRig } from "../support/signInRig";
 

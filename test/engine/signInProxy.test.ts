@@ -3,8 +3,8 @@
 // have come through the logging CONNECT proxy, which sees hosts and ports only, never a token or secret;
 // with NO_PROXY naming the emulator's host, the proxy sees nothing.
 import { strict as assert } from "node:assert";
-import { startConnectProxy, type ConnectProxy } from "pulumi-azure-gallery-lookup/dist/emulator/connectProxy";
-import { IDENTITY_DEFAULTS } from "pulumi-azure-gallery-lookup/dist/emulator/identities";
+import { startConnectProxy, type ConnectProxy } from "#internal/emulator/connectProxy";
+import { IDENTITY_DEFAULTS } from "#internal/emulator/identities";
 import { LOOKUP_URN } from "../support/engineHarness";
 import { CANARY, secretValue, startSignInRig, type Props, type SignInRig } from "../support/signInRig";
 

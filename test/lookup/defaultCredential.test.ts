@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import type { GalleryLookupResult } from "pulumi-azure-gallery-lookup";
-import { observeGallery } from "pulumi-azure-gallery-lookup/dist/gallery/observation";
+import { observeGallery } from "#internal/gallery/observation";
 import { defaultSeed, startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { assertOnlyGets } from "../support/reliability";
 

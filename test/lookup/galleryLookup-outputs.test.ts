@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
-import { GALLERY_LOOKUP_OUTPUTS } from "pulumi-azure-gallery-lookup/dist/lookup/galleryLookup";
+import { GALLERY_LOOKUP_OUTPUTS } from "#internal/lookup/galleryLookup";
 
 const SUBSCRIPTION = "5b5b5b5b-0000-4000-8000-000000000003";
 

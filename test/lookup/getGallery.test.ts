@@ -6,7 +6,7 @@ import {
   InvalidArgumentError,
   GalleryNotFoundError,
 } from "pulumi-azure-gallery-lookup";
-import { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
+import { ArmClient } from "#internal/arm/armClient";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { EmulatorCredential } from "../support/emulatorCredential";
 

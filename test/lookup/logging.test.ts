@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { format } from "node:util";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import { getGallery } from "pulumi-azure-gallery-lookup";
-import { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
+import { ArmClient } from "#internal/arm/armClient";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { EmulatorCredential } from "../support/emulatorCredential";
 

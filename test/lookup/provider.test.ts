@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { setDefaultArmClient, ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
-import * as ops from "pulumi-azure-gallery-lookup/dist/lookup/operations";
-import { galleryLookupProvider } from "pulumi-azure-gallery-lookup/dist/lookup/provider";
-import { UNKNOWN } from "pulumi-azure-gallery-lookup/dist/gallery/unknowns";
+import { setDefaultArmClient, ArmClient } from "#internal/arm/armClient";
+import * as ops from "#internal/lookup/operations";
+import { galleryLookupProvider } from "#internal/lookup/provider";
+import { UNKNOWN } from "#internal/gallery/unknowns";
 import { GALLERY_EXAMPLES, startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { EmulatorCredential } from "../support/emulatorCredential";
 import { assertOnlyGets } from "../support/reliability";

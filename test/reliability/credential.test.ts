@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import type { EmulatorHandle } from "#internal/emulator/index";
 import {
   assertNoCanary,
   assertOnlyGets,

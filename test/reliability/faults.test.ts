@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { getGallery } from "pulumi-azure-gallery-lookup";
-import type { EmulatorHandle, FaultSpec } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import type { EmulatorHandle, FaultSpec } from "#internal/emulator/index";
 import {
   assertNoCanary,
   assertOnlyGets,

@@ -4,8 +4,8 @@ import { strict as assert } from "node:assert";
 import { inspect } from "node:util";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { getGallery } from "pulumi-azure-gallery-lookup";
-import { ArmClient, type ArmClientOptions } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
-import { MAX_SHARED_BLOCK_MS, Pacer } from "pulumi-azure-gallery-lookup/dist/arm/pacer";
+import { ArmClient, type ArmClientOptions } from "#internal/arm/armClient";
+import { MAX_SHARED_BLOCK_MS, Pacer } from "#internal/arm/pacer";
 import {
   ArmRequestError,
   ConnectionError,
@@ -14,8 +14,8 @@ import {
   InvalidResponseError,
   SettingsError,
   ThrottledError,
-} from "pulumi-azure-gallery-lookup/dist/errors/index";
-import { UNKNOWN } from "pulumi-azure-gallery-lookup/dist/gallery/unknowns";
+} from "#internal/errors/index";
+import { UNKNOWN } from "#internal/gallery/unknowns";
 import { galleryId, startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { EmulatorCredential } from "../support/emulatorCredential";
 import { assertOnlyGets } from "../support/reliability";

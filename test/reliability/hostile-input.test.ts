@@ -4,11 +4,11 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { getGallery, InvalidArgumentError } from "pulumi-azure-gallery-lookup";
-import { setDefaultArmClient, type ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
-import { galleryUrl, GALLERY_API_VERSION } from "pulumi-azure-gallery-lookup/dist/arm/galleryUrl";
-import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
-import { LOOKUP_ARG_NAMES, validateLookupArgs } from "pulumi-azure-gallery-lookup/dist/gallery/validation";
-import * as operations from "pulumi-azure-gallery-lookup/dist/lookup/operations";
+import { setDefaultArmClient, type ArmClient } from "#internal/arm/armClient";
+import { galleryUrl, GALLERY_API_VERSION } from "#internal/arm/galleryUrl";
+import type { EmulatorHandle } from "#internal/emulator/index";
+import { LOOKUP_ARG_NAMES, validateLookupArgs } from "#internal/gallery/validation";
+import * as operations from "#internal/lookup/operations";
 import {
   assertOnlyGets,
   CountingCredential,

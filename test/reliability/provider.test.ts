@@ -3,8 +3,8 @@
 // nothing it writes holds a canary, and destroy and replacement send nothing.
 import { strict as assert } from "node:assert";
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
-import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
-import { startProviderHost, type ProviderHost } from "pulumi-azure-gallery-lookup/dist/preview/hostClient";
+import type { EmulatorHandle } from "#internal/emulator/index";
+import { startProviderHost, type ProviderHost } from "#internal/preview/hostClient";
 import { installedProgram, registeredInputs } from "../support/engineInstall";
 import {
   assertNoCanary,

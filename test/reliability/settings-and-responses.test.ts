@@ -2,8 +2,8 @@
 // not match the spec either pass through (unknown values, extra fields) or fail clearly (wrong types).
 import { strict as assert } from "node:assert";
 import { getGallery, InvalidResponseError, SettingsError } from "pulumi-azure-gallery-lookup";
-import { ArmClient, type ArmClient as ArmClientType } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
-import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { ArmClient, type ArmClient as ArmClientType } from "#internal/arm/armClient";
+import type { EmulatorHandle } from "#internal/emulator/index";
 import {
   assertNoCanary,
   assertOnlyGets,

@@ -1,10 +1,10 @@
 // The rig of the tests that run examples/basic through the engine: the emulator, a provider host in the
 // installed program, and the runProgram options that find the example as `pulumi preview` would.
 import * as path from "node:path";
-import { startEmulator } from "pulumi-azure-gallery-lookup/dist/emulator/index";
-import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/types";
-import { startProviderHost, type ProviderHost } from "pulumi-azure-gallery-lookup/dist/preview/hostClient";
-import { programLocation, type RunProgramOptions } from "pulumi-azure-gallery-lookup/dist/preview/runProgram";
+import { startEmulator } from "#internal/emulator/index";
+import type { EmulatorHandle } from "#internal/emulator/types";
+import { startProviderHost, type ProviderHost } from "#internal/preview/hostClient";
+import { programLocation, type RunProgramOptions } from "#internal/preview/runProgram";
 import { installedProgram, REPO_ROOT } from "./engineInstall";
 
 export interface BasicProgramRig {

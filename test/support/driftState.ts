@@ -5,13 +5,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
-import type { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
-import { checkedInputs } from "pulumi-azure-gallery-lookup/dist/gallery/diff";
-import type { ValidLookupArgs } from "pulumi-azure-gallery-lookup/dist/gallery/validation";
-import { lookupGallery } from "pulumi-azure-gallery-lookup/dist/lookup/lookupGallery";
-import { OUTPUT_VALUE_SIG, SECRET_SIG, SIG_KEY } from "pulumi-azure-gallery-lookup/dist/drift/propertyValues";
-import { GALLERY_LOOKUP_TYPE } from "pulumi-azure-gallery-lookup/dist/drift/recognise";
-import type { ResourceState } from "pulumi-azure-gallery-lookup/dist/preview/monitor";
+import type { ArmClient } from "#internal/arm/armClient";
+import { checkedInputs } from "#internal/gallery/diff";
+import type { ValidLookupArgs } from "#internal/gallery/validation";
+import { readGallery } from "#internal/lookup/readGallery";
+import { OUTPUT_VALUE_SIG, SECRET_SIG, SIG_KEY } from "#internal/drift/propertyValues";
+import { GALLERY_LOOKUP_TYPE } from "#internal/drift/recognise";
+import type { ResourceState } from "#internal/preview/localEngine";
 import { registerUnderMocks } from "./registeredInputs";
 
 export type Json = Record<string, unknown>;
@@ -107,7 +107,7 @@ export async function lookupAfterUp(
   where: { project: string; stack: string; name: string },
   args: ValidLookupArgs,
 ): Promise<Json> {
-  const observed = await lookupGallery(args, client);
+  const observed = await readGallery(args, client);
   const inputs = { ...args } as Json;
   return lookupResource({
     ...where,

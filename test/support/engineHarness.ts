@@ -1,8 +1,8 @@
 // Shared setup of the engine tests: the installed program, the emulator, the provider host started in that
 // program (no NODE_PATH: the serialized provider must find the package in the program's node_modules).
-import { startEmulator } from "pulumi-azure-gallery-lookup/dist/emulator/index";
-import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/types";
-import { startProviderHost, type ProviderHost } from "pulumi-azure-gallery-lookup/dist/preview/hostClient";
+import { startEmulator } from "#internal/emulator/index";
+import type { EmulatorHandle } from "#internal/emulator/types";
+import { startProviderHost, type ProviderHost } from "#internal/preview/hostClient";
 import { installedProgram, registeredInputs, type InstalledProgram } from "./engineInstall";
 import { assertOnlyGets } from "./reliability";
 

@@ -3,7 +3,7 @@
 // (the Azure SDK reads NO_PROXY once per process). Gets a token with a real ClientSecretCredential,
 // then looks a gallery up through the package's ArmClient with that credential. Prints one JSON line.
 import { ClientSecretCredential } from "@azure/identity";
-import { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
+import { ArmClient } from "#internal/arm/armClient";
 
 async function main(): Promise<void> {
   const env = process.env;

@@ -6,13 +6,9 @@ import * as https from "node:https";
 import * as path from "node:path";
 import { inspect } from "node:util";
 import type { AccessToken, TokenCredential } from "@azure/identity";
-import { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
-import { Pacer } from "pulumi-azure-gallery-lookup/dist/arm/pacer";
-import {
-  startEmulator,
-  type EmulatorHandle,
-  type EmulatorOptions,
-} from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { ArmClient } from "#internal/arm/armClient";
+import { Pacer } from "#internal/arm/pacer";
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "#internal/emulator/index";
 
 /** Canary values: planted in every credential variable and in every token; must never surface. */
 export const CANARY = {

@@ -4,8 +4,8 @@
 // results go to stdout as one JSON line after the marker, everything else the lookups wrote is captured.
 import * as https from "node:https";
 import { getGallery } from "pulumi-azure-gallery-lookup";
-import { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
-import type { FaultSpec, JournalEntry } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import { ArmClient } from "#internal/arm/armClient";
+import type { FaultSpec, JournalEntry } from "#internal/emulator/index";
 import { captureOutput, errorDump } from "./reliability";
 
 /** One case the parent asks for. */

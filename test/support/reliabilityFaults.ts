@@ -1,6 +1,6 @@
 // The fault cases of the reliability tests, shared by the getGallery and the provider host runs.
-import type { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
-import type { EmulatorHandle, FaultSpec } from "pulumi-azure-gallery-lookup/dist/emulator/index";
+import type { ArmClient } from "#internal/arm/armClient";
+import type { EmulatorHandle, FaultSpec } from "#internal/emulator/index";
 import { getGallery } from "pulumi-azure-gallery-lookup";
 import { FAST_SETTINGS } from "./reliability";
 

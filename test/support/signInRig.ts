@@ -5,9 +5,9 @@ import { createPrivateKey } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator } from "pulumi-azure-gallery-lookup/dist/emulator/index";
-import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/dist/emulator/types";
-import { startProviderHost, type ProviderHost } from "pulumi-azure-gallery-lookup/dist/preview/hostClient";
+import { startEmulator } from "#internal/emulator/index";
+import type { EmulatorHandle } from "#internal/emulator/types";
+import { startProviderHost, type ProviderHost } from "#internal/preview/hostClient";
 import { writePfx } from "./certificates";
 import { installedProgram, registeredInputs } from "./engineInstall";
 

@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
 import * as fc from "fast-check";
-import {
-  ByteBudget,
-  DEFAULT_IN_FLIGHT_BYTES,
-  sharedByteBudget,
-} from "pulumi-azure-gallery-lookup/dist/arm/byteBudget";
-import { createHttpTransport } from "pulumi-azure-gallery-lookup/dist/arm/httpTransport";
-import { SETTING_DEFAULTS } from "pulumi-azure-gallery-lookup/dist/arm/settings";
+import { ByteBudget, DEFAULT_IN_FLIGHT_BYTES, sharedByteBudget } from "#internal/arm/byteBudget";
+import { createHttpTransport } from "#internal/arm/httpTransport";
+import { SETTING_DEFAULTS } from "#internal/arm/settings";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 
 const KiB = 1024;

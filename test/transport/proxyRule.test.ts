@@ -6,7 +6,7 @@ import {
   type PipelineRequest,
 } from "@azure/core-rest-pipeline";
 import * as fc from "fast-check";
-import { bypassesProxy, proxyFor, readProxyRule } from "pulumi-azure-gallery-lookup/dist/arm/proxyRule";
+import { bypassesProxy, proxyFor, readProxyRule } from "#internal/arm/proxyRule";
 
 /** Whether the Azure SDK's own proxyPolicy (what @azure/identity runs) would proxy `url`. */
 async function azureProxies(url: string, noProxy: string[]): Promise<boolean> {

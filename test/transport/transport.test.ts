@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { gzipSync } from "node:zlib";
-import { ArmClient } from "pulumi-azure-gallery-lookup/dist/arm/armClient";
-import { Pacer } from "pulumi-azure-gallery-lookup/dist/arm/pacer";
-import { ConnectionError, InvalidResponseError } from "pulumi-azure-gallery-lookup/dist/errors/index";
+import { ArmClient } from "#internal/arm/armClient";
+import { Pacer } from "#internal/arm/pacer";
+import { ConnectionError, InvalidResponseError } from "#internal/errors/index";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 import { GALLERY, fixedCredential, ref } from "../support/transportFixtures";
 

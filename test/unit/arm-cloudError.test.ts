@@ -1,10 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  errorFromAnswer,
-  parseCloudError,
-  parseGalleryBody,
-  galleryPath,
-} from "pulumi-azure-gallery-lookup/dist/arm/cloudError";
+import { errorFromAnswer, parseCloudError, parseGalleryBody, galleryPath } from "#internal/arm/errorMapping";
 import {
   ArmRequestError,
   AuthenticationFailedError,
@@ -12,7 +7,7 @@ import {
   GalleryNotFoundError,
   InvalidResponseError,
   ThrottledError,
-} from "pulumi-azure-gallery-lookup/dist/errors/index";
+} from "#internal/errors/index";
 
 const ref = {
   subscriptionId: "11111111-2222-3333-4444-555555555555",

@@ -8,7 +8,7 @@ import {
   Pacer,
   RECHECK_MS,
   type PacerSlot,
-} from "pulumi-azure-gallery-lookup/dist/arm/pacer";
+} from "#internal/arm/pacer";
 
 const HEADER = "x-ms-ratelimit-remaining-subscription-reads";
 

@@ -5,7 +5,7 @@ import {
   parseRetryAfter,
   type AttemptOutcome,
   type RetryState,
-} from "pulumi-azure-gallery-lookup/dist/arm/retryPolicy";
+} from "#internal/arm/retryPolicy";
 
 const NOW = Date.parse("2026-01-01T00:00:00Z");
 const state = (over: Partial<RetryState> = {}): RetryState => ({

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { parseCloudName, resolveCloud, CLOUDS } from "pulumi-azure-gallery-lookup/dist/arm/clouds";
-import { readArmSettings, SETTING_DEFAULTS } from "pulumi-azure-gallery-lookup/dist/arm/settings";
-import { SettingsError } from "pulumi-azure-gallery-lookup/dist/errors/index";
+import { parseCloudName, resolveCloud, CLOUDS } from "#internal/arm/cloudEndpoints";
+import { readArmSettings, SETTING_DEFAULTS } from "#internal/arm/settings";
+import { SettingsError } from "#internal/errors/index";
 
 function settingsError(fn: () => unknown): SettingsError {
   try {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { galleryUrl, GALLERY_API_VERSION } from "pulumi-azure-gallery-lookup/dist/arm/galleryUrl";
-import { InvalidArgumentError } from "pulumi-azure-gallery-lookup/dist/errors/index";
+import { galleryUrl, GALLERY_API_VERSION } from "#internal/arm/galleryUrl";
+import { InvalidArgumentError } from "#internal/errors/index";
 
 const ENDPOINT = "https://management.azure.com";
 const ref = {

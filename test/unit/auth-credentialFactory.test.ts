@@ -2,11 +2,11 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createCredential } from "pulumi-azure-gallery-lookup/dist/auth/credentialFactory";
-import { oidcAssertion } from "pulumi-azure-gallery-lookup/dist/auth/oidcAssertion";
-import { isPem, pfxToPem } from "pulumi-azure-gallery-lookup/dist/auth/pfx";
-import { chooseSignIn } from "pulumi-azure-gallery-lookup/dist/auth/signInChoice";
-import { CredentialError } from "pulumi-azure-gallery-lookup/dist/errors/CredentialError";
+import { createCredential } from "#internal/auth/credentialFactory";
+import { oidcAssertion } from "#internal/auth/oidcAssertion";
+import { isPem, pfxToPem } from "#internal/auth/pfx";
+import { chooseSignIn } from "#internal/auth/signInChoice";
+import { CredentialError } from "#internal/errors/CredentialError";
 import { writePfx } from "../support/certificates";
 
 const settings = { authorityHost: "https://127.0.0.1:1", disableInstanceDiscovery: true };

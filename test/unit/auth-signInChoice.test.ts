@@ -7,8 +7,8 @@ import {
   signInSecrets,
   type SignInKey,
   type SignInSources,
-} from "pulumi-azure-gallery-lookup/dist/auth/signInChoice";
-import { signInHintFor } from "pulumi-azure-gallery-lookup/dist/auth/signInHint";
+} from "#internal/auth/signInChoice";
+import { signInHintFor } from "#internal/auth/signInHint";
 
 const TENANT = "e1e1e1e1-0000-4000-8000-000000000001";
 const CLIENT = "c1c1c1c1-0000-4000-8000-000000000002";

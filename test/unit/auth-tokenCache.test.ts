@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import type { AccessToken, TokenCredential } from "@azure/identity";
-import { TokenCache } from "pulumi-azure-gallery-lookup/dist/auth/tokenCache";
-import { tokenAcquirer, describeCredential } from "pulumi-azure-gallery-lookup/dist/auth/credential";
-import { CredentialError } from "pulumi-azure-gallery-lookup/dist/errors/index";
+import { TokenCache } from "#internal/auth/tokenCache";
+import { tokenAcquirer, describeCredential } from "#internal/auth/credential";
+import { CredentialError } from "#internal/errors/index";
 import { inspect } from "node:util";
 
 const settings = {

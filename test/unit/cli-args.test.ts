@@ -1,13 +1,8 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import {
-  helpText,
-  parseArgs,
-  secondsFlag,
-  type CommandSpec,
-} from "pulumi-azure-gallery-lookup/dist/cli/args";
-import { shellExports } from "pulumi-azure-gallery-lookup/dist/cli/emulatorCommand";
-import { UsageError } from "pulumi-azure-gallery-lookup/dist/cli/usageError";
+import { helpText, parseArgs, secondsFlag, type CommandSpec } from "#internal/cli/args";
+import { shellExports } from "#internal/cli/emulatorCommand";
+import { UsageError } from "#internal/cli/usageError";
 import { execFileSync } from "node:child_process";
 
 const SPEC: CommandSpec = {

@@ -2,9 +2,9 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { failureLines, planJson, showValue, stripAnsi } from "pulumi-azure-gallery-lookup/dist/cli/plan";
-import { patchRuntime, plainErrorMessage } from "pulumi-azure-gallery-lookup/dist/preview/runtimePreload";
-import type { RunProgramResult } from "pulumi-azure-gallery-lookup/dist/preview/runProgram";
+import { failureLines, planJson, showValue, stripAnsi } from "#internal/cli/plan";
+import { patchRuntime, plainErrorMessage } from "#internal/preview/runtimePreload";
+import type { RunProgramResult } from "#internal/preview/runProgram";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { diffLookup, sameValue } from "pulumi-azure-gallery-lookup/dist/gallery/diff";
-import { UNKNOWN } from "pulumi-azure-gallery-lookup/dist/gallery/unknowns";
+import { diffLookup, sameValue } from "#internal/gallery/diff";
+import { UNKNOWN } from "#internal/gallery/unknowns";
 
 const stored = {
   subscriptionId: "00000000-0000-0000-0000-000000000001",

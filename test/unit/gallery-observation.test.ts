@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { InvalidResponseError } from "pulumi-azure-gallery-lookup";
-import { observeGallery } from "pulumi-azure-gallery-lookup/dist/gallery/observation";
+import { observeGallery } from "#internal/gallery/observation";
 
 // Byte-exact copies of the five Galleries - Get examples of api-version 2025-03-03 (see test/spec).
 function example(file: string): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { containsUnknown, UNKNOWN } from "pulumi-azure-gallery-lookup/dist/gallery/unknowns";
+import { containsUnknown, UNKNOWN } from "#internal/gallery/unknowns";
 
 describe("containsUnknown", () => {
   it("finds the engine's sentinel at any depth", () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { UNKNOWN } from "pulumi-azure-gallery-lookup/dist/gallery/unknowns";
-import { validateLookupArgs } from "pulumi-azure-gallery-lookup/dist/gallery/validation";
+import { UNKNOWN } from "#internal/gallery/unknowns";
+import { validateLookupArgs } from "#internal/gallery/validation";
 
 const SUB = "00000000-0000-0000-0000-000000000001";
 const valid = { subscriptionId: SUB, resourceGroupName: "rg-images", galleryName: "corp.Images_1" };

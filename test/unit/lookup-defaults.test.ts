@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { resolveDefaults } from "pulumi-azure-gallery-lookup/dist/lookup/defaults";
+import { resolveDefaults } from "#internal/lookup/defaults";
 
 type Args = { subscriptionId?: string; environment?: string };
 const none: Args = {};

@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readProject, stackConfig, StackConfigError } from "pulumi-azure-gallery-lookup/dist/preview/project";
-import { readState, writeState } from "pulumi-azure-gallery-lookup/dist/preview/stateFile";
+import { readProject, stackConfig, StackConfigError } from "#internal/preview/project";
+import { readState, writeState } from "#internal/preview/stateFile";
 
 describe("preview: a project's Pulumi.yaml and Pulumi.<stack>.yaml", () => {
   it("qualifies bare keys with the project, keeps strings, JSON-encodes the rest; the stack wins", () => {

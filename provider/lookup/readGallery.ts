@@ -3,7 +3,7 @@ import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import type { ArgumentFailure } from "../errors/InvalidArgumentError";
 import { observeGallery } from "../gallery/observation";
 import type { ValidLookupArgs } from "../gallery/validation";
-import type { GalleryObservation, GalleryReference } from "./types";
+import type { GalleryObservation, GalleryReference } from "../types/lookup";
 
 /** Names a gallery for messages: name, resource group and subscription. */
 export function describeGallery(ref: GalleryReference): string {
@@ -15,7 +15,7 @@ export function describeGallery(ref: GalleryReference): string {
  * process-wide client of the arguments' cloud, so that every lookup in a provider host shares one
  * connection pool, one token and one throttling pacer.
  */
-export async function lookupGallery(args: ValidLookupArgs, client?: ArmClient): Promise<GalleryObservation> {
+export async function readGallery(args: ValidLookupArgs, client?: ArmClient): Promise<GalleryObservation> {
   const ref: GalleryReference = {
     subscriptionId: args.subscriptionId,
     resourceGroupName: args.resourceGroupName,

@@ -6,8 +6,6 @@
 import type { ProviderHost } from "./hostClient";
 import { fromStruct, loadProtos, toStruct, type PropertyMap, type PulumiProtos } from "./proto";
 
-/** The value Pulumi uses on the wire for a value not known during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** The resource type of a `pulumi.dynamic.Resource` without module and type names. */
 export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
 

@@ -3,13 +3,8 @@
  * request's) and body, so no token can reach a message.
  */
 import { galleryResourceId } from "../gallery/galleryId";
-import {
-  SIGN_IN_HINT,
-  UNTRUSTED_CERTIFICATE_HINT,
-  isCertificateError,
-  sanitizeText,
-} from "../auth/signInHint";
-import { escapeUnsafe, redactSecrets } from "../errors/safeText";
+import { SIGN_IN_HINT, UNTRUSTED_CERTIFICATE_HINT, isCertificateError } from "../auth/signInHint";
+import { escapeUnsafe, redactSecrets, sanitizeText } from "../errors/safeText";
 import type { TransportResult } from "./httpTransport";
 import { ArmRequestError } from "../errors/ArmRequestError";
 import { AuthenticationFailedError } from "../errors/AuthenticationFailedError";
@@ -20,8 +15,8 @@ import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import { InvalidResponseError } from "../errors/InvalidResponseError";
 import { LookupTimeoutError } from "../errors/LookupTimeoutError";
 import { ThrottledError } from "../errors/ThrottledError";
-import type { ArmGallery } from "../gallery/armGallery";
-import type { GalleryReference } from "../lookup/types";
+import type { ArmGallery } from "../types/armGallery";
+import type { GalleryReference } from "../types/lookup";
 
 /** An HTTP answer as the transport hands it over. Header names lower-case. */
 export interface ArmAnswer {

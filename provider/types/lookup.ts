@@ -1,5 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { CloudName } from "../gallery/clouds";
+
+/** Names of the Azure clouds this package knows (other spellings are accepted: see `gallery/clouds.ts`). */
+export type CloudName = "public" | "usgovernment" | "china";
+
+/** What Galleries - Get is asked besides the gallery: ARM's optional `$select` and `$expand`. */
+export interface GalleryQuery {
+  select?: GallerySelect;
+  expand?: GalleryExpand;
+}
 
 /** The one value `select` accepts: ARM's `$select=Permissions`. */
 export type GallerySelect = "Permissions";

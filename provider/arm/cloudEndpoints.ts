@@ -1,6 +1,7 @@
 import { escapeUnsafe } from "../errors/safeText";
 import { SettingsError } from "../errors/SettingsError";
-import { CLOUD_NAME_SPELLINGS, cloudFromName, type CloudName } from "../gallery/clouds";
+import type { CloudName } from "../types/lookup";
+import { CLOUD_NAME_SPELLINGS, cloudFromName } from "../gallery/clouds";
 
 /** Where a cloud's ARM lives, who issues its tokens, and for which audience. */
 export interface CloudEndpoints {

@@ -1,0 +1,78 @@
+import { strict as assert } from "node:assert";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+// The folders of provider/ form layers: each may import only from its own layer or the ones below it, so
+// that a reader can start at the bottom (types, then pure gallery logic) and never meet a cycle.
+// DEVELOPMENT.md draws the same picture; this test keeps the two honest.
+const LAYERS: readonly (readonly string[])[] = [
+  ["types"],
+  ["errors"],
+  ["gallery"],
+  ["auth", "arm"],
+  ["lookup"],
+  ["drift", "emulator", "preview"],
+  ["cli"],
+];
+const root = path.join(__dirname, "../../../provider");
+
+function rank(folder: string): number {
+  const index = LAYERS.findIndex((layer) => layer.includes(folder));
+  assert.ok(index >= 0, `provider/${folder}/ is in no layer: add it to LAYERS and DEVELOPMENT.md`);
+  return index;
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return sources(full);
+    return name.endsWith(".ts") ? [full] : [];
+  });
+}
+
+/** Relative imports (static `from` and lazy `import(...)`/`require(...)`) of one file, as provider/ folders. */
+function importedFolders(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const specs = [...text.matchAll(/(?:from\s+|import\(|require\()"(\.{1,2}\/[^"]+)"/g)].map((m) => m[1]);
+  return specs.map((spec) => path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep)[0]);
+}
+
+describe("the folders of provider/ import one way", () => {
+  const files = sources(root).filter((file) => path.dirname(file) !== root);
+
+  it("every folder has a layer", () => {
+    const folders = new Set(files.map((file) => path.relative(root, file).split(path.sep)[0]));
+    for (const folder of folders) rank(folder);
+  });
+
+  it("no file imports from a folder in a higher layer", () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const own = path.relative(root, file).split(path.sep)[0];
+      for (const target of importedFolders(file)) {
+        // `..` is outside provider/ (package.json); a root file such as index.ts belongs to no layer.
+        if (target === own || target === ".." || target.endsWith(".ts")) continue;
+        if (rank(target) > rank(own)) violations.push(`${path.relative(root, file)} imports ${target}/`);
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
+
+  it("no two files of one folder import each other", () => {
+    const edges = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/from\s+"(\.\/[^"]+)"/g)) {
+        edges.add(`${file} -> ${path.resolve(path.dirname(file), m[1])}.ts`);
+      }
+    }
+    const cycles = [...edges].filter((edge) => {
+      const [from, to] = edge.split(" -> ");
+      return edges.has(`${to} -> ${from}`);
+    });
+    assert.deepEqual(
+      cycles.map((c) => path.relative(root, c.split(" -> ")[0])),
+      [],
+    );
+  });
+});
