@@ -28,11 +28,6 @@ export function configureSignIn(config: ConfigReader): void {
   configured = readSignInConfig(config);
 }
 
-/** Forgets the configured config (tests). */
-export function resetSignInConfig(): void {
-  configured = undefined;
-}
-
 /**
  * The sign-in config of this process: what `configure` received, else the Pulumi program's own stack
  * config (getGallery runs in the program), else nothing.

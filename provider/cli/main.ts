@@ -68,7 +68,14 @@ async function main(argv: string[]): Promise<number> {
       return 0;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) throw new UsageError(`unknown command '${name}'`);
+  if (!command) {
+    // Exit 1, not the usage code 2: `drift` exits 2 for "drift found", so a misspelt `gallery-lookup drfit`
+    // in CI must read as an error, never as drift.
+    process.stderr.write(
+      `gallery-lookup: unknown command '${name}'\nRun 'gallery-lookup --help' for usage.\n`,
+    );
+    return 1;
+  }
   return command.run(rest);
 }
 

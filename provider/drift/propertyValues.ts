@@ -9,8 +9,7 @@ export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 /** An output value (schema 4, `outputDependencies`): `{value?, secret?, dependencies?}`. */
 export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-export const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
-export const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+/** A resource reference: `{urn, id?, packageVersion?}`. */
 export const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 
 /** A decoded property: its plain value, whether any part was secret, and whether any part is unreadable. */

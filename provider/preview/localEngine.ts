@@ -6,9 +6,6 @@
 import type { ProviderHost } from "./hostClient";
 import { fromStruct, loadProtos, toStruct, type PropertyMap, type PulumiProtos } from "./proto";
 
-/** The resource type of a `pulumi.dynamic.Resource` without module and type names. */
-export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
-
 /** Whether a type is a dynamic resource's: `pulumi-nodejs:dynamic[/module]:Type`, served by the provider host. */
 export function isDynamicType(type: string): boolean {
   return type.startsWith("pulumi-nodejs:dynamic:") || type.startsWith("pulumi-nodejs:dynamic/");

@@ -66,9 +66,19 @@ describe("gallery-lookup: help, version and flags", function () {
     assert.deepEqual([version.code, version.stdout], [0, `${VERSION}\n`]);
   });
 
-  it("refuses unknown commands and flags, and flags without their value, with exit 2", async () => {
+  it("refuses an unknown command with exit 1, never drift's 2", async () => {
+    for (const args of [["prevue"], ["drfit", "state.json"]]) {
+      const run = await runCli(args);
+      assert.equal(run.code, 1, `${args.join(" ")}: ${run.stderr}`);
+      assert.match(
+        run.stderr,
+        /^gallery-lookup: unknown command '.+'\nRun 'gallery-lookup --help' for usage\.\n$/,
+      );
+    }
+  });
+
+  it("refuses unknown flags, and flags without their value, with exit 2", async () => {
     for (const args of [
-      ["prevue"],
       ["preview", ".", "--jsn"],
       ["up", "--stack"],
       ["preview", "a", "b"],
