@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { ArmCommunityGalleryInfo } from "./armGallery";
 
 /** Names of the Azure clouds this package knows (other spellings are accepted: see `gallery/clouds.ts`). */
 export type CloudName = "public" | "usgovernment" | "china";
@@ -65,13 +66,8 @@ export interface SharingProfileGroup {
 }
 
 /** Community gallery information, when the gallery is shared to the community. */
-export interface CommunityGalleryInfo {
-  publisherUri?: string;
-  publisherContact?: string;
-  eula?: string;
-  publicNamePrefix?: string;
-  communityGalleryEnabled?: boolean;
-  /** Sorted. */
+export interface CommunityGalleryInfo extends ArmCommunityGalleryInfo {
+  /** The names under which the community sees the gallery, sorted. */
   publicNames?: string[];
 }
 
