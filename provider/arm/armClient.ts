@@ -28,6 +28,7 @@ import { decideRetry, type AttemptOutcome } from "./retryPolicy";
 import { readArmSettings, type ArmSettings } from "./settings";
 import { SettingsError } from "../errors/SettingsError";
 
+/** How an {@link ArmClient} reaches ARM; every field is optional and has a documented default. */
 export interface ArmClientOptions {
   /** Which cloud: picks ARM endpoint, Entra authority and token scope. Default: `ARM_ENVIRONMENT`, `AZURE_ENVIRONMENT`, else `public`. */
   cloud?: CloudName;

@@ -50,9 +50,13 @@ export class GalleryLookup extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string | undefined>;
   /** `Microsoft.Compute/galleries`. */
   declare readonly type: pulumi.Output<string | undefined>;
+  /** The Azure region the gallery lives in, as ARM spells it (for example `West US`). */
   declare readonly location: pulumi.Output<string | undefined>;
+  /** The gallery's resource tags. */
   declare readonly tags: pulumi.Output<Record<string, string> | undefined>;
+  /** The gallery's description, as its owner wrote it. */
   declare readonly description: pulumi.Output<string | undefined>;
+  /** `Succeeded`, `Creating`, `Updating`, `Failed`, `Deleting` or `Migrating`: whether the gallery is ready. */
   declare readonly provisioningState: pulumi.Output<string | undefined>;
   /** `{subscriptionId}-{GALLERYNAME}`: the name under which other subscriptions and tenants see the gallery. */
   declare readonly uniqueName: pulumi.Output<string | undefined>;
@@ -68,11 +72,15 @@ export class GalleryLookup extends pulumi.dynamic.Resource {
   declare readonly sharedSubscriptionIds: pulumi.Output<string[] | undefined>;
   /** Tenants the gallery is shared with, sorted; only with `expand: "SharingProfile/Groups"`. */
   declare readonly sharedTenantIds: pulumi.Output<string[] | undefined>;
+  /** Publisher, EULA and public names of a gallery shared with the community (`permissions: "Community"`). */
   declare readonly communityGalleryInfo: pulumi.Output<CommunityGalleryInfo | undefined>;
   /** Public names of a community gallery, sorted. */
   declare readonly communityPublicNames: pulumi.Output<string[] | undefined>;
+  /** Whether sharing reached every region (`aggregatedState`) and the state per region. */
   declare readonly sharingStatus: pulumi.Output<SharingStatus | undefined>;
+  /** Whether deleted images are kept for recovery (`isSoftDeleteEnabled`). */
   declare readonly softDeletePolicy: pulumi.Output<SoftDeletePolicy | undefined>;
+  /** Who created and last changed the gallery, and when (ARM's `systemData`), when ARM returns it. */
   declare readonly systemData: pulumi.Output<SystemData | undefined>;
 
   constructor(name: string, args: GalleryLookupArgs, opts?: pulumi.CustomResourceOptions) {

@@ -6,7 +6,9 @@ export type CloudName = "public" | "usgovernment" | "china";
 
 /** What Galleries - Get is asked besides the gallery: ARM's optional `$select` and `$expand`. */
 export interface GalleryQuery {
+  /** `"Permissions"` sends `$select=Permissions`. */
   select?: GallerySelect;
+  /** `"SharingProfile/Groups"` sends `$expand=SharingProfile/Groups`. */
   expand?: GalleryExpand;
 }
 
@@ -44,7 +46,9 @@ export type GalleryLookupArgs = {
 
 /** A managed identity the gallery uses, keyed by its ARM id in {@link GalleryIdentity.userAssignedIdentities}. */
 export interface UserAssignedIdentity {
+  /** Object id of the identity's service principal: what role assignments name. */
   principalId?: string;
+  /** Application (client) id of the identity. */
   clientId?: string;
 }
 
@@ -54,7 +58,9 @@ export interface GalleryIdentity {
   type?: string;
   /** Object id of the system-assigned identity. */
   principalId?: string;
+  /** Tenant of the system-assigned identity. */
   tenantId?: string;
+  /** User-assigned identities, keyed by their ARM resource id. */
   userAssignedIdentities?: Record<string, UserAssignedIdentity>;
 }
 
@@ -62,6 +68,7 @@ export interface GalleryIdentity {
 export interface SharingProfileGroup {
   /** `Subscriptions` or `AADTenants`. */
   type?: string;
+  /** Subscription or tenant ids, sorted. */
   ids?: string[];
 }
 
@@ -77,25 +84,37 @@ export interface SharingProfile {
   permissions?: string;
   /** Returned only with `expand: "SharingProfile/Groups"`. Sorted by type, then ids. */
   groups?: SharingProfileGroup[];
+  /** Present when the gallery is shared with the community. */
   communityGalleryInfo?: CommunityGalleryInfo;
 }
 
+/** How far the gallery's sharing has reached its regions. */
 export interface SharingStatus {
   /** `Succeeded`, `InProgress`, `Failed` or `Unknown`. */
   aggregatedState?: string;
+  /** The state of sharing per region, with ARM's details when it failed. */
   summary?: { region?: string; state?: string; details?: string }[];
 }
 
+/** Whether images deleted from the gallery are kept for recovery. */
 export interface SoftDeletePolicy {
+  /** `true` when soft delete is on. */
   isSoftDeleteEnabled?: boolean;
 }
 
+/** ARM's record of who created and last changed the gallery. */
 export interface SystemData {
+  /** Who created the gallery (a user, an application or an identity). */
   createdBy?: string;
+  /** `User`, `Application`, `ManagedIdentity` or `Key`. */
   createdByType?: string;
+  /** When it was created (ISO 8601). */
   createdAt?: string;
+  /** Who changed it last. */
   lastModifiedBy?: string;
+  /** `User`, `Application`, `ManagedIdentity` or `Key`. */
   lastModifiedByType?: string;
+  /** When it was changed last (ISO 8601). */
   lastModifiedAt?: string;
 }
 
@@ -106,17 +125,25 @@ export interface SystemData {
 export interface GalleryObservation {
   /** The gallery's ARM resource id, as the service spells it. */
   resourceId?: string;
+  /** The gallery's name as the service spells it. */
   name?: string;
+  /** `Microsoft.Compute/galleries`. */
   type?: string;
+  /** The gallery's Azure region. */
   location?: string;
+  /** The gallery's resource tags. */
   tags?: Record<string, string>;
+  /** The gallery's description. */
   description?: string;
+  /** Whether the gallery is ready: `Succeeded`, `Creating`, `Updating`, `Failed`, `Deleting` or `Migrating`. */
   provisioningState?: string;
   /** `properties.identifier.uniqueName`: `{subscriptionId}-{GALLERYNAME}`, the name other tenants see. */
   uniqueName?: string;
+  /** The gallery's managed identity. */
   identity?: GalleryIdentity;
   /** `identity.principalId`, lifted for role assignments. */
   principalId?: string;
+  /** Whom the gallery is shared with. */
   sharingProfile?: SharingProfile;
   /** `sharingProfile.permissions`, lifted. */
   permissions?: string;
@@ -128,8 +155,11 @@ export interface GalleryObservation {
   communityGalleryInfo?: CommunityGalleryInfo;
   /** `sharingProfile.communityGalleryInfo.publicNames`, sorted. */
   communityPublicNames?: string[];
+  /** How far sharing has reached the gallery's regions. */
   sharingStatus?: SharingStatus;
+  /** Whether deleted images are kept for recovery. */
   softDeletePolicy?: SoftDeletePolicy;
+  /** Who created and last changed the gallery, when ARM returns it. */
   systemData?: SystemData;
 }
 
@@ -137,17 +167,26 @@ export interface GalleryObservation {
 export interface GalleryLookupResult extends GalleryObservation {
   /** The gallery's ARM resource id. */
   id: string;
+  /** The resource group, as given. */
   resourceGroupName: string;
+  /** The gallery name, as given. */
   galleryName: string;
+  /** The subscription looked in, as given or defaulted. */
   subscriptionId: string;
+  /** The `select` sent, if any. */
   select?: GallerySelect;
+  /** The `expand` sent, if any. */
   expand?: GalleryExpand;
+  /** The cloud looked in, when given or defaulted. */
   environment?: CloudName;
 }
 
 /** Identifies one gallery in ARM. */
 export interface GalleryReference {
+  /** Subscription id (a GUID). */
   subscriptionId: string;
+  /** Resource group name. */
   resourceGroupName: string;
+  /** Gallery name. */
   galleryName: string;
 }
