@@ -73,8 +73,15 @@ describe("sign-in failures, with loopback only (unshare -rn)", function () {
       (error: { stderr: string }) => error.stderr,
     );
 
-  it("managed identity where there is none: names ManagedIdentityCredential, ARM_USE_MSI and what to do", async () => {
-    const stderr = await inNamespace({ ARM_USE_MSI: "true", ARM_MSI_ENDPOINT: "http://127.0.0.1:9/ignored" });
+  it("managed identity that cannot be reached: names ManagedIdentityCredential, ARM_USE_MSI and what to do", async () => {
+    // An App Service-style endpoint on a closed loopback port: without it the credential would probe the
+    // instance metadata address, which no test may even try (the namespace would refuse it, but still).
+    const stderr = await inNamespace({
+      ARM_USE_MSI: "true",
+      ARM_MSI_ENDPOINT: "http://127.0.0.1:9/ignored",
+      IDENTITY_ENDPOINT: "http://127.0.0.1:9/msi/token",
+      IDENTITY_HEADER: "not-a-secret",
+    });
     assert.match(
       stderr,
       /CredentialError: .*ManagedIdentityCredential \(system-assigned managed identity\), chosen because ARM_USE_MSI is true/,
