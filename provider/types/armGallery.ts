@@ -58,10 +58,16 @@ export interface ArmGalleryIdentity {
 }
 
 export interface ArmSystemData {
+  /** Who created the gallery (a user, an application or an identity). */
   createdBy?: string;
+  /** `User`, `Application`, `ManagedIdentity` or `Key`. */
   createdByType?: string;
+  /** When it was created (ISO 8601). */
   createdAt?: string;
+  /** Who changed it last. */
   lastModifiedBy?: string;
+  /** `User`, `Application`, `ManagedIdentity` or `Key`. */
   lastModifiedByType?: string;
+  /** When it was changed last (ISO 8601). */
   lastModifiedAt?: string;
 }

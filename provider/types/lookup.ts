@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { ArmCommunityGalleryInfo } from "./armGallery";
+import type { ArmCommunityGalleryInfo, ArmSystemData } from "./armGallery";
 
 /** Names of the Azure clouds this package knows (other spellings are accepted: see `gallery/clouds.ts`). */
 export type CloudName = "public" | "usgovernment" | "china";
@@ -102,21 +102,8 @@ export interface SoftDeletePolicy {
   isSoftDeleteEnabled?: boolean;
 }
 
-/** ARM's record of who created and last changed the gallery. */
-export interface SystemData {
-  /** Who created the gallery (a user, an application or an identity). */
-  createdBy?: string;
-  /** `User`, `Application`, `ManagedIdentity` or `Key`. */
-  createdByType?: string;
-  /** When it was created (ISO 8601). */
-  createdAt?: string;
-  /** Who changed it last. */
-  lastModifiedBy?: string;
-  /** `User`, `Application`, `ManagedIdentity` or `Key`. */
-  lastModifiedByType?: string;
-  /** When it was changed last (ISO 8601). */
-  lastModifiedAt?: string;
-}
+/** ARM's record of who created and last changed the gallery, as ARM returns it. */
+export type SystemData = ArmSystemData;
 
 /**
  * What a lookup observed. A field the service did not return is absent (never `null`), and every

@@ -5,27 +5,16 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { defaultSeed, startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import type { YardstickResult, YardstickStep } from "../fixtures/armComputeYardstick";
+import { isolatedEnv } from "../support/cliProject";
 
 const CHILD = join(__dirname, "..", "fixtures", "armComputeYardstick.js");
 
 function runYardstick(emulator: EmulatorHandle, steps: YardstickStep[]): Promise<YardstickResult[]> {
+  // Never let a proxy or a stray identity setting send anything off this machine.
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...emulator.environment(),
-    YARDSTICK_STEPS: JSON.stringify(steps),
+    ...isolatedEnv({ ...emulator.environment(), YARDSTICK_STEPS: JSON.stringify(steps) }),
   };
-  // Never let a proxy or a stray identity setting send anything off this machine.
-  for (const name of [
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "IDENTITY_ENDPOINT",
-    "MSI_ENDPOINT",
-  ]) {
-    delete env[name];
-  }
-  env.NO_PROXY = "127.0.0.1";
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD], { env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
