@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { promisify } from "node:util";
 import { startEmulator } from "pulumi-azure-gallery-lookup/emulator";
+import { withEnv } from "../support/environment";
 
 const MAIN = join(__dirname, "..", "..", "..", "dist", "cli", "main.js");
 const EMULATOR = join(__dirname, "..", "..", "..", "dist", "emulator", "index.js");
@@ -59,14 +60,11 @@ describe("emulator clean-up", function () {
   it("a failed start (port in use) leaves no CA folder behind", async () => {
     const running = await startEmulator();
     const tmp = freshTmp();
-    const saved = process.env.TMPDIR;
-    process.env.TMPDIR = tmp;
     try {
       const port = Number(new URL(running.armEndpoint).port);
-      await assert.rejects(startEmulator({ port }), /EADDRINUSE/);
+      await withEnv({ TMPDIR: tmp }, () => assert.rejects(startEmulator({ port }), /EADDRINUSE/));
       assert.deepEqual(readdirSync(tmp), []);
     } finally {
-      process.env.TMPDIR = saved;
       await running.close();
     }
   });

@@ -9,6 +9,7 @@ import {
 import { ArmClient } from "#internal/arm/armClient";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { EmulatorCredential } from "../support/emulatorCredential";
+import { withEnv } from "../support/environment";
 
 describe("getGallery and getGalleryOutput", () => {
   let azure: EmulatorHandle;
@@ -46,18 +47,10 @@ describe("getGallery and getGalleryOutput", () => {
   });
 
   it("defaults the subscription from ARM_SUBSCRIPTION_ID", async () => {
-    const saved = process.env.ARM_SUBSCRIPTION_ID;
-    process.env.ARM_SUBSCRIPTION_ID = azure.subscriptionId;
-    try {
-      const result = await getGallery(
-        { resourceGroupName: azure.resourceGroupName, galleryName: "myGalleryName" },
-        { client },
-      );
-      assert.equal(result.subscriptionId, azure.subscriptionId);
-    } finally {
-      if (saved === undefined) delete process.env.ARM_SUBSCRIPTION_ID;
-      else process.env.ARM_SUBSCRIPTION_ID = saved;
-    }
+    const result = await withEnv({ ARM_SUBSCRIPTION_ID: azure.subscriptionId }, () =>
+      getGallery({ resourceGroupName: azure.resourceGroupName, galleryName: "myGalleryName" }, { client }),
+    );
+    assert.equal(result.subscriptionId, azure.subscriptionId);
   });
 
   it("rejects bad arguments before sending anything, naming each property", async () => {

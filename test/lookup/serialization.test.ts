@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
 import { registerUnderMocks } from "../support/registeredInputs";
+import { envForSuite } from "../support/environment";
 
 const CANARY = "canary-7f3b2c1d-secret";
 const CANARY_ENV = {
@@ -25,12 +26,7 @@ function registeredInputs(count: number): Promise<Record<string, unknown>[]> {
 }
 
 describe("the serialized provider", () => {
-  const saved = { ...process.env };
-  before(() => Object.assign(process.env, CANARY_ENV));
-  after(() => {
-    for (const key of Object.keys(CANARY_ENV)) delete process.env[key];
-    Object.assign(process.env, saved);
-  });
+  envForSuite(CANARY_ENV);
 
   it("is small, loads the implementation at run time, and captures no secret or environment", async () => {
     const inputs = await registeredInputs(3);

@@ -20,6 +20,7 @@ import { galleryId, startEmulator, type EmulatorHandle } from "pulumi-azure-gall
 import { EmulatorCredential } from "../support/emulatorCredential";
 import { assertOnlyGets } from "../support/reliability";
 import { sendJson, startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
+import { withEnv } from "../support/environment";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 const ref = { subscriptionId: SUB, resourceGroupName: "rg-img", galleryName: "galA" };
@@ -336,21 +337,14 @@ describe("hardening (issue 9) against the emulator", function () {
   });
 
   it("item 9: a bad ARM_ENVIRONMENT is a SettingsError naming it, listed with every other bad setting", async () => {
-    const saved = { ...process.env };
-    Object.assign(process.env, { ARM_ENVIRONMENT: "AzureMars", GALLERY_LOOKUP_MAX_RETRIES: "many" });
-    try {
-      const e = await failure(
+    const e = await withEnv({ ARM_ENVIRONMENT: "AzureMars", GALLERY_LOOKUP_MAX_RETRIES: "many" }, () =>
+      failure(
         getGallery({ subscriptionId: azure.subscriptionId, resourceGroupName: "rg", galleryName: "g" }),
-      );
-      assert.ok(e instanceof SettingsError, `${e.name}: ${e.message}`);
-      assert.equal(e.setting, "ARM_ENVIRONMENT, GALLERY_LOOKUP_MAX_RETRIES");
-      assert.match(e.message, /ARM_ENVIRONMENT must name an Azure cloud/);
-    } finally {
-      for (const k of ["ARM_ENVIRONMENT", "GALLERY_LOOKUP_MAX_RETRIES"]) {
-        if (saved[k] === undefined) delete process.env[k];
-        else process.env[k] = saved[k];
-      }
-    }
+      ),
+    );
+    assert.ok(e instanceof SettingsError, `${e.name}: ${e.message}`);
+    assert.equal(e.setting, "ARM_ENVIRONMENT, GALLERY_LOOKUP_MAX_RETRIES");
+    assert.match(e.message, /ARM_ENVIRONMENT must name an Azure cloud/);
   });
 
   it("item 9: the emulator's certificate without its CA names NODE_EXTRA_CA_CERTS, not a sign-in", async () => {

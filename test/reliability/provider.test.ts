@@ -18,6 +18,7 @@ import {
 } from "../support/reliability";
 import { FAULT_CASES } from "../support/reliabilityFaults";
 import { registerUnderMocks } from "../support/registeredInputs";
+import { envForSuite } from "../support/environment";
 
 const URN = "urn:pulumi:dev::reliability::pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup::gallery";
 
@@ -161,12 +162,7 @@ describe("reliability: faults through the dynamic provider host", function () {
 });
 
 describe("reliability: the serialized provider and the resource's inputs hold no secret", () => {
-  const saved = { ...process.env };
-  before(() => Object.assign(process.env, CANARY_ENV));
-  after(() => {
-    for (const key of Object.keys(CANARY_ENV)) delete process.env[key];
-    Object.assign(process.env, saved);
-  });
+  envForSuite(CANARY_ENV);
 
   it("captures no canary from the environment", async () => {
     const seen = await registerUnderMocks(

@@ -7,6 +7,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import * as fc from "fast-check";
 import { bypassesProxy, proxyFor, readProxyRule } from "#internal/arm/proxyRule";
+import { applyEnv } from "../support/environment";
 
 /** Whether the Azure SDK's own proxyPolicy (what @azure/identity runs) would proxy `url`. */
 async function azureProxies(url: string, noProxy: string[]): Promise<boolean> {
@@ -44,26 +45,23 @@ describe("the proxy rule matches @azure/core-rest-pipeline's proxyPolicy", () =>
   });
 
   it("which variable names the proxy: same as the Azure SDK for any set of them (property)", () => {
-    const saved = Object.fromEntries(PROXY_NAMES.map((n) => [n, process.env[n]]));
-    try {
-      fc.assert(
-        fc.property(fc.subarray(PROXY_NAMES), (names) => {
-          for (const n of PROXY_NAMES) delete process.env[n];
-          const env: Record<string, string> = {};
-          names.forEach((n, i) => (env[n] = process.env[n] = `http://proxy-${i}.test:${8000 + i}`));
+    fc.assert(
+      fc.property(fc.subarray(PROXY_NAMES), (names) => {
+        const env: Record<string, string> = {};
+        names.forEach((n, i) => (env[n] = `http://proxy-${i}.test:${8000 + i}`));
+        const only = Object.fromEntries(PROXY_NAMES.map((n) => [n, env[n]]));
+        const restore = applyEnv(only);
+        try {
           const theirs = getDefaultProxySettings();
           const ours = readProxyRule(env).proxy;
           assert.equal(ours?.hostname, theirs?.host.replace(/^http:\/\//, ""));
           assert.equal(ours === undefined ? undefined : Number(ours.port), theirs?.port);
-        }),
-        { numRuns: 200 },
-      );
-    } finally {
-      for (const n of PROXY_NAMES) {
-        if (saved[n] === undefined) delete process.env[n];
-        else process.env[n] = saved[n];
-      }
-    }
+        } finally {
+          restore();
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("proxyFor: the proxy unless NO_PROXY exempts the host; none without a proxy variable", () => {

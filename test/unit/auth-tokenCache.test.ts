@@ -4,6 +4,7 @@ import { TokenCache } from "#internal/auth/tokenCache";
 import { tokenAcquirer, describeCredential } from "#internal/auth/credential";
 import { CredentialError } from "#internal/errors/index";
 import { inspect } from "node:util";
+import { withEnv } from "../support/environment";
 
 const settings = {
   scope: "https://management.azure.com/.default",
@@ -129,17 +130,15 @@ describe("tokenAcquirer", () => {
   });
 
   it("creates DefaultAzureCredential lazily and maps its failure (no network: EnvironmentCredential without variables)", async () => {
-    const saved = { ...process.env };
-    try {
-      for (const k of [
-        "AZURE_CLIENT_ID",
-        "AZURE_TENANT_ID",
-        "AZURE_CLIENT_SECRET",
-        "AZURE_CLIENT_CERTIFICATE_PATH",
-        "AZURE_USERNAME",
-      ])
-        delete process.env[k];
-      process.env.AZURE_TOKEN_CREDENTIALS = "EnvironmentCredential";
+    const signedOut = {
+      AZURE_CLIENT_ID: undefined,
+      AZURE_TENANT_ID: undefined,
+      AZURE_CLIENT_SECRET: undefined,
+      AZURE_CLIENT_CERTIFICATE_PATH: undefined,
+      AZURE_USERNAME: undefined,
+      AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential",
+    };
+    await withEnv(signedOut, async () => {
       const acquire = tokenAcquirer(settings, undefined, process.env);
       await assert.rejects(acquire(), (e: unknown) => {
         assert.ok(e instanceof CredentialError);
@@ -147,8 +146,6 @@ describe("tokenAcquirer", () => {
         assert.match(e.message, /CredentialUnavailableError/);
         return true;
       });
-    } finally {
-      process.env = saved;
-    }
+    });
   });
 });
