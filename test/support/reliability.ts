@@ -9,6 +9,7 @@ import type { AccessToken, TokenCredential } from "@azure/identity";
 import { ArmClient } from "#internal/arm/armClient";
 import { Pacer } from "#internal/arm/pacer";
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "#internal/emulator/index";
+import { forDocs } from "./docsTables";
 
 /** Canary values: planted in every credential variable and in every token; must never surface. */
 export const CANARY = {
@@ -240,9 +241,9 @@ export interface FaultRow {
   userReads: string;
 }
 
-/** The table as Markdown: fault | what happens | requests | user reads. */
+/** The table as Markdown, in the docs' words (`forDocs`): fault | what happens | requests | user reads. */
 export function faultTable(rows: readonly FaultRow[]): string {
-  const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\s+/g, " ");
+  const cell = (s: string) => forDocs(s).replace(/\|/g, "\\|").replace(/\s+/g, " ");
   const lines = [
     "| fault | what happens | requests (ARM + token) | elapsed | user reads |",
     "| --- | --- | --- | --- | --- |",

@@ -170,7 +170,7 @@ export const FAULT_CASES: FaultCase[] = [
     arm: MAX_ATTEMPTS,
   },
   {
-    name: "401 once (tokens revoked): token refreshed, then served",
+    name: "401 once (tokens revoked): a new token from past the caches, then served",
     before: async (emulator, client) => {
       await getGallery(galleryArgs(emulator), { client });
       emulator.clearJournal();
