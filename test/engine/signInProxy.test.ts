@@ -4,68 +4,21 @@
 // with NO_PROXY naming the emulator's host, the proxy sees nothing.
 import { strict as assert } from "node:assert";
 import { startConnectProxy, type ConnectProxy } from "#internal/emulator/connectProxy";
-import { IDENTITY_DEFAULTS } from "#internal/emulator/identities";
 import { LOOKUP_URN } from "../support/engineHarness";
-import { CANARY, secretValue, startSignInRig, type Props, type SignInRig } from "../support/signInRig";
+import { CANARY, startSignInRig, type SignInRig } from "../support/signInRig";
+import { SIGN_IN_ROWS, type SignInRow } from "../support/signInRows";
 
-interface Method {
-  how: string;
-  env: (rig: SignInRig) => NodeJS.ProcessEnv;
-  config?: (rig: SignInRig) => Props;
-  principal: (rig: SignInRig) => string;
-}
-
-const sp = (rig: SignInRig, clientId: string) => ({
-  ARM_TENANT_ID: rig.azure.tenantId,
-  ARM_CLIENT_ID: clientId,
-  ARM_DISABLE_INSTANCE_DISCOVERY: "true",
-});
-
-const METHODS: Method[] = [
-  {
-    how: "client secret (stack config)",
-    env: (r) => sp(r, r.azure.clientId),
-    config: () => ({ "azure-native:clientSecret": secretValue(CANARY.clientSecret) }),
-    principal: (r) => r.azure.clientId,
-  },
-  {
-    how: "client certificate (PFX)",
-    env: (r) => ({
-      ...sp(r, IDENTITY_DEFAULTS.certificateClientId),
-      ARM_CLIENT_CERTIFICATE_PATH: r.files.pfx,
-      ARM_CLIENT_CERTIFICATE_PASSWORD: CANARY.certificatePassword,
-    }),
-    principal: () => IDENTITY_DEFAULTS.certificateClientId,
-  },
-  {
-    how: "OIDC token file",
-    env: (r) => ({
-      ...sp(r, IDENTITY_DEFAULTS.federatedClientId),
-      ARM_USE_OIDC: "true",
-      ARM_OIDC_TOKEN_FILE_PATH: r.files.oidcTokenFile,
-    }),
-    principal: () => IDENTITY_DEFAULTS.federatedClientId,
-  },
-  {
-    how: "OIDC in GitHub Actions (the ID-token request too)",
-    env: (r) => ({
-      ...sp(r, IDENTITY_DEFAULTS.federatedClientId),
-      ARM_USE_OIDC: "true",
-      ACTIONS_ID_TOKEN_REQUEST_URL: r.azure.identities.githubRequestUrl,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: CANARY.githubRequestToken,
-    }),
-    principal: () => IDENTITY_DEFAULTS.federatedClientId,
-  },
-  {
-    how: "managed identity (App Service endpoint)",
-    env: (r) => ({
-      ARM_USE_MSI: "true",
-      IDENTITY_ENDPOINT: r.azure.identities.identityEndpoint,
-      IDENTITY_HEADER: CANARY.identityHeader,
-    }),
-    principal: () => IDENTITY_DEFAULTS.systemIdentityClientId,
-  },
+// One row of the Signing in table per method: secret, certificate, OIDC (file and GitHub's request), managed identity.
+const PROXIED = [
+  "client secret in stack config (azure-native:clientSecret as a secret), nothing in the environment",
+  "client certificate, PFX with password (password as a stack config secret)",
+  "OIDC with a token file (azure-native:useOidc + azure-native:oidcTokenFilePath)",
+  "OIDC in GitHub Actions (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN, audience api://AzureADTokenExchange)",
+  "system-assigned managed identity (ARM_USE_MSI, App Service endpoint)",
 ];
+const METHODS: SignInRow[] = PROXIED.map(
+  (how) => SIGN_IN_ROWS.find((row) => row.how === how) ?? assert.fail(`no Signing in row "${how}"`),
+);
 
 describe("engine: every sign-in method's token requests follow HTTPS_PROXY and NO_PROXY", function () {
   this.timeout(60_000);
@@ -82,7 +35,7 @@ describe("engine: every sign-in method's token requests follow HTTPS_PROXY and N
     await rig?.close();
   });
 
-  async function lookUp(method: Method, proxyEnv: NodeJS.ProcessEnv): Promise<void> {
+  async function lookUp(method: SignInRow, proxyEnv: NodeJS.ProcessEnv): Promise<void> {
     const grants = rig.azure.identities.grants().length;
     const host = await rig.startHost(
       { ...rig.baseEnv, ...method.env(rig), ...proxyEnv },
