@@ -1,0 +1,222 @@
+// Runs the real Pulumi CLI (built from Go modules by scripts/pulumi-cli.js, or the user's own) the way a user
+// does, but offline: a temporary PULUMI_HOME and file:// backend, a passphrase secrets provider, no update
+// check, no plugin downloads, --non-interactive, and only the emulator's endpoints in the environment.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { EmulatorHandle } from "#internal/emulator/types";
+import { installedProgram, REPO_ROOT } from "./engineInstall";
+
+interface PulumiCliScript {
+  findPulumi(why?: string[]): string | undefined;
+  MINIMUM: string;
+}
+const script = require(path.join(REPO_ROOT, "scripts", "pulumi-cli.js")) as PulumiCliScript;
+
+let found: { binary?: string; why: string[] } | undefined;
+
+/** The Pulumi CLI the suite runs, or undefined with the reasons (PULUMI_CLI, PATH, the cached or a new build). */
+export function pulumiBinary(): { binary?: string; why: string[] } {
+  if (!found) {
+    const why: string[] = [];
+    found = { binary: script.findPulumi(why), why };
+  }
+  return found;
+}
+
+/**
+ * The CLI for a suite's `before` hook. Without one the suite is skipped with a banner that cannot be missed;
+ * under CI=true it fails instead, since CI must prove the lifecycle on the real CLI.
+ */
+export function requirePulumi(context: Mocha.Context): string {
+  const { binary, why } = pulumiBinary();
+  if (binary) return binary;
+  const message = `No Pulumi CLI ${script.MINIMUM}+ for the real-CLI suite: ${why.join("; ")}`;
+  if (process.env.CI === "true") throw new Error(`${message} (CI=true: the suite may not be skipped)`);
+  process.stderr.write(`\n${"!".repeat(100)}\n!! SKIPPED: ${message}\n${"!".repeat(100)}\n\n`);
+  context.skip();
+}
+
+/** What one CLI run gave. */
+export interface PulumiRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** A Pulumi project folder with the packed package installed, and its own offline CLI environment. */
+export interface PulumiProject {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** Runs `pulumi ARGS --non-interactive` in the project; never throws on a non-zero exit. */
+  run(
+    args: string[],
+    options?: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number },
+  ): Promise<PulumiRun>;
+  /** The same, failing the test with the CLI's output unless it exits 0. */
+  ok(args: string[], options?: { env?: NodeJS.ProcessEnv; stdin?: string }): Promise<PulumiRun>;
+  /** `pulumi stack export` as parsed JSON. */
+  exportStack(showSecrets?: boolean): Promise<StackExport>;
+  backendDir: string;
+  close(): void;
+}
+
+/** The parts of a `pulumi stack export` the suite reads. */
+export interface StackExport {
+  version: number;
+  deployment: {
+    resources?: {
+      urn: string;
+      type: string;
+      inputs?: Record<string, unknown>;
+      outputs?: Record<string, unknown>;
+    }[];
+  };
+}
+
+/** The project files: name → text. `Pulumi.yaml` is written from `name` unless given. */
+export type ProjectFiles = Record<string, string>;
+
+const temporaryFolders = new Set<string>();
+process.once("exit", () => {
+  for (const dir of temporaryFolders) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Makes a project in a temporary folder: the given files, and a node_modules that holds the packed package
+ * and its dependencies (test/support/engineInstall.ts), so the CLI runs the published files. `stack` is
+ * selected (created) on a fresh file:// backend.
+ */
+export async function pulumiProject(
+  binary: string,
+  azure: EmulatorHandle | undefined,
+  files: ProjectFiles,
+  options: { name?: string; stack?: string; env?: NodeJS.ProcessEnv; backendDir?: string } = {},
+): Promise<PulumiProject> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-pulumi-"));
+  temporaryFolders.add(root);
+  const dir = path.join(root, "project");
+  const home = path.join(root, "home");
+  const backendDir = options.backendDir ?? path.join(root, "backend");
+  for (const folder of [dir, home, backendDir]) fs.mkdirSync(folder, { recursive: true });
+  const name = options.name ?? "lookup-test";
+  const allFiles: ProjectFiles = {
+    "Pulumi.yaml": `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`,
+    "package.json": JSON.stringify({ name, private: true, version: "0.0.0", main: "index.ts" }),
+    "tsconfig.json": JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        target: "es2022",
+        module: "commonjs",
+        moduleResolution: "node",
+        esModuleInterop: true,
+        skipLibCheck: true,
+      },
+      files: ["index.ts"],
+    }),
+    ...files,
+  };
+  for (const [file, text] of Object.entries(allFiles)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  fs.symlinkSync(
+    path.join(installedProgram().dir, "node_modules"),
+    path.join(dir, "node_modules"),
+    "junction",
+  );
+
+  const env: NodeJS.ProcessEnv = {
+    // Only what the CLI and Node need: the CLI's own folder first (its language host and the dynamic
+    // provider shim sit beside it), then node. Nothing of this machine's Azure or proxy settings.
+    PATH: [path.dirname(binary), path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(
+      path.delimiter,
+    ),
+    HOME: home,
+    TMPDIR: os.tmpdir(),
+    PULUMI_HOME: path.join(home, ".pulumi"),
+    PULUMI_BACKEND_URL: `file://${backendDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "real-cli-suite-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    NO_PROXY: "127.0.0.1,localhost",
+    ...(azure?.environment() ?? {}),
+    ...options.env,
+  };
+
+  const run: PulumiProject["run"] = (args, runOptions = {}) =>
+    new Promise((resolve, reject) => {
+      const started = Date.now();
+      const child = spawn(binary, [...args, "--non-interactive"], {
+        cwd: dir,
+        env: { ...env, ...runOptions.env },
+        stdio: "pipe",
+        detached: true, // its own process group, so a timeout ends the language host and provider too
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+      child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+      child.stdin.end(runOptions.stdin ?? "");
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }, runOptions.timeoutMs ?? 120_000);
+      child.on("error", reject);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr, ms: Date.now() - started });
+      });
+    });
+
+  const ok: PulumiProject["ok"] = async (args, runOptions) => {
+    const result = await run(args, runOptions);
+    if (result.code !== 0) {
+      throw new Error(
+        `pulumi ${args.join(" ")} exited ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+      );
+    }
+    return result;
+  };
+
+  const project: PulumiProject = {
+    dir,
+    env,
+    backendDir,
+    run,
+    ok,
+    async exportStack(showSecrets = false) {
+      const result = await ok(["stack", "export", ...(showSecrets ? ["--show-secrets"] : [])]);
+      return JSON.parse(result.stdout) as StackExport;
+    },
+    close() {
+      fs.rmSync(root, { recursive: true, force: true });
+      temporaryFolders.delete(root);
+    },
+  };
+  await ok(["stack", "init", options.stack ?? "dev"]);
+  return project;
+}
+
+/** The lines of `pulumi preview --json`'s steps the suite reads. */
+export interface PreviewStep {
+  op: string;
+  urn: string;
+  detailedDiff?: Record<string, { kind: string }>;
+  diffReasons?: string[];
+  replaceReasons?: string[];
+  newState?: { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+  oldState?: { type: string; outputs?: Record<string, unknown> };
+}
+
+/** `pulumi preview --json`'s document. */
+export interface PreviewJson {
+  steps?: PreviewStep[];
+  diagnostics?: { message: string; severity: string; urn?: string }[];
+  changeSummary?: Record<string, number>;
+}
