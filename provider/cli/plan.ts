@@ -28,11 +28,12 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 
 /**
  * One value as shown. Absent and unknown read the same wherever they appear: a lookup that returned nothing
- * for a field leaves it absent, and during a preview a program sees an absent output as unknown.
+ * for a field leaves it absent (null in the checked inputs, so that a preview knows it).
  */
 export function showValue(value: unknown, preview: boolean): string {
   if (value === UNKNOWN) return preview ? "(not known in preview)" : "(unknown)";
-  if (value === undefined) return "(not returned)";
+  // check folds what the gallery lacks as null (see gallery/diff.ts checkedInputs): still "not returned".
+  if (value === undefined || value === null) return "(not returned)";
   return JSON.stringify(value);
 }
 

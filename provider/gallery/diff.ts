@@ -47,6 +47,8 @@ export interface LookupDiff {
 /** Deep equality of JSON values; object key order does not matter. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  // A value the gallery lacks is stored as null since check folds it so (older states left it out).
+  if (a == null && b == null) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
     return (
       Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameValue(v, b[i]))
@@ -64,7 +66,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
 /** ARM names and ids compare without regard to letter case. */
 export function sameArmName(a: unknown, b: unknown): boolean {
   if (typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
-  return a === b;
+  return a === b || (a == null && b == null);
 }
 
 /**
@@ -77,7 +79,7 @@ export function diffLookup(olds: Record<string, unknown>, news: Record<string, u
   const replaces = IDENTIFYING_ARGS.filter(
     (key) => news[key] === UNKNOWN || !sameArmName(olds[key], news[key]),
   );
-  const options = OPTION_ARGS.filter((key) => news[key] === UNKNOWN || olds[key] !== news[key]);
+  const options = OPTION_ARGS.filter((key) => news[key] === UNKNOWN || !sameValue(olds[key], news[key]));
   const drift = OBSERVED_KEYS.filter((key) => !sameValue(olds[key], news[key]));
   const changed = [...replaces, ...options, ...drift];
   return { changes: changed.length > 0, replaces, changed };
@@ -85,16 +87,23 @@ export function diffLookup(olds: Record<string, unknown>, news: Record<string, u
 
 /** The lookup's own arguments out of a property bag (drops `__provider` and the observed outputs). */
 export function lookupArgsOf(props: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(LOOKUP_ARG_NAMES.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+  return Object.fromEntries(LOOKUP_ARG_NAMES.filter((k) => props[k] != null).map((k) => [k, props[k]]));
 }
+
+/** Every output of a lookup that is not one of the arguments that pick the gallery. */
+const FOLDED_KEYS = [...OPTION_ARGS, "environment", ...OBSERVED_KEYS] as const;
 
 /**
  * The checked inputs `check` returns and `diff` then receives as `news`: the program's arguments with a
  * fresh observation folded in. The drift check builds its `news` here too, so it cannot disagree with `diff`.
+ * An output with no value is null, not left out: during a preview the engine shows a key missing from the
+ * checked inputs as unknown (seen under the real Pulumi CLI), and null keeps "the gallery has none" known.
  */
 export function checkedInputs(
   inputs: Record<string, unknown>,
   observed: GalleryObservation,
 ): Record<string, unknown> {
-  return { ...lookupArgsOf(inputs), ...observed };
+  const folded: Record<string, unknown> = { ...lookupArgsOf(inputs), ...observed };
+  for (const key of FOLDED_KEYS) folded[key] ??= null;
+  return folded;
 }

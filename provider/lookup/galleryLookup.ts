@@ -95,6 +95,11 @@ export class GalleryLookup extends pulumi.dynamic.Resource {
       "azure-gallery-lookup",
       "GalleryLookup",
     );
+    // check folds what the gallery lacks as null, because the engine shows a key missing from the checked
+    // inputs as unknown during a preview: null keeps it known. The program sees undefined, as the types say.
+    const outputs = this as unknown as Record<string, pulumi.Output<unknown>>;
+    for (const key of GALLERY_LOOKUP_OUTPUTS)
+      outputs[key] = outputs[key].apply((value) => value ?? undefined);
   }
 }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { diffLookup, sameValue } from "#internal/gallery/diff";
+import { checkedInputs, diffLookup, OBSERVED_KEYS, sameValue } from "#internal/gallery/diff";
 import { UNKNOWN } from "#internal/gallery/unknowns";
 
 const stored = {
@@ -70,5 +70,46 @@ describe("diffLookup", () => {
         assert.equal(sameValue(obj, { ...reversed, extra: undefined }), true);
       }),
     );
+  });
+});
+
+describe("checkedInputs: what the gallery lacks is null, so a preview shows it as known", () => {
+  const observed = {
+    resourceId: "/subscriptions/s/resourceGroups/RG/providers/Microsoft.Compute/galleries/Gallery",
+    name: "Gallery",
+  };
+
+  it("every output the observation lacks is folded as null, arguments as given", () => {
+    const inputs = checkedInputs(
+      { resourceGroupName: "RG", galleryName: "Gallery", subscriptionId: "s" },
+      observed,
+    );
+    for (const key of [...OBSERVED_KEYS, "select", "expand", "environment"]) {
+      assert.ok(key in inputs, `${key} is present`);
+    }
+    assert.equal(inputs.principalId, null);
+    assert.equal(inputs.uniqueName, null);
+    assert.equal(inputs.name, "Gallery");
+    assert.equal(inputs.galleryName, "Gallery");
+  });
+
+  it("a state written before nulls were folded (the keys left out) is no change", () => {
+    const old = { resourceGroupName: "RG", galleryName: "Gallery", subscriptionId: "s", ...observed };
+    const news = checkedInputs(old, observed);
+    assert.deepEqual(diffLookup(old, news), { changes: false, replaces: [], changed: [] });
+    assert.deepEqual(diffLookup(news, old), { changes: false, replaces: [], changed: [] });
+  });
+
+  it("a value that appears where there was none is still drift", () => {
+    const old = checkedInputs(
+      { resourceGroupName: "RG", galleryName: "Gallery", subscriptionId: "s" },
+      observed,
+    );
+    const news = checkedInputs(old, {
+      ...observed,
+      identity: { type: "SystemAssigned", principalId: "p" },
+      principalId: "p",
+    });
+    assert.deepEqual(diffLookup(old, news).changed, ["identity", "principalId"]);
   });
 });
