@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import { cliFigures } from "./cli";
 import { driftBench } from "./drift";
+import { pulumiPreviewFigures } from "./pulumiPreview";
 import { figure, type Figure } from "./figure";
 export type { Figure } from "./figure";
 import { hostLatency, hostMemory, hostSetup } from "./host";
@@ -412,6 +413,11 @@ async function main(): Promise<void> {
   const cli = await cliFigures();
   figures.push(...cli.figures);
   raw.cli = cli.raw;
+
+  log("real Pulumi CLI: pulumi preview with 1 and 50 lookups beside as many no-op dynamic resources");
+  const pulumiPreview = await pulumiPreviewFigures(log);
+  figures.push(...pulumiPreview.figures);
+  raw.pulumiPreview = pulumiPreview.raw;
 
   const report = {
     when: new Date().toISOString(),
