@@ -100,6 +100,9 @@ function build(target) {
       `Building the Pulumi CLI ${version} from Go modules into ${target} (the first build on a machine takes minutes)...\n`,
     );
     const env = { ...process.env, GOFLAGS: "-mod=readonly", GOTOOLCHAIN: "local" };
+    // Go keeps its module and build caches under HOME; a CI job without one still builds.
+    if (!env.HOME && !env.GOPATH) env.GOPATH = path.join(os.tmpdir(), "gallery-lookup-gopath");
+    if (!env.HOME && !env.GOCACHE) env.GOCACHE = path.join(os.tmpdir(), "gallery-lookup-gocache");
     const bin = path.join(staging, "bin");
     const goBuild = (output, pkg) =>
       execFileSync(go, ["build", "-ldflags", ldflags, "-o", path.join(bin, output), pkg], {
