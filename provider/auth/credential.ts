@@ -1,10 +1,11 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { CredentialError } from "../errors/CredentialError";
 import { certificateProblem } from "../arm/certificateCheck";
-import { createCredential } from "./credentialFactory";
+import { createCredential, ownErrorBehind } from "./credentialFactory";
 import { chooseSignIn, signInSecrets, type SignInChoice } from "./signInChoice";
 import { SIGN_IN_HINT, UNTRUSTED_CERTIFICATE_HINT, isCertificateError, signInHintFor } from "./signInHint";
-import { sanitizeText } from "../errors/safeText";
+import { GalleryLookupError } from "../errors/GalleryLookupError";
+import { redactSecrets, sanitizeText } from "../errors/safeText";
 import { currentSignInConfig } from "./stackConfig";
 import type { AcquireToken, TokenRequest } from "./tokenCache";
 
@@ -88,7 +89,13 @@ export function tokenAcquirer(
     } catch (error) {
       // The factory's own errors already name the method and what to set.
       if (error instanceof CredentialError && credential === undefined) throw error;
-      const cause = describeCause(error, secrets);
+      // The package's own errors (an unreadable file, a failed OIDC token request) are its own wording,
+      // outside text in them already sanitized: only a server's or library's text is sanitized here.
+      const own = ownErrorBehind(credential, error);
+      const cause =
+        own instanceof GalleryLookupError
+          ? redactSecrets(own.message, secrets)
+          : describeCause(error, secrets);
       // An untrusted authority certificate is not a sign-in problem: name the remedy that helps. MSAL
       // hides it behind "endpoints_resolution_error", so one TLS handshake finds out.
       const untrusted =

@@ -43,11 +43,9 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
     case "ClientCertificateCredential":
       return certificateCredential(identity, choice, common);
     case "ClientAssertionCredential":
-      return new identity.ClientAssertionCredential(
-        tenantId,
-        clientId,
+      return ownErrorsKept(
+        (getAssertion) => new identity.ClientAssertionCredential(tenantId, clientId, getAssertion, common),
         oidcAssertion(choice.oidc!, choice.from.oidc ?? "the OIDC settings"),
-        common,
       );
     case "ManagedIdentityCredential":
       return choice.clientId !== undefined
@@ -58,6 +56,41 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
     case "DefaultAzureCredential":
       return new identity.DefaultAzureCredential(common);
   }
+}
+
+/** The last own error each assertion callback threw, by the credential it belongs to. */
+const lastOwnError = new WeakMap<TokenCredential, { error?: CredentialError }>();
+
+/**
+ * The identity library rewraps an error thrown by the assertion callback in a class of its own, keeping
+ * only the message; the callback's own error is remembered so that {@link ownErrorBehind} can hand it back.
+ */
+function ownErrorsKept(
+  make: (getAssertion: () => Promise<string>) => TokenCredential,
+  getAssertion: () => Promise<string>,
+): TokenCredential {
+  const slot: { error?: CredentialError } = {};
+  const credential = make(async () => {
+    slot.error = undefined;
+    try {
+      return await getAssertion();
+    } catch (error) {
+      if (error instanceof CredentialError) slot.error = error;
+      throw error;
+    }
+  });
+  lastOwnError.set(credential, slot);
+  return credential;
+}
+
+/**
+ * The package's own error behind a credential's failure (an unreadable token file, a failed OIDC token
+ * request), when the identity library rewrapped it; otherwise `error` itself. Its wording is the
+ * package's, and the outside text in it is sanitized already.
+ */
+export function ownErrorBehind(credential: TokenCredential | undefined, error: unknown): unknown {
+  const own = credential === undefined ? undefined : lastOwnError.get(credential)?.error;
+  return own !== undefined && error instanceof Error && error.message.includes(own.message) ? own : error;
 }
 
 /**
