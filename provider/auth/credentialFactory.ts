@@ -1,8 +1,8 @@
 // Builds the `@azure/identity` credential for a sign-in choice. Every method gets the authority host and
 // instance-discovery setting of the client's settings, so AZURE_AUTHORITY_HOST and the cloud work with each.
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
-import { readFile } from "node:fs/promises";
 import { CredentialError } from "../errors/CredentialError";
+import { readCredentialFile } from "./credentialFile";
 import { oidcAssertion } from "./oidcAssertion";
 import { isPem, pfxToPem } from "./pfx";
 import { describeSignIn, type SignInChoice } from "./signInChoice";
@@ -94,8 +94,8 @@ export function ownErrorBehind(credential: TokenCredential | undefined, error: u
 }
 
 /**
- * A PEM file goes to ClientCertificateCredential by path (it reads it, and decrypts the key with the
- * password); a PFX is read once, on the first token request, and handed over as PEM in memory.
+ * The certificate file is read once, on the first token request, and handed to ClientCertificateCredential
+ * in memory: PEM as it is (the credential decrypts the key with the password), a PFX converted to PEM.
  */
 function certificateCredential(
   identity: Identity,
@@ -107,27 +107,23 @@ function certificateCredential(
   const password = choice.certificatePassword;
   let inner: Promise<TokenCredential> | undefined;
   const load = async (): Promise<TokenCredential> => {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
+    const bytes = await readCredentialFile(path);
+    if (!Buffer.isBuffer(bytes)) {
       throw new CredentialError(
-        `The certificate file named by ${setting} could not be read (${typeof code === "string" ? code : "error"}). ${signInHintFor(choice)}`,
+        `The certificate file named by ${setting} ${bytes.reason}. ${signInHintFor(choice)}`,
         choice.method,
       );
     }
     const tenantId = choice.tenantId ?? "";
     const clientId = choice.clientId ?? "";
-    if (!isPem(bytes)) {
-      const certificate = await pfxToPem(bytes, password, setting);
-      return new identity.ClientCertificateCredential(tenantId, clientId, { certificate }, common);
-    }
-    const pemPath = {
-      certificatePath: path,
-      ...(password !== undefined ? { certificatePassword: password } : {}),
-    };
-    return new identity.ClientCertificateCredential(tenantId, clientId, pemPath, common);
+    // PEM goes over in memory too, so that the file is read once, by the checked read above.
+    const certificate = isPem(bytes)
+      ? {
+          certificate: bytes.toString("utf8"),
+          ...(password !== undefined ? { certificatePassword: password } : {}),
+        }
+      : { certificate: await pfxToPem(bytes, password, setting) };
+    return new identity.ClientCertificateCredential(tenantId, clientId, certificate, common);
   };
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {

@@ -2,7 +2,9 @@
 // trusted through NODE_EXTRA_CA_CERTS, as a user's process would): the package's own sentences read as
 // written, and text from outside (a server's answer, a file) is redacted where it can hold a secret.
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 
@@ -91,5 +93,113 @@ describe("sign-in messages: the package's own wording is never redacted", functi
     for (const canary of [REQUEST_TOKEN, "CANARY-assertion-91a2", "CANARY-secret-b3c4"]) {
       assert.ok(!stderr.includes(canary), `${canary} leaked: ${stderr}`);
     }
+  });
+});
+
+/**
+ * One getGallery in a child that, unlike the fixture, never calls process.exit: it ends only when
+ * nothing holds its event loop, so a read left pending shows as a child that does not exit.
+ */
+function lookUpAndDrain(azure: EmulatorHandle, env: NodeJS.ProcessEnv): Promise<Run & { killed: boolean }> {
+  const code = `
+    const { getGallery } = require("pulumi-azure-gallery-lookup");
+    getGallery(JSON.parse(process.env.GALLERY)).then(
+      () => console.log("found"),
+      (e) => { process.stderr.write(e.name + ": " + e.message + "\\n"); process.exitCode = 1; },
+    );`;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["-e", code],
+      {
+        // Far below the lookup's deadline: a child still alive then is held by something.
+        timeout: 20_000,
+        killSignal: "SIGKILL",
+        env: {
+          PATH: process.env.PATH,
+          NODE_EXTRA_CA_CERTS: azure.caCertFile,
+          AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint,
+          AZURE_AUTHORITY_HOST: azure.authorityHost,
+          GALLERY: JSON.stringify({
+            subscriptionId: azure.subscriptionId,
+            resourceGroupName: azure.resourceGroupName,
+            galleryName: "myGalleryName",
+          }),
+          GALLERY_LOOKUP_DEADLINE_MS: "120000",
+          ...env,
+        },
+      },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error === null ? 0 : ((error as { code?: number }).code ?? null),
+          killed: error?.killed === true,
+          stdout,
+          stderr,
+        }),
+    );
+  });
+}
+
+describe("credential files that never end (a FIFO, /dev/zero): refused before reading", function () {
+  this.timeout(60_000);
+  let azure: EmulatorHandle;
+  let dir: string;
+  let fifo: string;
+  before(async function () {
+    azure = await startEmulator({ throttle: false });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-credfile-"));
+    fifo = path.join(dir, "never-written");
+    execFileSync("mkfifo", [fifo]);
+  });
+  after(async () => {
+    await azure.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const settings = (file: string) => ({
+    ARM_CLIENT_CERTIFICATE_PATH: {
+      ARM_CLIENT_CERTIFICATE_PATH: file,
+      ARM_CLIENT_ID: "c2c2c2c2-0000-4000-8000-000000000004",
+      ARM_TENANT_ID: azure.tenantId,
+      ARM_DISABLE_INSTANCE_DISCOVERY: "true",
+    },
+    ARM_OIDC_TOKEN_FILE_PATH: {
+      ARM_USE_OIDC: "true",
+      ARM_OIDC_TOKEN_FILE_PATH: file,
+      ARM_CLIENT_ID: "c3c3c3c3-0000-4000-8000-000000000005",
+      ARM_TENANT_ID: azure.tenantId,
+      ARM_DISABLE_INSTANCE_DISCOVERY: "true",
+    },
+  });
+
+  for (const setting of ["ARM_CLIENT_CERTIFICATE_PATH", "ARM_OIDC_TOKEN_FILE_PATH"] as const) {
+    for (const [what, file, kind] of [
+      ["a FIFO nobody writes", () => fifo, "a FIFO"],
+      ["/dev/zero", () => "/dev/zero", "a character device"],
+    ] as const) {
+      it(`${setting} at ${what}: a CredentialError naming ${setting}, and the process exits`, async () => {
+        const run = await lookUpAndDrain(azure, settings(file())[setting]);
+        assert.ok(!run.killed, `the child was still alive after 20 s: ${run.stderr}`);
+        assert.equal(run.code, 1, run.stderr);
+        assert.match(
+          run.stderr,
+          new RegExp(
+            `^CredentialError: .*file named by ${setting} is not a regular file \\(it is ${kind}\\)`,
+          ),
+        );
+        assert.doesNotMatch(run.stderr, /token endpoint/);
+      });
+    }
+  }
+
+  it("a token file above 1 MiB is refused by size, naming the setting", async () => {
+    const big = path.join(dir, "big-token");
+    fs.writeFileSync(big, Buffer.alloc(1024 * 1024 + 1, "a"));
+    const run = await lookUpAndDrain(azure, settings(big).ARM_OIDC_TOKEN_FILE_PATH);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /OIDC token file named by ARM_OIDC_TOKEN_FILE_PATH is larger than 1048576 bytes \(1 MiB\)/,
+    );
   });
 });
