@@ -3,7 +3,13 @@ import { CredentialError } from "../errors/CredentialError";
 import { certificateProblem } from "../arm/certificateCheck";
 import { createCredential, ownErrorBehind } from "./credentialFactory";
 import { chooseSignIn, signInSecrets, type SignInChoice } from "./signInChoice";
-import { SIGN_IN_HINT, UNTRUSTED_CERTIFICATE_HINT, isCertificateError, signInHintFor } from "./signInHint";
+import {
+  SIGN_IN_HINT,
+  UNTRUSTED_CERTIFICATE_HINT,
+  authorityHint,
+  isCertificateError,
+  signInHintFor,
+} from "./signInHint";
 import { GalleryLookupError } from "../errors/GalleryLookupError";
 import { redactSecrets, sanitizeText } from "../errors/safeText";
 import { currentSignInConfig } from "./stackConfig";
@@ -14,6 +20,8 @@ export interface CredentialSettings {
   scope: string;
   authorityHost: string;
   disableInstanceDiscovery: boolean;
+  /** `AZURE_AUTHORITY_HOST` replaced the cloud's authority: named when the authority cannot be resolved. */
+  authorityOverridden?: boolean;
 }
 
 const PROD_CHAIN = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"];
@@ -104,6 +112,18 @@ export function tokenAcquirer(
       if (untrusted) {
         const detail = typeof untrusted === "string" ? ` (${sanitizeText(untrusted, 80)})` : "";
         throw credentialError(name, why, settings.scope, `${cause}${detail}`, UNTRUSTED_CERTIFICATE_HINT);
+      }
+      // MSAL found no endpoints for the authority, so no credential was even tried: a wrong secret is not
+      // the cause, and the hint for one would mislead.
+      if (/endpoints_resolution_error/i.test(cause)) {
+        const discoveryOff = settings.disableInstanceDiscovery || signIn?.choice.disableInstanceDiscovery;
+        throw credentialError(
+          name,
+          why,
+          settings.scope,
+          cause,
+          authorityHint(discoveryOff, settings.authorityOverridden === true, signIn?.choice),
+        );
       }
       throw credentialError(name, why, settings.scope, cause, hint);
     }

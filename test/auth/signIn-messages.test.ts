@@ -203,3 +203,55 @@ describe("credential files that never end (a FIFO, /dev/zero): refused before re
     );
   });
 });
+
+describe("an authority MSAL cannot resolve (endpoints_resolution_error), with loopback only (unshare -rn)", function () {
+  this.timeout(60_000);
+  const helper = path.join(__dirname, "emulatorInNamespace.js");
+  const fixture = path.join(__dirname, "..", "fixtures", "lookupEveryGallery.js");
+  /** The emulator and the lookup both inside a namespace: instance discovery's real address cannot be reached. */
+  const inNamespace = (env: Record<string, string>): Run => {
+    const out = execFileSync(
+      "unshare",
+      ["-rn", "sh", "-c", `ip link set lo up; exec "${process.execPath}" "${helper}" "${fixture}"`],
+      { env: { PATH: process.env.PATH, LOOKUP_ENV: JSON.stringify(env) }, timeout: 50_000 },
+    );
+    return JSON.parse(out.toString("utf8")) as Run;
+  };
+  const secretSignIn = {
+    ARM_CLIENT_ID: "{clientId}",
+    ARM_TENANT_ID: "{tenantId}",
+    ARM_CLIENT_SECRET: "{clientSecret}",
+  };
+
+  it("a custom AZURE_AUTHORITY_HOST without the instance-discovery switch: names the switch, not the client secret", () => {
+    const failed = inNamespace({ ...secretSignIn, AZURE_AUTHORITY_HOST: "{authorityHost}" });
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(failed.stderr, /endpoints_resolution_error/);
+    assert.match(failed.stderr, /instance discovery/);
+    assert.match(failed.stderr, /GALLERY_LOOKUP_DISABLE_INSTANCE_DISCOVERY=true/);
+    assert.match(failed.stderr, /ARM_DISABLE_INSTANCE_DISCOVERY/);
+    assert.match(failed.stderr, /AZURE_AUTHORITY_HOST/);
+    assert.doesNotMatch(failed.stderr, /Check the client secret/);
+    // And the switch named is the remedy: the same sign-in with it set succeeds.
+    const fixed = inNamespace({
+      ...secretSignIn,
+      AZURE_AUTHORITY_HOST: "{authorityHost}",
+      GALLERY_LOOKUP_DISABLE_INSTANCE_DISCOVERY: "true",
+    });
+    assert.equal(fixed.code, 0, fixed.stderr);
+  });
+
+  it("instance discovery off but an authority with no OpenID metadata: names AZURE_AUTHORITY_HOST and what it must serve", () => {
+    const failed = inNamespace({
+      ...secretSignIn,
+      AZURE_AUTHORITY_HOST: "{authorityHost}/not-an-authority",
+      ARM_DISABLE_INSTANCE_DISCOVERY: "true",
+    });
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(failed.stderr, /endpoints_resolution_error/);
+    assert.match(failed.stderr, /AZURE_AUTHORITY_HOST/);
+    assert.match(failed.stderr, /openid-configuration/);
+    assert.match(failed.stderr, /ARM_TENANT_ID/);
+    assert.doesNotMatch(failed.stderr, /Check the client secret/);
+  });
+});
