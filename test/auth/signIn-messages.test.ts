@@ -206,14 +206,39 @@ describe("credential files that never end (a FIFO, /dev/zero): refused before re
 
 describe("an authority MSAL cannot resolve (endpoints_resolution_error), with loopback only (unshare -rn)", function () {
   this.timeout(60_000);
-  const helper = path.join(__dirname, "emulatorInNamespace.js");
+  const helper = path.join(__dirname, "..", "support", "emulatorInNamespace.js");
   const fixture = path.join(__dirname, "..", "fixtures", "lookupEveryGallery.js");
   /** The emulator and the lookup both inside a namespace: instance discovery's real address cannot be reached. */
+  // The lookup signs in with what each test sets, not with the emulator's own AZURE_* sign-in.
+  const EMULATOR_SIGN_IN_UNSET = {
+    AZURE_CLIENT_ID: null,
+    AZURE_CLIENT_SECRET: null,
+    AZURE_TENANT_ID: null,
+    AZURE_TOKEN_CREDENTIALS: null,
+    GALLERY_LOOKUP_DISABLE_INSTANCE_DISCOVERY: null,
+    GALLERY_IDS: JSON.stringify([
+      "/subscriptions/5b5b5b5b-0000-4000-8000-000000000003/resourceGroups/myResourceGroup/providers/Microsoft.Compute/galleries/myGalleryName",
+    ]),
+    GALLERY_LOOKUP_MAX_RETRIES: "0",
+  };
   const inNamespace = (env: Record<string, string>): Run => {
     const out = execFileSync(
       "unshare",
-      ["-rn", "sh", "-c", `ip link set lo up; exec "${process.execPath}" "${helper}" "${fixture}"`],
-      { env: { PATH: process.env.PATH, LOOKUP_ENV: JSON.stringify(env) }, timeout: 50_000 },
+      [
+        "-rn",
+        "sh",
+        "-c",
+        `ip link set lo up; exec "${process.execPath}" "${helper}" "${process.execPath}" "${fixture}"`,
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: os.tmpdir(),
+          TMPDIR: os.tmpdir(),
+          CHILD_ENV: JSON.stringify({ ...EMULATOR_SIGN_IN_UNSET, ...env }),
+        },
+        timeout: 50_000,
+      },
     );
     return JSON.parse(out.toString("utf8")) as Run;
   };
