@@ -1,10 +1,18 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { CredentialError } from "../errors/CredentialError";
 import { certificateProblem } from "../arm/certificateCheck";
-import { createCredential } from "./credentialFactory";
+import { createCredential, ownErrorBehind } from "./credentialFactory";
+import { selectedChain } from "./environmentChain";
 import { chooseSignIn, signInSecrets, type SignInChoice } from "./signInChoice";
-import { SIGN_IN_HINT, UNTRUSTED_CERTIFICATE_HINT, isCertificateError, signInHintFor } from "./signInHint";
-import { sanitizeText } from "../errors/safeText";
+import {
+  SIGN_IN_HINT,
+  UNTRUSTED_CERTIFICATE_HINT,
+  authorityHint,
+  isCertificateError,
+  signInHintFor,
+} from "./signInHint";
+import { GalleryLookupError } from "../errors/GalleryLookupError";
+import { redactSecrets, sanitizeText } from "../errors/safeText";
 import { currentSignInConfig } from "./stackConfig";
 import type { AcquireToken, TokenRequest } from "./tokenCache";
 
@@ -13,15 +21,11 @@ export interface CredentialSettings {
   scope: string;
   authorityHost: string;
   disableInstanceDiscovery: boolean;
+  /** `AZURE_AUTHORITY_HOST` replaced the cloud's authority: named when the authority cannot be resolved. */
+  authorityOverridden?: boolean;
+  /** The client's extra CA (ArmClient option `ca`), trusted by token requests too. */
+  ca?: string | Buffer;
 }
-
-const PROD_CHAIN = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"];
-const DEV_CHAIN = [
-  "VisualStudioCodeCredential",
-  "AzureCliCredential",
-  "AzurePowerShellCredential",
-  "AzureDeveloperCliCredential",
-];
 
 /**
  * The sign-in method this process uses when no credential is injected: azure-native's settings (stack
@@ -44,13 +48,9 @@ export function describeCredential(credential: TokenCredential | undefined, env:
 /** "ClientSecretCredential (client secret)", or DefaultAzureCredential with its chain. */
 function describeChoice(choice: SignInChoice, env: NodeJS.ProcessEnv): string {
   if (choice.method !== "DefaultAzureCredential") return `${choice.method} (${choice.label})`;
-  const selected = env.AZURE_TOKEN_CREDENTIALS?.trim();
-  let chain: string[];
-  if (selected === undefined || selected === "") chain = [...PROD_CHAIN, ...DEV_CHAIN];
-  else if (selected.toLowerCase() === "prod") chain = PROD_CHAIN;
-  else if (selected.toLowerCase() === "dev") chain = DEV_CHAIN;
-  else chain = [sanitizeText(selected, 60)];
-  return `DefaultAzureCredential (${chain.join(", ")})`;
+  return `DefaultAzureCredential (${selectedChain(env)
+    .map((name) => sanitizeText(name, 60))
+    .join(", ")})`;
 }
 
 /**
@@ -75,12 +75,13 @@ export function tokenAcquirer(
   const why = signIn ? `${name}, chosen because ${signIn.choice.reason}` : name;
   const secrets = signIn?.secrets ?? currentSignIn(env).secrets;
   const hint = signIn ? signInHintFor(signIn.choice) : SIGN_IN_HINT;
-  const fresh = renewCredential ?? (signIn ? () => createCredential(signIn.choice, settings) : undefined);
+  const fresh =
+    renewCredential ?? (signIn ? () => createCredential(signIn.choice, settings, env) : undefined);
   return async (request: TokenRequest = {}) => {
     let token: AccessToken | null;
     try {
       if (request.bypassCache && fresh !== undefined) credential = fresh();
-      credential ??= createCredential(signIn!.choice, settings);
+      credential ??= createCredential(signIn!.choice, settings, env);
       token = await credential.getToken(settings.scope, {
         enableCae: true,
         ...(request.claims !== undefined ? { claims: request.claims } : {}),
@@ -88,15 +89,34 @@ export function tokenAcquirer(
     } catch (error) {
       // The factory's own errors already name the method and what to set.
       if (error instanceof CredentialError && credential === undefined) throw error;
-      const cause = describeCause(error, secrets);
+      // The package's own errors (an unreadable file, a failed OIDC token request) are its own wording,
+      // outside text in them already sanitized: only a server's or library's text is sanitized here.
+      const own = ownErrorBehind(credential, error);
+      const cause =
+        own instanceof GalleryLookupError
+          ? redactSecrets(own.message, secrets)
+          : describeCause(error, secrets);
       // An untrusted authority certificate is not a sign-in problem: name the remedy that helps. MSAL
       // hides it behind "endpoints_resolution_error", so one TLS handshake finds out.
       const untrusted =
         isCertificateError(cause) ||
-        (/endpoints_resolution_error/i.test(cause) && (await certificateProblem(settings.authorityHost)));
+        (/endpoints_resolution_error/i.test(cause) &&
+          (await certificateProblem(settings.authorityHost, settings.ca)));
       if (untrusted) {
         const detail = typeof untrusted === "string" ? ` (${sanitizeText(untrusted, 80)})` : "";
         throw credentialError(name, why, settings.scope, `${cause}${detail}`, UNTRUSTED_CERTIFICATE_HINT);
+      }
+      // MSAL found no endpoints for the authority, so no credential was even tried: a wrong secret is not
+      // the cause, and the hint for one would mislead.
+      if (/endpoints_resolution_error/i.test(cause)) {
+        const discoveryOff = settings.disableInstanceDiscovery || signIn?.choice.disableInstanceDiscovery;
+        throw credentialError(
+          name,
+          why,
+          settings.scope,
+          cause,
+          authorityHint(discoveryOff, settings.authorityOverridden === true, signIn?.choice),
+        );
       }
       throw credentialError(name, why, settings.scope, cause, hint);
     }

@@ -1,8 +1,10 @@
 // Builds the `@azure/identity` credential for a sign-in choice. Every method gets the authority host and
 // instance-discovery setting of the client's settings, so AZURE_AUTHORITY_HOST and the cloud work with each.
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
-import { readFile } from "node:fs/promises";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { CredentialError } from "../errors/CredentialError";
+import { readCredentialFile } from "./credentialFile";
+import { chainFromEnv } from "./environmentChain";
 import { oidcAssertion } from "./oidcAssertion";
 import { isPem, pfxToPem } from "./pfx";
 import { describeSignIn, type SignInChoice } from "./signInChoice";
@@ -12,6 +14,8 @@ import { signInHintFor } from "./signInHint";
 export interface FactorySettings {
   authorityHost: string;
   disableInstanceDiscovery: boolean;
+  /** The client's extra CA (ArmClient option `ca`): trusted by token requests as by ARM requests. */
+  ca?: string | Buffer;
 }
 
 type Identity = typeof import("@azure/identity");
@@ -22,7 +26,11 @@ type Identity = typeof import("@azure/identity");
  * @throws CredentialError naming the method, why it was chosen and what is missing, when a setting it
  *   needs is not set.
  */
-export function createCredential(choice: SignInChoice, settings: FactorySettings): TokenCredential {
+export function createCredential(
+  choice: SignInChoice,
+  settings: FactorySettings,
+  env: NodeJS.ProcessEnv = process.env,
+): TokenCredential {
   if (choice.missing.length > 0) {
     throw new CredentialError(
       `Sign-in with ${describeSignIn(choice)} needs ${choice.missing.join("; and ")}.` +
@@ -34,6 +42,7 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
   const common = {
     authorityHost: settings.authorityHost,
     disableInstanceDiscovery: settings.disableInstanceDiscovery || choice.disableInstanceDiscovery,
+    ...trustOptions(settings.ca),
   };
   const tenantId = choice.tenantId ?? "";
   const clientId = choice.clientId ?? "";
@@ -43,11 +52,9 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
     case "ClientCertificateCredential":
       return certificateCredential(identity, choice, common);
     case "ClientAssertionCredential":
-      return new identity.ClientAssertionCredential(
-        tenantId,
-        clientId,
-        oidcAssertion(choice.oidc!, choice.from.oidc ?? "the OIDC settings"),
-        common,
+      return ownErrorsKept(
+        (getAssertion) => new identity.ClientAssertionCredential(tenantId, clientId, getAssertion, common),
+        oidcAssertion(choice.oidc!, choice.from.oidc ?? "the OIDC settings", settings.ca),
       );
     case "ManagedIdentityCredential":
       return choice.clientId !== undefined
@@ -56,45 +63,105 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
     case "AzureCliCredential":
       return new identity.AzureCliCredential();
     case "DefaultAzureCredential":
-      return new identity.DefaultAzureCredential(common);
+      // DefaultAzureCredential reads process.env: a client with an env of its own gets the chain from that env.
+      return env === process.env
+        ? new identity.DefaultAzureCredential(common)
+        : chainFromEnv(identity, env, common);
   }
 }
 
 /**
- * A PEM file goes to ClientCertificateCredential by path (it reads it, and decrypts the key with the
- * password); a PFX is read once, on the first token request, and handed over as PEM in memory.
+ * The identity library's token requests trusting `ca` besides Node's roots, through the TLS settings of
+ * each request (the pipeline keeps one agent per settings object, so the object is made once).
+ */
+function trustOptions(ca: string | Buffer | undefined): {
+  additionalPolicies?: { position: "perCall"; policy: PipelinePolicy }[];
+} {
+  if (ca === undefined) return {};
+  const tls = require("node:tls") as typeof import("node:tls");
+  const tlsSettings = { ca: [...tls.rootCertificates, ca.toString()] };
+  return {
+    additionalPolicies: [
+      {
+        position: "perCall",
+        policy: {
+          name: "galleryLookupTrustedCa",
+          sendRequest: (request, next) => {
+            request.tlsSettings ??= tlsSettings;
+            return next(request);
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** The last own error each assertion callback threw, by the credential it belongs to. */
+const lastOwnError = new WeakMap<TokenCredential, { error?: CredentialError }>();
+
+/**
+ * The identity library rewraps an error thrown by the assertion callback in a class of its own, keeping
+ * only the message; the callback's own error is remembered so that {@link ownErrorBehind} can hand it back.
+ */
+function ownErrorsKept(
+  make: (getAssertion: () => Promise<string>) => TokenCredential,
+  getAssertion: () => Promise<string>,
+): TokenCredential {
+  const slot: { error?: CredentialError } = {};
+  const credential = make(async () => {
+    slot.error = undefined;
+    try {
+      return await getAssertion();
+    } catch (error) {
+      if (error instanceof CredentialError) slot.error = error;
+      throw error;
+    }
+  });
+  lastOwnError.set(credential, slot);
+  return credential;
+}
+
+/**
+ * The package's own error behind a credential's failure (an unreadable token file, a failed OIDC token
+ * request), when the identity library rewrapped it; otherwise `error` itself. Its wording is the
+ * package's, and the outside text in it is sanitized already.
+ */
+export function ownErrorBehind(credential: TokenCredential | undefined, error: unknown): unknown {
+  const own = credential === undefined ? undefined : lastOwnError.get(credential)?.error;
+  return own !== undefined && error instanceof Error && error.message.includes(own.message) ? own : error;
+}
+
+/**
+ * The certificate file is read once, on the first token request, and handed to ClientCertificateCredential
+ * in memory: PEM as it is (the credential decrypts the key with the password), a PFX converted to PEM.
  */
 function certificateCredential(
   identity: Identity,
   choice: SignInChoice,
-  common: { authorityHost: string; disableInstanceDiscovery: boolean },
+  common: Parameters<typeof chainFromEnv>[2],
 ): TokenCredential {
   const path = choice.certificatePath ?? "";
   const setting = choice.from.certificatePath ?? "ARM_CLIENT_CERTIFICATE_PATH";
   const password = choice.certificatePassword;
   let inner: Promise<TokenCredential> | undefined;
   const load = async (): Promise<TokenCredential> => {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
+    const bytes = await readCredentialFile(path);
+    if (!Buffer.isBuffer(bytes)) {
       throw new CredentialError(
-        `The certificate file named by ${setting} could not be read (${typeof code === "string" ? code : "error"}). ${signInHintFor(choice)}`,
+        `The certificate file named by ${setting} ${bytes.reason}. ${signInHintFor(choice)}`,
         choice.method,
       );
     }
     const tenantId = choice.tenantId ?? "";
     const clientId = choice.clientId ?? "";
-    if (!isPem(bytes)) {
-      const certificate = await pfxToPem(bytes, password, setting);
-      return new identity.ClientCertificateCredential(tenantId, clientId, { certificate }, common);
-    }
-    const pemPath = {
-      certificatePath: path,
-      ...(password !== undefined ? { certificatePassword: password } : {}),
-    };
-    return new identity.ClientCertificateCredential(tenantId, clientId, pemPath, common);
+    // PEM goes over in memory too, so that the file is read once, by the checked read above.
+    const certificate = isPem(bytes)
+      ? {
+          certificate: bytes.toString("utf8"),
+          ...(password !== undefined ? { certificatePassword: password } : {}),
+        }
+      : { certificate: await pfxToPem(bytes, password, setting) };
+    return new identity.ClientCertificateCredential(tenantId, clientId, certificate, common);
   };
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {

@@ -1,33 +1,27 @@
 // Where ClientAssertionCredential gets its OIDC token (the client assertion) from: a given token, a
 // token file, or the GitHub Actions ID-token endpoint, as azure-native's newOidcCredential does.
-import { readFile } from "node:fs/promises";
 import { CredentialError } from "../errors/CredentialError";
 import { sanitizeText } from "../errors/safeText";
+import { readCredentialFile } from "./credentialFile";
 import type { OidcSource } from "./signInChoice";
 
 /** A callback for ClientAssertionCredential. `from` names the setting(s) in errors, never their values. */
-export function oidcAssertion(source: OidcSource, from: string): () => Promise<string> {
+export function oidcAssertion(source: OidcSource, from: string, ca?: string | Buffer): () => Promise<string> {
   switch (source.kind) {
     case "token":
       return async () => source.token;
     case "file":
       // Read on every call, not once: workload identity and CI runners rotate the file's token.
       return async () => {
-        let text: string;
-        try {
-          text = await readFile(source.path, "utf8");
-        } catch (error) {
-          const code = (error as { code?: unknown }).code;
-          throw assertionError(
-            `the OIDC token file named by ${from} could not be read (${typeof code === "string" ? code : "error"})`,
-          );
-        }
-        const token = text.trim();
+        const bytes = await readCredentialFile(source.path);
+        if (!Buffer.isBuffer(bytes))
+          throw assertionError(`the OIDC token file named by ${from} ${bytes.reason}`);
+        const token = bytes.toString("utf8").trim();
         if (token === "") throw assertionError(`the OIDC token file named by ${from} is empty`);
         return token;
       };
     case "request":
-      return () => requestGitHubToken(source, from);
+      return () => requestGitHubToken(source, from, ca);
   }
 }
 
@@ -46,6 +40,7 @@ function assertionError(message: string): CredentialError {
 async function requestGitHubToken(
   source: Extract<OidcSource, { kind: "request" }>,
   from: string,
+  ca: string | Buffer | undefined,
 ): Promise<string> {
   const rest = require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
   let url: URL;
@@ -63,6 +58,14 @@ async function requestGitHubToken(
       authorization: `Bearer ${source.requestToken}`,
     }),
     timeout: 30_000,
+    // The client's extra CA (ArmClient option `ca`), besides Node's roots, as for every other request.
+    ...(ca !== undefined
+      ? {
+          tlsSettings: {
+            ca: [...(require("node:tls") as typeof import("node:tls")).rootCertificates, ca.toString()],
+          },
+        }
+      : {}),
   });
   const pipeline = rest.createPipelineFromOptions({ retryOptions: { maxRetries: 2 } });
   let status: number;
