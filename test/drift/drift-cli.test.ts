@@ -388,6 +388,11 @@ describe("drift: the gallery-lookup drift command", function () {
       galleryName: "canaryGALLERY3b6e",
       tagKey: "canaryTAGKEY-18aa",
       tagValue: "canaryTAGVALUE-e40c",
+      description: "canaryDESCRIPTION-77b0",
+      newDescription: "canaryNEWDESCRIPTION-2c5d",
+      // Options and cloud: fixed spellings, so the check is that they show nowhere, log lines included.
+      expand: "SharingProfile/Groups",
+      environment: "AzurePublicCloud",
     };
     let files: string[] = [];
     const canaries = () => Object.values(secret).filter(Boolean);
@@ -410,7 +415,12 @@ describe("drift: the gallery-lookup drift command", function () {
         azure.putGallery({
           subscriptionId: sub,
           resourceGroupName: rg,
-          gallery: { name, location: "westus", tags: { env: "prod" }, properties: {} },
+          gallery: {
+            name,
+            location: "westus",
+            tags: { env: "prod" },
+            properties: { description: secret.description },
+          },
         });
       const resources = baseResources("proj", "secrets");
       const up = (name: string, a: Record<string, string>) =>
@@ -439,13 +449,19 @@ describe("drift: the gallery-lookup drift command", function () {
           resourceGroupName: secret.resourceGroup,
         }),
       );
-      // A secret gallery name that exists, with secret tags that drift: the name is also in the
-      // (plain) resourceId, id and name outputs, as Pulumi leaves them.
+      // A secret gallery name that exists, with secret tags and description that drift: the name is
+      // also in the (plain) resourceId, id and name outputs, as Pulumi leaves them.
       const tagged = await up("tagged", args(secret.galleryName));
       (tagged.outputs as Json).tags = { [secret.tagKey]: secret.tagValue };
-      resources.push(secretly(tagged, ["galleryName", "tags"]));
+      resources.push(secretly(tagged, ["galleryName", "tags", "description"]));
+      // Secret options and cloud, in sync.
+      const options = { ...args("myGalleryName"), expand: secret.expand, environment: secret.environment };
+      resources.push(secretly(await up("options", options), ["expand", "environment"]));
       azure.removeGallery(galleryId(sub, rg, "canaryDeleted5ec"));
-      azure.patchGallery(galleryId(sub, rg, secret.galleryName), { tags: { env: "test" } });
+      azure.patchGallery(galleryId(sub, rg, secret.galleryName), {
+        tags: { env: "test" },
+        properties: { description: secret.newDescription },
+      });
       files = [writeDocument(path.join(dir, "secrets.json"), exportDocument(resources))];
     });
 
@@ -498,7 +514,9 @@ describe("drift: the gallery-lookup drift command", function () {
       assert.match(byName.tagged.galleryId, /\/galleries\/\[secret\]$/);
       assert.deepEqual(byName.tagged.changes, [
         { path: ["tags"], before: "[secret]", after: "[secret]", sensitive: true },
+        { path: ["description"], before: "[secret]", after: "[secret]", sensitive: true },
       ]);
+      assert.equal(byName.options.status, "in_sync");
     });
   });
 
