@@ -123,6 +123,7 @@ describe("drift: the gallery-lookup drift command", function () {
       "--ignore-lookup",
       "--unreadable",
       "--concurrency",
+      "--max-state-bytes",
       "FILE...",
       "`-`",
     ]) {
@@ -376,6 +377,13 @@ describe("drift: the gallery-lookup drift command", function () {
       ),
     );
     assert.doesNotMatch(r.stderr, /sign|credential|token/i);
+    // The same check, so the same reason, as `preview` gives (it fails there before running anything).
+    const preview = spawnSync(process.execPath, [MAIN, "preview", path.join(__dirname, "..", "..", "..")], {
+      env: stale,
+      encoding: "utf8",
+    });
+    assert.equal(preview.status, 1);
+    assert.ok(preview.stderr.includes(`but nothing listens on 127.0.0.1:${port}`), preview.stderr);
   });
 
   describe("--show-secrets exports: no secret value in any report or log line", () => {
