@@ -18,9 +18,14 @@ export function showValue(value: unknown, present: boolean): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
+/** A property name in a path: as it is when plain, else quoted (a tag key may hold `.`, spaces, ESC). */
+function pathSegment(name: string): string {
+  return /^[\w$-]+$/.test(name) ? name : quoteValue(name);
+}
+
 /** `path: before ⇒ after`. */
 export function describeChange(change: DriftChange): string {
-  return `${change.path.join(".")}: ${showValue(change.before, "before" in change)} ⇒ ${showValue(change.after, "after" in change)}`;
+  return `${change.path.map(pathSegment).join(".")}: ${showValue(change.before, "before" in change)} ⇒ ${showValue(change.after, "after" in change)}`;
 }
 
 /** The lookup's name: the last part of its URN. */
@@ -73,6 +78,8 @@ export function renderTerminal(report: DriftReport, colour = false): string {
   };
   const lines: string[] = [];
   for (const source of report.sources.filter((s) => s.error)) lines.push(p.red(`! ${source.error}`));
+  for (const source of report.sources.filter((s) => s.skipped))
+    lines.push(p.red(`! skipped ${source.source}: ${source.skipped}`));
   for (const entry of report.lookups) {
     if (entry.status === "in_sync" && entry.ignoredChanges.length === 0) continue;
     if (entry.status === "ignored") continue;
@@ -139,6 +146,8 @@ export function renderMarkdown(report: DriftReport): string {
   }
   for (const source of report.sources.filter((x) => x.error))
     out.push(`- **Unreadable state:** ${plainCell(source.error ?? "")}`);
+  for (const source of report.sources.filter((x) => x.skipped))
+    out.push(`- **Skipped state:** ${cell(source.source)}: ${plainCell(source.skipped ?? "")}`);
   for (const warning of report.warnings) out.push(`- **Warning:** ${plainCell(warning)}`);
   if (out[out.length - 1] !== "") out.push("");
   out.push(`Exit code ${report.exitCode} (${EXIT_MEANING[report.exitCode]}).`, "");

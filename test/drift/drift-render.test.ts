@@ -1,12 +1,12 @@
 // The renderings of a drift report: values that cannot rewrite a terminal or break a Markdown table,
 // colour only when asked, secrets withheld.
 import { strict as assert } from "node:assert";
-import { checkDrift, type DriftReport } from "#internal/drift/checkDrift";
+import { checkDrift, DRIFT_FORMAT_VERSION, type DriftReport } from "#internal/drift/checkDrift";
 import { renderJson, renderMarkdown, renderTerminal, showValue } from "#internal/drift/render";
 
 function report(changes: DriftReport["lookups"][number]["changes"]): DriftReport {
   return {
-    formatVersion: "1.0",
+    formatVersion: DRIFT_FORMAT_VERSION,
     checkedAt: "2026-11-30T00:00:00.000Z",
     exitCode: 2,
     summary: {
@@ -42,6 +42,18 @@ describe("drift: rendering the report", () => {
     assert.equal(showValue({ k: "\u0085" }, true), '{"k":"\\u0085"}');
     assert.equal(showValue(undefined, false), "(absent)");
     assert.ok(showValue(["x".repeat(400)], true).endsWith("…"));
+  });
+
+  it("a property name that is not plain is quoted in the path: a tag key cannot rewrite the terminal", () => {
+    const text = renderTerminal(
+      report([
+        { path: ["tags", "\u001b[2Jcost.center\n"], before: "a", after: "b", sensitive: false },
+        { path: ["tags", "team-1"], before: "a", after: "b", sensitive: false },
+      ]),
+    );
+    assert.ok(!text.includes("\u001b"), text);
+    assert.ok(text.includes('tags."\\u001b[2Jcost.center\\n": "a" ⇒ "b"'), text);
+    assert.ok(text.includes('tags.team-1: "a" ⇒ "b"'), text);
   });
 
   it("Markdown: a pipe or backtick in a value cannot break the table", () => {
