@@ -1,9 +1,11 @@
 // Builds the `@azure/identity` credential for a sign-in choice. Every method gets the authority host and
 // instance-discovery setting of the client's settings, so AZURE_AUTHORITY_HOST and the cloud work with each.
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { readFile } from "node:fs/promises";
 import { CredentialError } from "../errors/CredentialError";
 import { oidcAssertion } from "./oidcAssertion";
+import { logSafeProxyPolicy } from "./logSafeProxyPolicy";
 import { isPem, pfxToPem } from "./pfx";
 import { describeSignIn, type SignInChoice } from "./signInChoice";
 import { signInHintFor } from "./signInHint";
@@ -15,6 +17,13 @@ export interface FactorySettings {
 }
 
 type Identity = typeof import("@azure/identity");
+
+/** The options every credential gets. */
+interface CommonOptions {
+  authorityHost: string;
+  disableInstanceDiscovery: boolean;
+  additionalPolicies: { policy: PipelinePolicy; position: "perCall" }[];
+}
 
 /**
  * The credential for `choice`. `@azure/identity` is required here, not at the top, so that loading the
@@ -31,9 +40,12 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
     );
   }
   const identity = require("@azure/identity") as Identity;
-  const common = {
+  // The token requests' log must not show a proxy password (see logSafeProxyPolicy).
+  const additionalPolicies = [{ policy: logSafeProxyPolicy(), position: "perCall" as const }];
+  const common: CommonOptions = {
     authorityHost: settings.authorityHost,
     disableInstanceDiscovery: settings.disableInstanceDiscovery || choice.disableInstanceDiscovery,
+    additionalPolicies,
   };
   const tenantId = choice.tenantId ?? "";
   const clientId = choice.clientId ?? "";
@@ -51,8 +63,8 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
       );
     case "ManagedIdentityCredential":
       return choice.clientId !== undefined
-        ? new identity.ManagedIdentityCredential({ clientId: choice.clientId })
-        : new identity.ManagedIdentityCredential();
+        ? new identity.ManagedIdentityCredential({ clientId: choice.clientId, additionalPolicies })
+        : new identity.ManagedIdentityCredential({ additionalPolicies });
     case "AzureCliCredential":
       return new identity.AzureCliCredential();
     case "DefaultAzureCredential":
@@ -67,7 +79,7 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
 function certificateCredential(
   identity: Identity,
   choice: SignInChoice,
-  common: { authorityHost: string; disableInstanceDiscovery: boolean },
+  common: CommonOptions,
 ): TokenCredential {
   const path = choice.certificatePath ?? "";
   const setting = choice.from.certificatePath ?? "ARM_CLIENT_CERTIFICATE_PATH";

@@ -189,11 +189,16 @@ describe("proxies: token and ARM requests of one process through one proxy", fun
   });
 
   /** A fresh process: @azure/identity reads NO_PROXY once per process. */
-  async function child(extra: Record<string, string>): Promise<{ ids: string[]; errors: string[] }> {
+  async function child(
+    extra: Record<string, string>,
+  ): Promise<{ ids: string[]; errors: string[]; stderr: string }> {
     const script = path.join(__dirname, "..", "support", "proxyChild.js");
     const env = { PATH: process.env.PATH, ...azure.environment(), PROXY_CHILD_LOOKUPS: "4", ...extra };
-    const { stdout } = await promisify(execFile)(process.execPath, [script], { env, cwd: process.cwd() });
-    return JSON.parse(stdout) as { ids: string[]; errors: string[] };
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script], {
+      env,
+      cwd: process.cwd(),
+    });
+    return { ...(JSON.parse(stdout) as { ids: string[]; errors: string[] }), stderr };
   }
 
   const emulatorHost = (): string => new URL(azure.armEndpoint).host;
@@ -214,6 +219,40 @@ describe("proxies: token and ARM requests of one process through one proxy", fun
     assert.ok(!seen.includes(azure.clientSecret), "the client secret crossed the proxy in the clear");
     assert.ok(!/Bearer|glemu-|access_token/.test(seen), "a token crossed the proxy in the clear");
     assertOnlyGets(azure);
+  });
+
+  it("AZURE_LOG_LEVEL=info logs the token requests through a proxy, never the proxy's password", async () => {
+    const password = "CANARY-PROXY-PW-71c3";
+    const strict = await startConnectProxy({ auth: { username: "proxy-user", password } });
+    try {
+      const result = await child({
+        HTTPS_PROXY: `http://proxy-user:${password}@127.0.0.1:${strict.port}`,
+        PROXY_CHILD_SIGN_IN: "package",
+        PROXY_CHILD_LOOKUPS: "1",
+        AZURE_LOG_LEVEL: "info",
+      });
+      assert.deepEqual(result.errors, []);
+      assert.ok(strict.connects.length >= 2, "the token and ARM requests were tunnelled");
+      assert.ok(
+        strict.connects.every((c) => c.status === 200),
+        "the proxy accepted the password",
+      );
+      assert.match(
+        result.stderr,
+        /azure:core-rest-pipeline:info Request: /,
+        "the token requests were logged",
+      );
+      assert.match(result.stderr, /127\.0\.0\.1:\d+/);
+      const encoded = [
+        password,
+        encodeURIComponent(password),
+        Buffer.from(`proxy-user:${password}`).toString("base64"),
+      ];
+      for (const form of encoded)
+        assert.ok(!result.stderr.includes(form), `the log holds the proxy password (${form})`);
+    } finally {
+      await strict.close();
+    }
   });
 
   it("with the proxy down, the token request fails: it really goes through the proxy", async () => {
