@@ -126,6 +126,29 @@ describe("the axios transport against hostile servers", function () {
     assert.ok(e instanceof InvalidResponseError, String(e));
   });
 
+  it("a request waiting for one of the 64 sockets is not timed out while it waits: none is sent, abandoned and sent again", async () => {
+    let abandoned = 0;
+    server.reset((_req, res) => {
+      res.on("close", () => {
+        if (!res.writableFinished) abandoned += 1;
+      });
+      setTimeout(() => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(GALLERY));
+      }, 600);
+    });
+    // Five rounds of 64 at 600 ms each: the last rounds wait longer for a socket than an attempt may
+    // last, while one GET on the wire (TLS handshake under load included) takes well under it.
+    const c = client({ GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "1500", GALLERY_LOOKUP_MAX_RETRIES: "3" });
+    const results = await Promise.allSettled(Array.from({ length: 320 }, () => c.getGallery(ref)));
+    assert.deepEqual(
+      results.filter((r) => r.status === "rejected").map((r) => String(r.reason)),
+      [],
+    );
+    assert.equal(abandoned, 0, "GETs abandoned after they were sent");
+    assert.equal(server.requests.length, 320, "one GET per lookup");
+  });
+
   it("no error carries axios's config, request, headers or the token", () => {
     assert.ok(errors.length >= 6);
     for (const e of errors) {
