@@ -69,6 +69,7 @@ export function resolveCloud(
   return { cloud: "public", source: "default" };
 }
 
-function truncate(value: string): string {
-  return escapeUnsafe(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+function truncate(value: unknown): string {
+  const text = String(value);
+  return escapeUnsafe(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }

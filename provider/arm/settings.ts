@@ -13,6 +13,8 @@ export interface ArmSettings {
   endpointOverridden: boolean;
   /** Entra authority: `AZURE_AUTHORITY_HOST` or the cloud's. */
   authorityHost: string;
+  /** True when `AZURE_AUTHORITY_HOST` replaced the cloud's authority. */
+  authorityOverridden: boolean;
   /** Token scope: always the cloud's, even with an endpoint override (emulators accept any scope). */
   scope: string;
   maxRetries: number;
@@ -127,6 +129,7 @@ export function readArmSettings(input: { cloud?: CloudName; env: NodeJS.ProcessE
     endpoint,
     endpointOverridden: endpointRaw !== undefined,
     authorityHost,
+    authorityOverridden: authorityRaw !== undefined,
     scope: endpoints.scope,
     ...numbers,
     disableInstanceDiscovery,

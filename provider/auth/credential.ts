@@ -1,10 +1,17 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { CredentialError } from "../errors/CredentialError";
 import { certificateProblem } from "../arm/certificateCheck";
-import { createCredential } from "./credentialFactory";
+import { createCredential, ownErrorBehind } from "./credentialFactory";
 import { chooseSignIn, signInSecrets, type SignInChoice } from "./signInChoice";
-import { SIGN_IN_HINT, UNTRUSTED_CERTIFICATE_HINT, isCertificateError, signInHintFor } from "./signInHint";
-import { sanitizeText } from "../errors/safeText";
+import {
+  SIGN_IN_HINT,
+  UNTRUSTED_CERTIFICATE_HINT,
+  authorityHint,
+  isCertificateError,
+  signInHintFor,
+} from "./signInHint";
+import { GalleryLookupError } from "../errors/GalleryLookupError";
+import { redactSecrets, sanitizeText } from "../errors/safeText";
 import { currentSignInConfig } from "./stackConfig";
 import type { AcquireToken, TokenRequest } from "./tokenCache";
 
@@ -13,6 +20,8 @@ export interface CredentialSettings {
   scope: string;
   authorityHost: string;
   disableInstanceDiscovery: boolean;
+  /** `AZURE_AUTHORITY_HOST` replaced the cloud's authority: named when the authority cannot be resolved. */
+  authorityOverridden?: boolean;
 }
 
 const PROD_CHAIN = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"];
@@ -88,7 +97,13 @@ export function tokenAcquirer(
     } catch (error) {
       // The factory's own errors already name the method and what to set.
       if (error instanceof CredentialError && credential === undefined) throw error;
-      const cause = describeCause(error, secrets);
+      // The package's own errors (an unreadable file, a failed OIDC token request) are its own wording,
+      // outside text in them already sanitized: only a server's or library's text is sanitized here.
+      const own = ownErrorBehind(credential, error);
+      const cause =
+        own instanceof GalleryLookupError
+          ? redactSecrets(own.message, secrets)
+          : describeCause(error, secrets);
       // An untrusted authority certificate is not a sign-in problem: name the remedy that helps. MSAL
       // hides it behind "endpoints_resolution_error", so one TLS handshake finds out.
       const untrusted =
@@ -97,6 +112,18 @@ export function tokenAcquirer(
       if (untrusted) {
         const detail = typeof untrusted === "string" ? ` (${sanitizeText(untrusted, 80)})` : "";
         throw credentialError(name, why, settings.scope, `${cause}${detail}`, UNTRUSTED_CERTIFICATE_HINT);
+      }
+      // MSAL found no endpoints for the authority, so no credential was even tried: a wrong secret is not
+      // the cause, and the hint for one would mislead.
+      if (/endpoints_resolution_error/i.test(cause)) {
+        const discoveryOff = settings.disableInstanceDiscovery || signIn?.choice.disableInstanceDiscovery;
+        throw credentialError(
+          name,
+          why,
+          settings.scope,
+          cause,
+          authorityHint(discoveryOff, settings.authorityOverridden === true, signIn?.choice),
+        );
       }
       throw credentialError(name, why, settings.scope, cause, hint);
     }

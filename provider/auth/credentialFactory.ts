@@ -2,8 +2,8 @@
 // instance-discovery setting of the client's settings, so AZURE_AUTHORITY_HOST and the cloud work with each.
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { readFile } from "node:fs/promises";
 import { CredentialError } from "../errors/CredentialError";
+import { readCredentialFile } from "./credentialFile";
 import { oidcAssertion } from "./oidcAssertion";
 import { logSafeProxyPolicy } from "./logSafeProxyPolicy";
 import { isPem, pfxToPem } from "./pfx";
@@ -55,11 +55,9 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
     case "ClientCertificateCredential":
       return certificateCredential(identity, choice, common);
     case "ClientAssertionCredential":
-      return new identity.ClientAssertionCredential(
-        tenantId,
-        clientId,
+      return ownErrorsKept(
+        (getAssertion) => new identity.ClientAssertionCredential(tenantId, clientId, getAssertion, common),
         oidcAssertion(choice.oidc!, choice.from.oidc ?? "the OIDC settings"),
-        common,
       );
     case "ManagedIdentityCredential":
       return choice.clientId !== undefined
@@ -72,9 +70,44 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
   }
 }
 
+/** The last own error each assertion callback threw, by the credential it belongs to. */
+const lastOwnError = new WeakMap<TokenCredential, { error?: CredentialError }>();
+
 /**
- * A PEM file goes to ClientCertificateCredential by path (it reads it, and decrypts the key with the
- * password); a PFX is read once, on the first token request, and handed over as PEM in memory.
+ * The identity library rewraps an error thrown by the assertion callback in a class of its own, keeping
+ * only the message; the callback's own error is remembered so that {@link ownErrorBehind} can hand it back.
+ */
+function ownErrorsKept(
+  make: (getAssertion: () => Promise<string>) => TokenCredential,
+  getAssertion: () => Promise<string>,
+): TokenCredential {
+  const slot: { error?: CredentialError } = {};
+  const credential = make(async () => {
+    slot.error = undefined;
+    try {
+      return await getAssertion();
+    } catch (error) {
+      if (error instanceof CredentialError) slot.error = error;
+      throw error;
+    }
+  });
+  lastOwnError.set(credential, slot);
+  return credential;
+}
+
+/**
+ * The package's own error behind a credential's failure (an unreadable token file, a failed OIDC token
+ * request), when the identity library rewrapped it; otherwise `error` itself. Its wording is the
+ * package's, and the outside text in it is sanitized already.
+ */
+export function ownErrorBehind(credential: TokenCredential | undefined, error: unknown): unknown {
+  const own = credential === undefined ? undefined : lastOwnError.get(credential)?.error;
+  return own !== undefined && error instanceof Error && error.message.includes(own.message) ? own : error;
+}
+
+/**
+ * The certificate file is read once, on the first token request, and handed to ClientCertificateCredential
+ * in memory: PEM as it is (the credential decrypts the key with the password), a PFX converted to PEM.
  */
 function certificateCredential(
   identity: Identity,
@@ -86,27 +119,23 @@ function certificateCredential(
   const password = choice.certificatePassword;
   let inner: Promise<TokenCredential> | undefined;
   const load = async (): Promise<TokenCredential> => {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
+    const bytes = await readCredentialFile(path);
+    if (!Buffer.isBuffer(bytes)) {
       throw new CredentialError(
-        `The certificate file named by ${setting} could not be read (${typeof code === "string" ? code : "error"}). ${signInHintFor(choice)}`,
+        `The certificate file named by ${setting} ${bytes.reason}. ${signInHintFor(choice)}`,
         choice.method,
       );
     }
     const tenantId = choice.tenantId ?? "";
     const clientId = choice.clientId ?? "";
-    if (!isPem(bytes)) {
-      const certificate = await pfxToPem(bytes, password, setting);
-      return new identity.ClientCertificateCredential(tenantId, clientId, { certificate }, common);
-    }
-    const pemPath = {
-      certificatePath: path,
-      ...(password !== undefined ? { certificatePassword: password } : {}),
-    };
-    return new identity.ClientCertificateCredential(tenantId, clientId, pemPath, common);
+    // PEM goes over in memory too, so that the file is read once, by the checked read above.
+    const certificate = isPem(bytes)
+      ? {
+          certificate: bytes.toString("utf8"),
+          ...(password !== undefined ? { certificatePassword: password } : {}),
+        }
+      : { certificate: await pfxToPem(bytes, password, setting) };
+    return new identity.ClientCertificateCredential(tenantId, clientId, certificate, common);
   };
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {

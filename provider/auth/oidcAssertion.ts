@@ -1,8 +1,8 @@
 // Where ClientAssertionCredential gets its OIDC token (the client assertion) from: a given token, a
 // token file, or the GitHub Actions ID-token endpoint, as azure-native's newOidcCredential does.
-import { readFile } from "node:fs/promises";
 import { CredentialError } from "../errors/CredentialError";
 import { sanitizeText } from "../errors/safeText";
+import { readCredentialFile } from "./credentialFile";
 import type { OidcSource } from "./signInChoice";
 
 /** A callback for ClientAssertionCredential. `from` names the setting(s) in errors, never their values. */
@@ -13,16 +13,10 @@ export function oidcAssertion(source: OidcSource, from: string): () => Promise<s
     case "file":
       // Read on every call, not once: workload identity and CI runners rotate the file's token.
       return async () => {
-        let text: string;
-        try {
-          text = await readFile(source.path, "utf8");
-        } catch (error) {
-          const code = (error as { code?: unknown }).code;
-          throw assertionError(
-            `the OIDC token file named by ${from} could not be read (${typeof code === "string" ? code : "error"})`,
-          );
-        }
-        const token = text.trim();
+        const bytes = await readCredentialFile(source.path);
+        if (!Buffer.isBuffer(bytes))
+          throw assertionError(`the OIDC token file named by ${from} ${bytes.reason}`);
+        const token = bytes.toString("utf8").trim();
         if (token === "") throw assertionError(`the OIDC token file named by ${from} is empty`);
         return token;
       };

@@ -12,6 +12,34 @@ export const UNTRUSTED_CERTIFICATE_HINT =
   "TLS-inspecting proxy, start Node with NODE_EXTRA_CA_CERTS=<its ca.pem> (the emulator prints it as " +
   "caCertFile), or pass its CA as the ArmClient option `ca`.";
 
+/**
+ * What to do when MSAL cannot resolve the authority's endpoints (`endpoints_resolution_error`): with
+ * instance discovery on, an authority Microsoft's discovery does not know; with it off, an authority that
+ * does not serve its OpenID metadata. Names settings, never their values.
+ * @param discoveryOff whether instance discovery was switched off (`undefined`: not known, an injected credential).
+ */
+export function authorityHint(
+  discoveryOff: boolean | undefined,
+  authorityOverridden: boolean,
+  choice?: SignInChoice,
+): string {
+  const authority = authorityOverridden ? "the authority in AZURE_AUTHORITY_HOST" : "the cloud's authority";
+  const lead =
+    `The identity library could not resolve the endpoints of ${authority} (endpoints_resolution_error), ` +
+    "so no credential was tried: this is not a wrong secret.";
+  const tenant = choice?.from.tenantId ?? (choice ? settingNames("tenantId") : "your tenant ID setting");
+  const metadata =
+    `${authority} must serve <authority>/<tenant>/v2.0/.well-known/openid-configuration for the tenant in ` +
+    `${tenant}, and be reachable (network, HTTPS_PROXY and NO_PROXY).`;
+  if (discoveryOff === true) return `${lead} With instance discovery off, ${metadata}`;
+  return (
+    `${lead} For an authority that Microsoft's instance discovery does not know (a custom AZURE_AUTHORITY_HOST, ` +
+    "the local emulator, Azure Stack), turn instance discovery off: GALLERY_LOOKUP_DISABLE_INSTANCE_DISCOVERY=true, " +
+    `or azure-native's ${settingNames("disableInstanceDiscovery")} set to true (@azure/identity's ` +
+    `disableInstanceDiscovery option). Otherwise ${metadata}`
+  );
+}
+
 const CERTIFICATE_ERROR =
   /CERT_|_CERT\b|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT|self[- ]signed certificate|unable to verify the first certificate|certificate has expired|issuer certificate/i;
 

@@ -16,7 +16,12 @@ const CLOUD_ALIASES: Readonly<Record<string, CloudName>> = {
 export const CLOUD_NAME_SPELLINGS =
   "public, AzureCloud, AzurePublicCloud, usgovernment, AzureUSGovernment, AzureUSGovernmentCloud, china, AzureChinaCloud";
 
-/** The cloud a spelling means, case-insensitively, or `undefined` when it names none. */
-export function cloudFromName(value: string): CloudName | undefined {
-  return CLOUD_ALIASES[value.trim().toLowerCase()];
+/**
+ * The cloud a spelling means, case-insensitively, or `undefined` when it names none (or is no string).
+ * An own-key lookup: a plain index would find "constructor" and "__proto__" on Object.prototype.
+ */
+export function cloudFromName(value: unknown): CloudName | undefined {
+  if (typeof value !== "string") return undefined;
+  const key = value.trim().toLowerCase();
+  return Object.hasOwn(CLOUD_ALIASES, key) ? CLOUD_ALIASES[key] : undefined;
 }

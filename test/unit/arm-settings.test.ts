@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
+import { ArmClient, getGallery, InvalidArgumentError, type CloudName } from "pulumi-azure-gallery-lookup";
 import { parseCloudName, resolveCloud, CLOUDS } from "#internal/arm/cloudEndpoints";
 import { readArmSettings, SETTING_DEFAULTS } from "#internal/arm/settings";
 import { SettingsError } from "#internal/errors/index";
+import { withEnv } from "../support/environment";
 
 function settingsError(fn: () => unknown): SettingsError {
   try {
@@ -167,4 +170,88 @@ describe("readArmSettings", () => {
     assert.equal(s.maxRetries, 4);
     assert.equal(s.endpointOverridden, false);
   });
+});
+
+describe("cloud names are looked up as own keys only (Object.prototype's names are not clouds)", () => {
+  const ACCEPTED = new Set([
+    "public",
+    "azurecloud",
+    "azurepubliccloud",
+    "usgovernment",
+    "azureusgovernment",
+    "azureusgovernmentcloud",
+    "china",
+    "azurechinacloud",
+  ]);
+  const SPELLINGS =
+    /public, AzureCloud, AzurePublicCloud, usgovernment, AzureUSGovernment, AzureUSGovernmentCloud, china, AzureChinaCloud/;
+  // Every name Object.prototype carries, in any letter case and with blanks around, beside any string.
+  const prototypeName = fc
+    .tuple(
+      fc.constantFrom(...Object.getOwnPropertyNames(Object.prototype)),
+      fc.constantFrom("", " ", "\t"),
+      fc.boolean(),
+    )
+    .chain(([name, pad, upper]) =>
+      fc.mixedCase(fc.constant(name)).map((n) => `${pad}${upper ? n.toUpperCase() : n}${pad}`),
+    );
+  const notACloud = fc
+    .oneof(prototypeName, fc.string())
+    .filter((s) => s.trim() !== "" && !ACCEPTED.has(s.trim().toLowerCase()));
+  const ref = {
+    subscriptionId: "5b5b5b5b-0000-4000-8000-000000000003",
+    resourceGroupName: "rg",
+    galleryName: "g",
+  };
+
+  it("environment: getGallery refuses it with InvalidArgumentError naming the property and the clouds (fast-check)", async () => {
+    await fc.assert(
+      fc.asyncProperty(notACloud, async (name) => {
+        const error = await getGallery({ ...ref, environment: name as CloudName }).then(
+          () => assert.fail(`environment ${JSON.stringify(name)} was accepted`),
+          (e: unknown) => e,
+        );
+        assert.ok(error instanceof InvalidArgumentError, `got ${String(error)}`);
+        assert.deepEqual(
+          error.failures.map((f) => f.property),
+          ["environment"],
+        );
+        assert.match(error.failures[0].reason, SPELLINGS);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("ARM_ENVIRONMENT / AZURE_ENVIRONMENT: ArmClient refuses it with SettingsError naming the variable and the clouds (fast-check)", () => {
+    fc.assert(
+      fc.property(notACloud, fc.constantFrom("ARM_ENVIRONMENT", "AZURE_ENVIRONMENT"), (name, variable) => {
+        const e = settingsError(() => new ArmClient({ env: { [variable]: name } }));
+        assert.equal(e.setting, variable);
+        assert.match(e.message, SPELLINGS);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("the ArmClient option cloud, from JavaScript, refuses a prototype name or a non-string as a SettingsError", () => {
+    for (const cloud of ["constructor", "__proto__", 5, {}]) {
+      const e = settingsError(() => new ArmClient({ cloud: cloud as CloudName }));
+      assert.equal(e.setting, "cloud");
+      assert.match(e.message, SPELLINGS);
+    }
+  });
+
+  for (const name of ["constructor", "__proto__", "CONSTRUCTOR", "__PROTO__", " Constructor "]) {
+    it(`getGallery with ARM_ENVIRONMENT=${JSON.stringify(name)} is a SettingsError naming ARM_ENVIRONMENT, not a TypeError`, async () => {
+      const error = await withEnv({ ARM_ENVIRONMENT: name, AZURE_ENVIRONMENT: undefined }, () =>
+        getGallery(ref).then(
+          () => assert.fail("accepted"),
+          (e: unknown) => e,
+        ),
+      );
+      assert.ok(error instanceof SettingsError, `got ${String(error)}`);
+      assert.equal(error.setting, "ARM_ENVIRONMENT");
+      assert.match(error.message, SPELLINGS);
+    });
+  }
 });
