@@ -4,13 +4,12 @@ import * as https from "node:https";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import axios from "axios";
-import { ArmClient } from "#internal/arm/armClient";
-import { Pacer } from "#internal/arm/pacer";
 import { SettingsError } from "#internal/errors/index";
 import { startConnectProxy, type ConnectProxy } from "#internal/emulator/connectProxy";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { assertOnlyGets } from "../support/reliability";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
+import { localClients } from "../support/localClients";
 import { GALLERY, fixedCredential as makeCredential, ref } from "../support/transportFixtures";
 
 const CANARY = "CANARY-PROXY-TOKEN-5d2f";
@@ -20,14 +19,13 @@ describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rul
   this.timeout(30_000);
   let server: TestHttpsServer;
   let proxy: ConnectProxy;
-  const clients: ArmClient[] = [];
 
   before(async () => {
     server = await startHttpsServer();
     proxy = await startConnectProxy();
   });
   after(async () => {
-    for (const c of clients) c.close();
+    client.closeAll();
     await proxy.close();
     await server.close();
   });
@@ -39,16 +37,10 @@ describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rul
     });
   });
 
-  function client(env: Record<string, string>): ArmClient {
-    const c = new ArmClient({
-      env: { AZURE_RESOURCE_MANAGER_ENDPOINT: server.url, ...env },
-      ca: server.ca,
-      credential: fixedCredential,
-      pacer: new Pacer(),
-    });
-    clients.push(c);
-    return c;
-  }
+  const client = localClients(
+    () => server,
+    () => ({ credential: fixedCredential }),
+  );
 
   const target = (): string => new URL(server.url).host;
 
