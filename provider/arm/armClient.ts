@@ -32,7 +32,10 @@ import { SettingsError } from "../errors/SettingsError";
 export interface ArmClientOptions {
   /** Which cloud: picks ARM endpoint, Entra authority and token scope. Default: `ARM_ENVIRONMENT`, `AZURE_ENVIRONMENT`, else `public`. */
   cloud?: CloudName;
-  /** Environment to read settings from. Default `process.env`. DefaultAzureCredential itself always reads `process.env`. */
+  /**
+   * Environment to read everything from: settings, the sign-in method and its values (the `AZURE_*` chain
+   * included), and `getGallery`'s default subscription and cloud. Default `process.env`.
+   */
   env?: NodeJS.ProcessEnv;
   /** Credential to use instead of the lazily created DefaultAzureCredential (tests inject a fake one). */
   credential?: TokenCredential;
@@ -43,7 +46,7 @@ export interface ArmClientOptions {
    * token the lookup fails saying so. The DefaultAzureCredential the client creates is always renewed.
    */
   renewCredential?: () => TokenCredential;
-  /** Extra CA certificate(s) to trust, PEM (a local emulator, a TLS-inspecting proxy). Added to Node's roots. */
+  /** Extra CA certificate(s) to trust, PEM (a local emulator, a TLS-inspecting proxy), for ARM and token requests. Added to Node's roots. */
   ca?: string | Buffer;
   /** Waits between attempts. Default: a timer. Tests inject a fake. */
   sleep?: (ms: number) => Promise<void>;
@@ -66,7 +69,8 @@ export class ArmClient {
   /** The validated settings, read once at construction. */
   readonly settings: ArmSettings;
   private readonly options: ArmClientOptions;
-  private readonly env: NodeJS.ProcessEnv;
+  /** The environment the client reads (its `env` option, else `process.env`). */
+  readonly env: NodeJS.ProcessEnv;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly pacer: Pacer;
@@ -313,7 +317,8 @@ export class ArmClient {
   }
 
   private acquireToken(): AcquireToken {
-    return tokenAcquirer(this.settings, this.options.credential, this.env, this.options.renewCredential);
+    const settings = { ...this.settings, ...(this.options.ca !== undefined ? { ca: this.options.ca } : {}) };
+    return tokenAcquirer(settings, this.options.credential, this.env, this.options.renewCredential);
   }
 
   private http(): HttpTransport {

@@ -2,6 +2,7 @@ import type { AccessToken, TokenCredential } from "@azure/identity";
 import { CredentialError } from "../errors/CredentialError";
 import { certificateProblem } from "./certificateCheck";
 import { createCredential, ownErrorBehind } from "./credentialFactory";
+import { selectedChain } from "./environmentChain";
 import { chooseSignIn, signInSecrets, type SignInChoice } from "./signInChoice";
 import {
   SIGN_IN_HINT,
@@ -22,15 +23,9 @@ export interface CredentialSettings {
   disableInstanceDiscovery: boolean;
   /** `AZURE_AUTHORITY_HOST` replaced the cloud's authority: named when the authority cannot be resolved. */
   authorityOverridden?: boolean;
+  /** The client's extra CA (ArmClient option `ca`), trusted by token requests too. */
+  ca?: string | Buffer;
 }
-
-const PROD_CHAIN = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"];
-const DEV_CHAIN = [
-  "VisualStudioCodeCredential",
-  "AzureCliCredential",
-  "AzurePowerShellCredential",
-  "AzureDeveloperCliCredential",
-];
 
 /**
  * The sign-in method this process uses when no credential is injected: azure-native's settings (stack
@@ -53,13 +48,9 @@ export function describeCredential(credential: TokenCredential | undefined, env:
 /** "ClientSecretCredential (client secret)", or DefaultAzureCredential with its chain. */
 function describeChoice(choice: SignInChoice, env: NodeJS.ProcessEnv): string {
   if (choice.method !== "DefaultAzureCredential") return `${choice.method} (${choice.label})`;
-  const selected = env.AZURE_TOKEN_CREDENTIALS?.trim();
-  let chain: string[];
-  if (selected === undefined || selected === "") chain = [...PROD_CHAIN, ...DEV_CHAIN];
-  else if (selected.toLowerCase() === "prod") chain = PROD_CHAIN;
-  else if (selected.toLowerCase() === "dev") chain = DEV_CHAIN;
-  else chain = [sanitizeText(selected, 60)];
-  return `DefaultAzureCredential (${chain.join(", ")})`;
+  return `DefaultAzureCredential (${selectedChain(env)
+    .map((name) => sanitizeText(name, 60))
+    .join(", ")})`;
 }
 
 /**
@@ -84,12 +75,13 @@ export function tokenAcquirer(
   const why = signIn ? `${name}, chosen because ${signIn.choice.reason}` : name;
   const secrets = signIn?.secrets ?? currentSignIn(env).secrets;
   const hint = signIn ? signInHintFor(signIn.choice) : SIGN_IN_HINT;
-  const fresh = renewCredential ?? (signIn ? () => createCredential(signIn.choice, settings) : undefined);
+  const fresh =
+    renewCredential ?? (signIn ? () => createCredential(signIn.choice, settings, env) : undefined);
   return async (request: TokenRequest = {}) => {
     let token: AccessToken | null;
     try {
       if (request.bypassCache && fresh !== undefined) credential = fresh();
-      credential ??= createCredential(signIn!.choice, settings);
+      credential ??= createCredential(signIn!.choice, settings, env);
       token = await credential.getToken(settings.scope, {
         enableCae: true,
         ...(request.claims !== undefined ? { claims: request.claims } : {}),
@@ -108,7 +100,8 @@ export function tokenAcquirer(
       // hides it behind "endpoints_resolution_error", so one TLS handshake finds out.
       const untrusted =
         isCertificateError(cause) ||
-        (/endpoints_resolution_error/i.test(cause) && (await certificateProblem(settings.authorityHost)));
+        (/endpoints_resolution_error/i.test(cause) &&
+          (await certificateProblem(settings.authorityHost, settings.ca)));
       if (untrusted) {
         const detail = typeof untrusted === "string" ? ` (${sanitizeText(untrusted, 80)})` : "";
         throw credentialError(name, why, settings.scope, `${cause}${detail}`, UNTRUSTED_CERTIFICATE_HINT);

@@ -4,6 +4,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/ident
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { CredentialError } from "../errors/CredentialError";
 import { readCredentialFile } from "./credentialFile";
+import { chainFromEnv } from "./environmentChain";
 import { oidcAssertion } from "./oidcAssertion";
 import { logSafeProxyPolicy } from "./logSafeProxyPolicy";
 import { isPem, pfxToPem } from "./pfx";
@@ -14,6 +15,8 @@ import { signInHintFor } from "./signInHint";
 export interface FactorySettings {
   authorityHost: string;
   disableInstanceDiscovery: boolean;
+  /** The client's extra CA (ArmClient option `ca`): trusted by token requests as by ARM requests. */
+  ca?: string | Buffer;
 }
 
 type Identity = typeof import("@azure/identity");
@@ -31,7 +34,11 @@ interface CommonOptions {
  * @throws CredentialError naming the method, why it was chosen and what is missing, when a setting it
  *   needs is not set.
  */
-export function createCredential(choice: SignInChoice, settings: FactorySettings): TokenCredential {
+export function createCredential(
+  choice: SignInChoice,
+  settings: FactorySettings,
+  env: NodeJS.ProcessEnv = process.env,
+): TokenCredential {
   if (choice.missing.length > 0) {
     throw new CredentialError(
       `Sign-in with ${describeSignIn(choice)} needs ${choice.missing.join("; and ")}.` +
@@ -45,7 +52,7 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
   const common: CommonOptions = {
     authorityHost: settings.authorityHost,
     disableInstanceDiscovery: settings.disableInstanceDiscovery || choice.disableInstanceDiscovery,
-    additionalPolicies,
+    additionalPolicies: [...additionalPolicies, ...(trustOptions(settings.ca).additionalPolicies ?? [])],
   };
   const tenantId = choice.tenantId ?? "";
   const clientId = choice.clientId ?? "";
@@ -57,7 +64,7 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
     case "ClientAssertionCredential":
       return ownErrorsKept(
         (getAssertion) => new identity.ClientAssertionCredential(tenantId, clientId, getAssertion, common),
-        oidcAssertion(choice.oidc!, choice.from.oidc ?? "the OIDC settings"),
+        oidcAssertion(choice.oidc!, choice.from.oidc ?? "the OIDC settings", settings.ca),
       );
     case "ManagedIdentityCredential":
       return choice.clientId !== undefined
@@ -66,8 +73,37 @@ export function createCredential(choice: SignInChoice, settings: FactorySettings
     case "AzureCliCredential":
       return new identity.AzureCliCredential();
     case "DefaultAzureCredential":
-      return new identity.DefaultAzureCredential(common);
+      // DefaultAzureCredential reads process.env: a client with an env of its own gets the chain from that env.
+      return env === process.env
+        ? new identity.DefaultAzureCredential(common)
+        : chainFromEnv(identity, env, common);
   }
+}
+
+/**
+ * The identity library's token requests trusting `ca` besides Node's roots, through the TLS settings of
+ * each request (the pipeline keeps one agent per settings object, so the object is made once).
+ */
+function trustOptions(ca: string | Buffer | undefined): {
+  additionalPolicies?: { position: "perCall"; policy: PipelinePolicy }[];
+} {
+  if (ca === undefined) return {};
+  const tls = require("node:tls") as typeof import("node:tls");
+  const tlsSettings = { ca: [...tls.rootCertificates, ca.toString()] };
+  return {
+    additionalPolicies: [
+      {
+        position: "perCall",
+        policy: {
+          name: "galleryLookupTrustedCa",
+          sendRequest: (request, next) => {
+            request.tlsSettings ??= tlsSettings;
+            return next(request);
+          },
+        },
+      },
+    ],
+  };
 }
 
 /** The last own error each assertion callback threw, by the credential it belongs to. */

@@ -6,7 +6,7 @@ import { readCredentialFile } from "./credentialFile";
 import type { OidcSource } from "./signInChoice";
 
 /** A callback for ClientAssertionCredential. `from` names the setting(s) in errors, never their values. */
-export function oidcAssertion(source: OidcSource, from: string): () => Promise<string> {
+export function oidcAssertion(source: OidcSource, from: string, ca?: string | Buffer): () => Promise<string> {
   switch (source.kind) {
     case "token":
       return async () => source.token;
@@ -21,7 +21,7 @@ export function oidcAssertion(source: OidcSource, from: string): () => Promise<s
         return token;
       };
     case "request":
-      return () => requestGitHubToken(source, from);
+      return () => requestGitHubToken(source, from, ca);
   }
 }
 
@@ -40,6 +40,7 @@ function assertionError(message: string): CredentialError {
 async function requestGitHubToken(
   source: Extract<OidcSource, { kind: "request" }>,
   from: string,
+  ca: string | Buffer | undefined,
 ): Promise<string> {
   const rest = require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
   let url: URL;
@@ -57,6 +58,14 @@ async function requestGitHubToken(
       authorization: `Bearer ${source.requestToken}`,
     }),
     timeout: 30_000,
+    // The client's extra CA (ArmClient option `ca`), besides Node's roots, as for every other request.
+    ...(ca !== undefined
+      ? {
+          tlsSettings: {
+            ca: [...(require("node:tls") as typeof import("node:tls")).rootCertificates, ca.toString()],
+          },
+        }
+      : {}),
   });
   const pipeline = rest.createPipelineFromOptions({ retryOptions: { maxRetries: 2 } });
   let status: number;

@@ -43,11 +43,15 @@ export function resolveDefaults<T extends { subscriptionId?: unknown; environmen
   return resolved;
 }
 
-/** {@link resolveDefaults} from this process: its stack config (inside a Pulumi program) and `process.env`. */
+/**
+ * {@link resolveDefaults} from this process: its stack config (inside a Pulumi program) and `env`, the
+ * environment of the ArmClient the lookup goes through (default `process.env`).
+ */
 export function withProgramDefaults<T extends { subscriptionId?: unknown; environment?: unknown }>(
   args: T,
+  env: NodeJS.ProcessEnv = process.env,
 ): T {
-  return resolveDefaults(args, { ...stackConfigDefaults(), env: process.env });
+  return resolveDefaults(args, { ...stackConfigDefaults(), env });
 }
 
 /** Stack config `azure-native:*`, when running inside a Pulumi program; nothing otherwise. */

@@ -21,7 +21,7 @@ export async function getGallery(
   args: GalleryLookupPlainArgs,
   options: GetGalleryOptions = {},
 ): Promise<GalleryLookupResult> {
-  const resolved = withProgramDefaults(args);
+  const resolved = withProgramDefaults(args, options.client?.env);
   const valid = requireValidLookupArgs({ ...resolved });
   const { resourceId, ...observation } = await readGallery(valid, options.client);
   return { ...resolved, ...observation, id: resourceId ?? galleryResourceId(valid) } as GalleryLookupResult;

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
+import { inNamespace } from "../support/namespaceRun";
 
 const script = path.join(__dirname, "..", "fixtures", "lookupEveryGallery.js");
 const REQUEST_TOKEN = "CANARY-request-token-5e6f70";
@@ -206,9 +207,7 @@ describe("credential files that never end (a FIFO, /dev/zero): refused before re
 
 describe("an authority MSAL cannot resolve (endpoints_resolution_error), with loopback only (unshare -rn)", function () {
   this.timeout(60_000);
-  const helper = path.join(__dirname, "..", "support", "emulatorInNamespace.js");
   const fixture = path.join(__dirname, "..", "fixtures", "lookupEveryGallery.js");
-  /** The emulator and the lookup both inside a namespace: instance discovery's real address cannot be reached. */
   // The lookup signs in with what each test sets, not with the emulator's own AZURE_* sign-in.
   const EMULATOR_SIGN_IN_UNSET = {
     AZURE_CLIENT_ID: null,
@@ -221,35 +220,28 @@ describe("an authority MSAL cannot resolve (endpoints_resolution_error), with lo
     ]),
     GALLERY_LOOKUP_MAX_RETRIES: "0",
   };
-  const inNamespace = (env: Record<string, string>): Run => {
-    const out = execFileSync(
-      "unshare",
-      [
-        "-rn",
-        "sh",
-        "-c",
-        `ip link set lo up; exec "${process.execPath}" "${helper}" "${process.execPath}" "${fixture}"`,
-      ],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: os.tmpdir(),
-          TMPDIR: os.tmpdir(),
-          CHILD_ENV: JSON.stringify({ ...EMULATOR_SIGN_IN_UNSET, ...env }),
-        },
-        timeout: 50_000,
+  let dir: string;
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-authority-"))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  /** The emulator and the lookup both inside a namespace: instance discovery's real address cannot be reached. */
+  const inLoopback = (env: Record<string, string>): Promise<Run> =>
+    inNamespace([process.execPath, fixture], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: dir,
+        TMPDIR: os.tmpdir(),
+        CHILD_ENV: JSON.stringify({ ...EMULATOR_SIGN_IN_UNSET, ...env }),
       },
-    );
-    return JSON.parse(out.toString("utf8")) as Run;
-  };
+    });
   const secretSignIn = {
     ARM_CLIENT_ID: "{clientId}",
     ARM_TENANT_ID: "{tenantId}",
     ARM_CLIENT_SECRET: "{clientSecret}",
   };
 
-  it("a custom AZURE_AUTHORITY_HOST without the instance-discovery switch: names the switch, not the client secret", () => {
-    const failed = inNamespace({ ...secretSignIn, AZURE_AUTHORITY_HOST: "{authorityHost}" });
+  it("a custom AZURE_AUTHORITY_HOST without the instance-discovery switch: names the switch, not the client secret", async () => {
+    const failed = await inLoopback({ ...secretSignIn, AZURE_AUTHORITY_HOST: "{authorityHost}" });
     assert.equal(failed.code, 1, failed.stderr);
     assert.match(failed.stderr, /endpoints_resolution_error/);
     assert.match(failed.stderr, /instance discovery/);
@@ -258,7 +250,7 @@ describe("an authority MSAL cannot resolve (endpoints_resolution_error), with lo
     assert.match(failed.stderr, /AZURE_AUTHORITY_HOST/);
     assert.doesNotMatch(failed.stderr, /Check the client secret/);
     // And the switch named is the remedy: the same sign-in with it set succeeds.
-    const fixed = inNamespace({
+    const fixed = await inLoopback({
       ...secretSignIn,
       AZURE_AUTHORITY_HOST: "{authorityHost}",
       GALLERY_LOOKUP_DISABLE_INSTANCE_DISCOVERY: "true",
@@ -266,8 +258,8 @@ describe("an authority MSAL cannot resolve (endpoints_resolution_error), with lo
     assert.equal(fixed.code, 0, fixed.stderr);
   });
 
-  it("instance discovery off but an authority with no OpenID metadata: names AZURE_AUTHORITY_HOST and what it must serve", () => {
-    const failed = inNamespace({
+  it("instance discovery off but an authority with no OpenID metadata: names AZURE_AUTHORITY_HOST and what it must serve", async () => {
+    const failed = await inLoopback({
       ...secretSignIn,
       AZURE_AUTHORITY_HOST: "{authorityHost}/not-an-authority",
       ARM_DISABLE_INSTANCE_DISCOVERY: "true",

@@ -46,11 +46,23 @@ describe("getGallery and getGalleryOutput", () => {
     assert.equal("resourceId" in result, false, "the id is `id`, not repeated");
   });
 
-  it("defaults the subscription from ARM_SUBSCRIPTION_ID", async () => {
-    const result = await withEnv({ ARM_SUBSCRIPTION_ID: azure.subscriptionId }, () =>
-      getGallery({ resourceGroupName: azure.resourceGroupName, galleryName: "myGalleryName" }, { client }),
+  it("defaults the subscription from ARM_SUBSCRIPTION_ID of the client's env (process.env without an env option)", async () => {
+    const own = new ArmClient({
+      credential,
+      env: { AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint, ARM_SUBSCRIPTION_ID: azure.subscriptionId },
+      ca: azure.caCert,
+    });
+    const args = { resourceGroupName: azure.resourceGroupName, galleryName: "myGalleryName" };
+    const result = await withEnv({ ARM_SUBSCRIPTION_ID: "00000000-0000-4000-8000-00000000dead" }, () =>
+      getGallery(args, { client: own }),
     );
     assert.equal(result.subscriptionId, azure.subscriptionId);
+    // Without an env option the client, and so the default, reads process.env.
+    const fromProcess = await withEnv(
+      { ARM_SUBSCRIPTION_ID: azure.subscriptionId, AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint },
+      () => getGallery(args, { client: new ArmClient({ credential, ca: azure.caCert }) }),
+    );
+    assert.equal(fromProcess.subscriptionId, azure.subscriptionId);
   });
 
   it("rejects bad arguments before sending anything, naming each property", async () => {
