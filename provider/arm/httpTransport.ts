@@ -3,7 +3,7 @@ import type { Agent as HttpsAgent } from "node:https";
 import type { Readable } from "node:stream";
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, AxiosStatic } from "axios";
 import { sharedByteBudget, type ByteBudget, type ByteClaim } from "./byteBudget";
-import { proxyFor, readProxyRule, type ProxyRule } from "./proxyRule";
+import { proxyDecision, readProxyRule, type ProxyRule } from "./proxyRule";
 import { TUNNEL_OPENING, createTunnelAgent } from "./tunnelAgent";
 
 /** Settings of the one HTTP stack of a client. */
@@ -94,17 +94,20 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const httpAgent: HttpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   let tunnelAgent: HttpAgent | undefined;
   const routes = new Map<string, Partial<AxiosRequestConfig>>();
-  /** Per origin: nothing extra for a direct request, the tunnelling agent for a proxied one. */
-  const route = (url: string): Partial<AxiosRequestConfig> => {
-    if (rule.proxy === undefined) return NO_OVERRIDE;
+  const proxied = rule.proxy === undefined ? undefined : proxyDecision(rule);
+  /**
+   * Per origin: nothing extra for a direct request, the tunnelling agent for a proxied one. Whether an
+   * origin goes through the proxy is the library's `proxyPolicy`'s decision (asked once per origin).
+   */
+  const route = async (url: string): Promise<Partial<AxiosRequestConfig>> => {
+    if (proxied === undefined || rule.proxy === undefined) return NO_OVERRIDE;
     const origin = url.slice(0, url.indexOf("/", url.indexOf("//") + 2) >>> 0);
     let chosen = routes.get(origin);
     if (chosen === undefined) {
-      const proxy = proxyFor(url, rule);
-      if (proxy === undefined) chosen = NO_OVERRIDE;
+      if (!(await proxied(url))) chosen = NO_OVERRIDE;
       else {
         // A CONNECT tunnel for http targets too (loopback only): the proxy must never see the token.
-        tunnelAgent ??= createTunnelAgent(proxy, agentOptions);
+        tunnelAgent ??= createTunnelAgent(rule.proxy, agentOptions);
         chosen = { httpsAgent: tunnelAgent, httpAgent: tunnelAgent };
       }
       routes.set(origin, chosen);
@@ -149,7 +152,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       const { signal } = controller;
       const config = {
         ...merged,
-        ...route(url),
+        ...(await route(url)),
         // Node's own request, watched for the moment it gets a socket, or its tunnel starts to open.
         transport: {
           request(requestOptions: RequestOptions, callback: (res: IncomingMessage) => void): ClientRequest {
