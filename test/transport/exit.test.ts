@@ -4,8 +4,8 @@ import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { startConnectProxy, type ConnectProxy } from "#internal/emulator/connectProxy";
-import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
-import { GALLERY } from "../support/transportFixtures";
+import { galleryBehindProxy } from "../support/galleryBehindProxy";
+import type { TestHttpsServer } from "../support/httpsServer";
 
 /** How long a child may live after its lookup settled: the Node runtime's own teardown, with room for load. */
 const EXIT_BOUND_MS = 4_000;
@@ -89,20 +89,9 @@ describe("no lookup leaves a handle that keeps the process alive, on every trans
   let server: TestHttpsServer;
   let proxy: ConnectProxy;
 
-  before(async () => {
-    server = await startHttpsServer();
-    proxy = await startConnectProxy();
-  });
-  after(async () => {
-    await proxy.close();
-    await server.close();
-  });
-  beforeEach(() => {
-    proxy.clear();
-    server.reset((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(GALLERY));
-    });
+  galleryBehindProxy((started, tunnel) => {
+    server = started;
+    proxy = tunnel;
   });
 
   const armAt = (url: string): Record<string, string> => ({

@@ -8,7 +8,8 @@ import { SettingsError } from "#internal/errors/index";
 import { startConnectProxy, type ConnectProxy } from "#internal/emulator/connectProxy";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { assertOnlyGets } from "../support/reliability";
-import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
+import { galleryBehindProxy } from "../support/galleryBehindProxy";
+import type { TestHttpsServer } from "../support/httpsServer";
 import { localClients } from "../support/localClients";
 import { GALLERY, fixedCredential as makeCredential, ref } from "../support/transportFixtures";
 
@@ -20,22 +21,11 @@ describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rul
   let server: TestHttpsServer;
   let proxy: ConnectProxy;
 
-  before(async () => {
-    server = await startHttpsServer();
-    proxy = await startConnectProxy();
+  galleryBehindProxy((started, tunnel) => {
+    server = started;
+    proxy = tunnel;
   });
-  after(async () => {
-    client.closeAll();
-    await proxy.close();
-    await server.close();
-  });
-  beforeEach(() => {
-    proxy.clear();
-    server.reset((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(GALLERY));
-    });
-  });
+  after(() => client.closeAll());
 
   const client = localClients(
     () => server,
