@@ -116,7 +116,12 @@ export class ArmClient {
       attempts += 1;
       let result: TransportResult;
       try {
-        result = await this.http().get(url, token.token, Math.min(attemptTimeoutMs, remaining), randomUUID());
+        result = await this.http().get(
+          url,
+          token.token,
+          { attemptMs: attemptTimeoutMs, remainingMs: remaining },
+          randomUUID(),
+        );
       } catch (error) {
         this.pacer.observe(key);
         throw error;

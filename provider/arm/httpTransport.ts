@@ -1,10 +1,10 @@
-import type { Agent as HttpAgent } from "node:http";
+import type { ClientRequest, Agent as HttpAgent, IncomingMessage, RequestOptions } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import type { Readable } from "node:stream";
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, AxiosStatic } from "axios";
 import { sharedByteBudget, type ByteBudget, type ByteClaim } from "./byteBudget";
-import { proxyFor, readProxyRule, type ProxyRule } from "./proxyRule";
-import { createTunnelAgent } from "./tunnelAgent";
+import { proxyDecision, readProxyRule, type ProxyRule } from "./proxyRule";
+import { TUNNEL_OPENING, createTunnelAgent } from "./tunnelAgent";
 
 /** Settings of the one HTTP stack of a client. */
 export interface HttpTransportOptions {
@@ -25,9 +25,27 @@ export type TransportResult =
   | { kind: "networkError"; code: string; message: string }
   | { kind: "oversized" };
 
+/**
+ * How long one GET may take. The attempt's own clock starts when the request is on the wire (it has a
+ * socket, or its tunnel is being opened): time queued for one of the {@link MAX_SOCKETS} sockets counts
+ * only against what is left of the lookup, so that a burst of lookups does not abandon, and send again,
+ * requests that merely waited their turn.
+ */
+export interface AttemptLimits {
+  /** From the moment the request is on the wire: GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS. */
+  attemptMs: number;
+  /** From now, queue included: what is left of the lookup's deadline. */
+  remainingMs: number;
+}
+
 /** Sends GETs (and nothing else) with a bearer token. */
 export interface HttpTransport {
-  get(url: string, bearerToken: string, timeoutMs: number, clientRequestId: string): Promise<TransportResult>;
+  get(
+    url: string,
+    bearerToken: string,
+    limits: AttemptLimits,
+    clientRequestId: string,
+  ): Promise<TransportResult>;
   /** Closes idle keep-alive sockets. */
   close(): void;
 }
@@ -76,17 +94,20 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const httpAgent: HttpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   let tunnelAgent: HttpAgent | undefined;
   const routes = new Map<string, Partial<AxiosRequestConfig>>();
-  /** Per origin: nothing extra for a direct request, the tunnelling agent for a proxied one. */
-  const route = (url: string): Partial<AxiosRequestConfig> => {
-    if (rule.proxy === undefined) return NO_OVERRIDE;
+  const proxied = rule.proxy === undefined ? undefined : proxyDecision(rule);
+  /**
+   * Per origin: nothing extra for a direct request, the tunnelling agent for a proxied one. Whether an
+   * origin goes through the proxy is the library's `proxyPolicy`'s decision (asked once per origin).
+   */
+  const route = async (url: string): Promise<Partial<AxiosRequestConfig>> => {
+    if (proxied === undefined || rule.proxy === undefined) return NO_OVERRIDE;
     const origin = url.slice(0, url.indexOf("/", url.indexOf("//") + 2) >>> 0);
     let chosen = routes.get(origin);
     if (chosen === undefined) {
-      const proxy = proxyFor(url, rule);
-      if (proxy === undefined) chosen = NO_OVERRIDE;
+      if (!(await proxied(url))) chosen = NO_OVERRIDE;
       else {
         // A CONNECT tunnel for http targets too (loopback only): the proxy must never see the token.
-        tunnelAgent ??= createTunnelAgent(proxy, agentOptions);
+        tunnelAgent ??= createTunnelAgent(rule.proxy, agentOptions);
         chosen = { httpsAgent: tunnelAgent, httpAgent: tunnelAgent };
       }
       routes.set(origin, chosen);
@@ -115,15 +136,32 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const userAgent = options.userAgent ?? "pulumi-azure-gallery-lookup";
 
   return {
-    async get(url, bearerToken, timeoutMs, clientRequestId) {
-      // One timer bounds the whole attempt (socket wait, TLS, headers and body) through axios's `signal`;
-      // axios's own `timeout` only bounds the connect phase and idle gaps, so a trickling body outlives it.
+    async get(url, bearerToken, limits, clientRequestId) {
+      // Two timers end the attempt through axios's `signal`: the lookup's deadline from now, and the
+      // attempt's timeout from the moment it is on the wire, bounding TLS, headers and body (axios's own
+      // `timeout` only bounds the connect phase and idle gaps, so a trickling body would outlive it).
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      let timeoutMs = limits.remainingMs;
+      const deadline = setTimeout(() => controller.abort(), limits.remainingMs);
+      let attempt: NodeJS.Timeout | undefined;
+      const onWire = (): void => {
+        if (attempt !== undefined || limits.attemptMs >= limits.remainingMs) return;
+        timeoutMs = limits.attemptMs;
+        attempt = setTimeout(() => controller.abort(), limits.attemptMs);
+      };
       const { signal } = controller;
       const config = {
         ...merged,
-        ...route(url),
+        ...(await route(url)),
+        // Node's own request, watched for the moment it gets a socket, or its tunnel starts to open.
+        transport: {
+          request(requestOptions: RequestOptions, callback: (res: IncomingMessage) => void): ClientRequest {
+            const native = requestOptions.protocol === "https:" ? https : http;
+            const request = native.request(requestOptions, callback);
+            request.once("socket", onWire).once(TUNNEL_OPENING, onWire);
+            return request;
+          },
+        },
         // The only method this package has: every test asserts GET on the wire (the emulator journal).
         method: "get",
         url,
@@ -158,7 +196,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           midBody: stream !== undefined,
         });
       } finally {
-        clearTimeout(timer);
+        clearTimeout(deadline);
+        clearTimeout(attempt);
         claim.release();
         if (stream !== undefined && !stream.readableEnded) stream.destroy();
       }

@@ -1,14 +1,13 @@
 /**
  * Which proxy a request goes through: the rule of `@azure/core-rest-pipeline`'s `proxyPolicy` (in
  * `@typespec/ts-http-runtime`), which `@azure/identity` applies to its token requests, so that ARM and
- * token requests go the same way. Pure: reads only the environment it is given.
+ * token requests go the same way. `readProxyRule` reads only the environment it is given.
  *
  * - The proxy is the first non-empty of `HTTPS_PROXY`, `ALL_PROXY`, `HTTP_PROXY`, whatever the target's
  *   scheme; for each name the upper-case variable wins over the lower-case one.
- * - `NO_PROXY` (or `no_proxy`) is a comma-separated list. An entry starting with `.` matches that domain
- *   and its subdomains (`.contoso.com` matches `contoso.com` and `a.contoso.com`); any other entry
- *   matches the host name exactly. Ports, `*` and CIDR ranges are not understood (an entry with a port
- *   never matches), and letter case matters, exactly as in the Azure SDK.
+ * - `NO_PROXY` (or `no_proxy`) is a comma-separated list, matched by the library itself
+ *   ({@link proxyDecision}). The library reads these variables only from `process.env`, and `NO_PROXY`
+ *   only once per process; a client reads them from its own `env`, so the reading stays here.
  */
 import { SettingsError } from "../errors/SettingsError";
 
@@ -64,17 +63,25 @@ export function readProxyRule(env: NodeJS.ProcessEnv): ProxyRule {
   return { proxy, variable: found.name, noProxy };
 }
 
-/** True when `NO_PROXY` exempts the host of `url`. */
-export function bypassesProxy(url: string, noProxy: readonly string[]): boolean {
-  if (noProxy.length === 0) return false;
-  const host = new URL(url).hostname;
-  return noProxy.some((pattern) =>
-    pattern.startsWith(".") ? host.endsWith(pattern) || host === pattern.slice(1) : host === pattern,
+/**
+ * Whether a request to `url` goes through `rule`'s proxy: asked of the library's own `proxyPolicy` (the
+ * one `@azure/identity` runs), given this client's `NO_PROXY` list, so that ARM and token requests are
+ * routed by one rule. The policy only marks the request (it would set its agent); nothing is sent.
+ */
+export function proxyDecision(rule: ProxyRule): (url: string) => Promise<boolean> {
+  const { createPipelineRequest, proxyPolicy } =
+    require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
+  // Any proxy settings do: only whether the policy picks an agent is read, never the agent itself.
+  const policy = proxyPolicy(
+    { host: "http://proxy.invalid", port: 8080 },
+    { customNoProxyList: [...rule.noProxy] },
   );
-}
-
-/** The proxy `url` goes through under `rule`, or undefined for a direct connection. */
-export function proxyFor(url: string, rule: ProxyRule): URL | undefined {
-  if (rule.proxy === undefined || bypassesProxy(url, rule.noProxy)) return undefined;
-  return rule.proxy;
+  return async (url) => {
+    let proxied = false;
+    await policy.sendRequest(createPipelineRequest({ url }), (request) => {
+      proxied = request.agent !== undefined;
+      return Promise.resolve({ request, status: 200, headers: request.headers });
+    });
+    return proxied;
+  };
 }

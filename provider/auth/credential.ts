@@ -1,6 +1,6 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { CredentialError } from "../errors/CredentialError";
-import { certificateProblem } from "../arm/certificateCheck";
+import { certificateProblem } from "./certificateCheck";
 import { createCredential, ownErrorBehind } from "./credentialFactory";
 import { selectedChain } from "./environmentChain";
 import { chooseSignIn, signInSecrets, type SignInChoice } from "./signInChoice";

@@ -6,6 +6,7 @@ import { CredentialError } from "../errors/CredentialError";
 import { readCredentialFile } from "./credentialFile";
 import { chainFromEnv } from "./environmentChain";
 import { oidcAssertion } from "./oidcAssertion";
+import { logSafeProxyPolicy } from "./logSafeProxyPolicy";
 import { isPem, pfxToPem } from "./pfx";
 import { describeSignIn, type SignInChoice } from "./signInChoice";
 import { signInHintFor } from "./signInHint";
@@ -19,6 +20,13 @@ export interface FactorySettings {
 }
 
 type Identity = typeof import("@azure/identity");
+
+/** The options every credential gets. */
+interface CommonOptions {
+  authorityHost: string;
+  disableInstanceDiscovery: boolean;
+  additionalPolicies: { policy: PipelinePolicy; position: "perCall" }[];
+}
 
 /**
  * The credential for `choice`. `@azure/identity` is required here, not at the top, so that loading the
@@ -39,10 +47,12 @@ export function createCredential(
     );
   }
   const identity = require("@azure/identity") as Identity;
-  const common = {
+  // The token requests' log must not show a proxy password (see logSafeProxyPolicy).
+  const additionalPolicies = [{ policy: logSafeProxyPolicy(), position: "perCall" as const }];
+  const common: CommonOptions = {
     authorityHost: settings.authorityHost,
     disableInstanceDiscovery: settings.disableInstanceDiscovery || choice.disableInstanceDiscovery,
-    ...trustOptions(settings.ca),
+    additionalPolicies: [...additionalPolicies, ...(trustOptions(settings.ca).additionalPolicies ?? [])],
   };
   const tenantId = choice.tenantId ?? "";
   const clientId = choice.clientId ?? "";
@@ -58,8 +68,8 @@ export function createCredential(
       );
     case "ManagedIdentityCredential":
       return choice.clientId !== undefined
-        ? new identity.ManagedIdentityCredential({ clientId: choice.clientId })
-        : new identity.ManagedIdentityCredential();
+        ? new identity.ManagedIdentityCredential({ clientId: choice.clientId, additionalPolicies })
+        : new identity.ManagedIdentityCredential({ additionalPolicies });
     case "AzureCliCredential":
       return new identity.AzureCliCredential();
     case "DefaultAzureCredential":
@@ -138,7 +148,7 @@ export function ownErrorBehind(credential: TokenCredential | undefined, error: u
 function certificateCredential(
   identity: Identity,
   choice: SignInChoice,
-  common: Parameters<typeof chainFromEnv>[2],
+  common: CommonOptions,
 ): TokenCredential {
   const path = choice.certificatePath ?? "";
   const setting = choice.from.certificatePath ?? "ARM_CLIENT_CERTIFICATE_PATH";

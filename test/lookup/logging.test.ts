@@ -2,9 +2,9 @@ import { strict as assert } from "node:assert";
 import { format } from "node:util";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import { getGallery } from "pulumi-azure-gallery-lookup";
-import { ArmClient } from "#internal/arm/armClient";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { EmulatorCredential } from "../support/emulatorCredential";
+import { localClients } from "../support/localClients";
 
 const TOKEN_CANARY = "tok-canary-5e1d";
 const SECRET_CANARY = "secret-canary-a77c";
@@ -24,21 +24,17 @@ describe("logging through @azure/logger", () => {
     AzureLogger.log = (...args: unknown[]) => lines.push(format(...args));
   });
   after(async () => {
+    client.closeAll();
     AzureLogger.log = savedLog;
     setLogLevel(savedLevel);
     await azure.close();
   });
   beforeEach(() => (lines = []));
 
-  function client(): ArmClient {
-    return new ArmClient({
-      credential: new EmulatorCredential(azure),
-      env: { AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint },
-      ca: azure.caCert,
-      sleep: async () => {},
-      random: () => 0,
-    });
-  }
+  const client = localClients(
+    () => ({ url: azure.armEndpoint, ca: azure.caCert }),
+    () => ({ credential: new EmulatorCredential(azure), sleep: async () => {}, random: () => 0 }),
+  );
   const ref = () => ({
     subscriptionId: azure.subscriptionId,
     resourceGroupName: azure.resourceGroupName,

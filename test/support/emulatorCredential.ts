@@ -4,7 +4,9 @@ import type { EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 
 /**
  * A stand-in TokenCredential for tests: it fetches a client-credentials token straight from the
- * emulator's Entra endpoint (trusting its CA), and counts how often it is asked.
+ * emulator's Entra endpoint (trusting its CA), and counts how often it is asked. In-process tests use it
+ * because @azure/identity reads NODE_EXTRA_CA_CERTS only at process start; the real
+ * DefaultAzureCredential path is proven in a child process (test/reliability/credential.test.ts).
  */
 export class EmulatorCredential implements TokenCredential {
   calls = 0;

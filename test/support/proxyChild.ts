@@ -2,6 +2,7 @@
 // start) plus HTTPS_PROXY / NO_PROXY, so that @azure/identity reads its proxy rule from a fresh process
 // (the Azure SDK reads NO_PROXY once per process). Gets a token with a real ClientSecretCredential,
 // then looks a gallery up through the package's ArmClient with that credential. Prints one JSON line.
+// With PROXY_CHILD_SIGN_IN=package the client signs in by itself, from the environment, as a user's does.
 import { ClientSecretCredential } from "@azure/identity";
 import { ArmClient } from "#internal/arm/armClient";
 
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
       retryOptions: { maxRetries: 0 },
     },
   );
-  const client = new ArmClient({ credential });
+  const client = new ArmClient(env.PROXY_CHILD_SIGN_IN === "package" ? {} : { credential });
   const lookups = Number(env.PROXY_CHILD_LOOKUPS ?? "3");
   const ids: string[] = [];
   const errors: string[] = [];

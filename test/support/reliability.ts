@@ -2,7 +2,6 @@
 // secrets, a client with small timeouts, output capture, secret scans and the read-only assertion.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as https from "node:https";
 import * as path from "node:path";
 import { inspect } from "node:util";
 import type { AccessToken, TokenCredential } from "@azure/identity";
@@ -10,6 +9,7 @@ import { ArmClient } from "#internal/arm/armClient";
 import { Pacer } from "#internal/arm/pacer";
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "#internal/emulator/index";
 import { forDocs } from "./docsTables";
+import { EmulatorCredential } from "./emulatorCredential";
 
 /** Canary values: planted in every credential variable and in every token; must never surface. */
 export const CANARY = {
@@ -61,52 +61,6 @@ export function startCanaryEmulator(options: EmulatorOptions = {}): Promise<Emul
 /** The emulator's environment plus every canary variable and the fast settings. */
 export function canaryEnvironment(emulator: EmulatorHandle, extra: Record<string, string> = {}) {
   return { ...emulator.environment(), ...CANARY_ENV, ...FAST_SETTINGS, ...extra };
-}
-
-/**
- * The client-credentials grant against the emulator's token endpoint over https with its CA. In-process
- * tests use it because @azure/identity reads NODE_EXTRA_CA_CERTS only at process start; the real
- * DefaultAzureCredential path is proven in a child process (credential.test.ts).
- */
-export class EmulatorCredential implements TokenCredential {
-  calls = 0;
-  constructor(private readonly emulator: EmulatorHandle) {}
-
-  async getToken(scope: string | string[]): Promise<AccessToken> {
-    this.calls += 1;
-    const e = this.emulator;
-    const form = new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: e.clientId,
-      client_secret: e.clientSecret,
-      scope: Array.isArray(scope) ? scope.join(" ") : scope,
-    }).toString();
-    const text = await new Promise<string>((resolve, reject) => {
-      const req = https.request(
-        `${e.authorityHost}/${e.tenantId}/oauth2/v2.0/token`,
-        {
-          method: "POST",
-          ca: e.caCert,
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-        },
-        (res) => {
-          let body = "";
-          res.setEncoding("utf8");
-          res.on("data", (c: string) => (body += c));
-          res.on("end", () =>
-            res.statusCode === 200
-              ? resolve(body)
-              : reject(new Error(`token endpoint answered ${res.statusCode}`)),
-          );
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end(form);
-    });
-    const json = JSON.parse(text) as { access_token: string; expires_in: number };
-    return { token: json.access_token, expiresOnTimestamp: Date.now() + json.expires_in * 1000 };
-  }
 }
 
 /** A getToken counter that never answers with a token: proves nothing was requested. */

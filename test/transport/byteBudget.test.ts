@@ -119,7 +119,9 @@ describe("1,000 concurrent answers, each just under the size cap, through the tr
     const transport = createHttpTransport({ ca: server.ca, maxResponseBytes: CAP, byteBudget: budget });
     try {
       const results = await Promise.all(
-        Array.from({ length: 1000 }, (_, i) => transport.get(`${server.url}/a/${i}`, "t", 50_000, `${i}`)),
+        Array.from({ length: 1000 }, (_, i) =>
+          transport.get(`${server.url}/a/${i}`, "t", { attemptMs: 50_000, remainingMs: 50_000 }, `${i}`),
+        ),
       );
       return results.filter((r) => r.kind === "response" && r.status === 200 && r.body === BODY.toString())
         .length;

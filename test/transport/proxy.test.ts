@@ -4,13 +4,13 @@ import * as https from "node:https";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import axios from "axios";
-import { ArmClient } from "#internal/arm/armClient";
-import { Pacer } from "#internal/arm/pacer";
 import { SettingsError } from "#internal/errors/index";
 import { startConnectProxy, type ConnectProxy } from "#internal/emulator/connectProxy";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { assertOnlyGets } from "../support/reliability";
-import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
+import { galleryBehindProxy } from "../support/galleryBehindProxy";
+import type { TestHttpsServer } from "../support/httpsServer";
+import { localClients } from "../support/localClients";
 import { GALLERY, fixedCredential as makeCredential, ref } from "../support/transportFixtures";
 
 const CANARY = "CANARY-PROXY-TOKEN-5d2f";
@@ -20,35 +20,17 @@ describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rul
   this.timeout(30_000);
   let server: TestHttpsServer;
   let proxy: ConnectProxy;
-  const clients: ArmClient[] = [];
 
-  before(async () => {
-    server = await startHttpsServer();
-    proxy = await startConnectProxy();
+  galleryBehindProxy((started, tunnel) => {
+    server = started;
+    proxy = tunnel;
   });
-  after(async () => {
-    for (const c of clients) c.close();
-    await proxy.close();
-    await server.close();
-  });
-  beforeEach(() => {
-    proxy.clear();
-    server.reset((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(GALLERY));
-    });
-  });
+  after(() => client.closeAll());
 
-  function client(env: Record<string, string>): ArmClient {
-    const c = new ArmClient({
-      env: { AZURE_RESOURCE_MANAGER_ENDPOINT: server.url, ...env },
-      ca: server.ca,
-      credential: fixedCredential,
-      pacer: new Pacer(),
-    });
-    clients.push(c);
-    return c;
-  }
+  const client = localClients(
+    () => server,
+    () => ({ credential: fixedCredential }),
+  );
 
   const target = (): string => new URL(server.url).host;
 
@@ -189,11 +171,16 @@ describe("proxies: token and ARM requests of one process through one proxy", fun
   });
 
   /** A fresh process: @azure/identity reads NO_PROXY once per process. */
-  async function child(extra: Record<string, string>): Promise<{ ids: string[]; errors: string[] }> {
+  async function child(
+    extra: Record<string, string>,
+  ): Promise<{ ids: string[]; errors: string[]; stderr: string }> {
     const script = path.join(__dirname, "..", "support", "proxyChild.js");
     const env = { PATH: process.env.PATH, ...azure.environment(), PROXY_CHILD_LOOKUPS: "4", ...extra };
-    const { stdout } = await promisify(execFile)(process.execPath, [script], { env, cwd: process.cwd() });
-    return JSON.parse(stdout) as { ids: string[]; errors: string[] };
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script], {
+      env,
+      cwd: process.cwd(),
+    });
+    return { ...(JSON.parse(stdout) as { ids: string[]; errors: string[] }), stderr };
   }
 
   const emulatorHost = (): string => new URL(azure.armEndpoint).host;
@@ -214,6 +201,40 @@ describe("proxies: token and ARM requests of one process through one proxy", fun
     assert.ok(!seen.includes(azure.clientSecret), "the client secret crossed the proxy in the clear");
     assert.ok(!/Bearer|glemu-|access_token/.test(seen), "a token crossed the proxy in the clear");
     assertOnlyGets(azure);
+  });
+
+  it("AZURE_LOG_LEVEL=info logs the token requests through a proxy, never the proxy's password", async () => {
+    const password = "CANARY-PROXY-PW-71c3";
+    const strict = await startConnectProxy({ auth: { username: "proxy-user", password } });
+    try {
+      const result = await child({
+        HTTPS_PROXY: `http://proxy-user:${password}@127.0.0.1:${strict.port}`,
+        PROXY_CHILD_SIGN_IN: "package",
+        PROXY_CHILD_LOOKUPS: "1",
+        AZURE_LOG_LEVEL: "info",
+      });
+      assert.deepEqual(result.errors, []);
+      assert.ok(strict.connects.length >= 2, "the token and ARM requests were tunnelled");
+      assert.ok(
+        strict.connects.every((c) => c.status === 200),
+        "the proxy accepted the password",
+      );
+      assert.match(
+        result.stderr,
+        /azure:core-rest-pipeline:info Request: /,
+        "the token requests were logged",
+      );
+      assert.match(result.stderr, /127\.0\.0\.1:\d+/);
+      const encoded = [
+        password,
+        encodeURIComponent(password),
+        Buffer.from(`proxy-user:${password}`).toString("base64"),
+      ];
+      for (const form of encoded)
+        assert.ok(!result.stderr.includes(form), `the log holds the proxy password (${form})`);
+    } finally {
+      await strict.close();
+    }
   });
 
   it("with the proxy down, the token request fails: it really goes through the proxy", async () => {

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { gzipSync } from "node:zlib";
-import { ArmClient } from "#internal/arm/armClient";
-import { Pacer } from "#internal/arm/pacer";
 import { ConnectionError, InvalidResponseError } from "#internal/errors/index";
+import { failure as rejection } from "../support/failure";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
+import { localClients } from "../support/localClients";
 import { GALLERY, fixedCredential, ref } from "../support/transportFixtures";
 
 const CANARY = "CANARY-AXIOS-TOKEN-91ab";
@@ -16,43 +16,27 @@ describe("the axios transport against hostile servers", function () {
   let server: TestHttpsServer;
   let elsewhere: TestHttpsServer;
   const errors: Error[] = [];
-  const clients: ArmClient[] = [];
 
   before(async () => {
     server = await startHttpsServer();
     elsewhere = await startHttpsServer((_req, res) => res.end(JSON.stringify(GALLERY)));
   });
   after(async () => {
-    for (const c of clients) c.close();
+    client.closeAll();
     await server.close();
     await elsewhere.close();
   });
 
-  function client(env: Record<string, string> = {}, endpoint = server.url): ArmClient {
-    const c = new ArmClient({
-      env: {
-        AZURE_RESOURCE_MANAGER_ENDPOINT: endpoint,
-        GALLERY_LOOKUP_MAX_RETRIES: "0",
-        GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "2000",
-        ...env,
-      },
-      ca: server.ca,
+  const client = localClients(
+    () => server,
+    () => ({
+      env: { GALLERY_LOOKUP_MAX_RETRIES: "0", GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "2000" },
       credential,
-      pacer: new Pacer(),
       sleep: async () => undefined,
-    });
-    clients.push(c);
-    return c;
-  }
+    }),
+  );
 
-  async function failure(promise: Promise<unknown>): Promise<Error> {
-    const e = await promise.then(
-      () => assert.fail("expected a rejection"),
-      (x: unknown) => x as Error,
-    );
-    errors.push(e);
-    return e;
-  }
+  const failure = (promise: Promise<unknown>) => rejection(promise, errors);
 
   it("does not follow a redirect: the token never reaches the Location", async () => {
     server.reset((_req, res) => {
@@ -71,7 +55,9 @@ describe("the axios transport against hostile servers", function () {
     await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
     const port = (probe.address() as { port: number }).port;
     await new Promise((r) => probe.close(r));
-    const e = await failure(client({}, `https://127.0.0.1:${port}`).getGallery(ref));
+    const e = await failure(
+      client({ AZURE_RESOURCE_MANAGER_ENDPOINT: `https://127.0.0.1:${port}` }).getGallery(ref),
+    );
     assert.ok(e instanceof ConnectionError, String(e));
     assert.equal(e.code, "ECONNREFUSED");
   });
@@ -124,6 +110,29 @@ describe("the axios transport against hostile servers", function () {
     });
     const e = await failure(client().getGallery(ref));
     assert.ok(e instanceof InvalidResponseError, String(e));
+  });
+
+  it("a request waiting for one of the 64 sockets is not timed out while it waits: none is sent, abandoned and sent again", async () => {
+    let abandoned = 0;
+    server.reset((_req, res) => {
+      res.on("close", () => {
+        if (!res.writableFinished) abandoned += 1;
+      });
+      setTimeout(() => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(GALLERY));
+      }, 600);
+    });
+    // Five rounds of 64 at 600 ms each: the last rounds wait longer for a socket than an attempt may
+    // last, while one GET on the wire (TLS handshake under load included) takes well under it.
+    const c = client({ GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "1500", GALLERY_LOOKUP_MAX_RETRIES: "3" });
+    const results = await Promise.allSettled(Array.from({ length: 320 }, () => c.getGallery(ref)));
+    assert.deepEqual(
+      results.filter((r) => r.status === "rejected").map((r) => String(r.reason)),
+      [],
+    );
+    assert.equal(abandoned, 0, "GETs abandoned after they were sent");
+    assert.equal(server.requests.length, 320, "one GET per lookup");
   });
 
   it("no error carries axios's config, request, headers or the token", () => {

@@ -2,12 +2,7 @@ import assert from "node:assert/strict";
 import type { ServerResponse } from "node:http";
 import { inspect } from "node:util";
 import type { AccessToken, TokenCredential } from "@azure/identity";
-import {
-  ArmClient,
-  defaultArmClient,
-  setDefaultArmClient,
-  type ArmClientOptions,
-} from "#internal/arm/armClient";
+import { defaultArmClient, setDefaultArmClient } from "#internal/arm/armClient";
 import { Pacer } from "#internal/arm/pacer";
 import {
   ArmRequestError,
@@ -20,6 +15,8 @@ import {
   SettingsError,
   ThrottledError,
 } from "#internal/errors/index";
+import { localClients } from "../support/localClients";
+import { failure as rejection } from "../support/failure";
 import { sendJson, startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 
 const CANARY = "CANARY-TOKEN-7c1e2b";
@@ -58,14 +55,13 @@ describe("ArmClient against a local HTTPS server", function () {
   let credential: CountingCredential;
   let sleeps: number[];
   let fakeNow: number;
-  const errors: unknown[] = [];
-  const clients: ArmClient[] = [];
+  const errors: Error[] = [];
 
   before(async () => {
     server = await startHttpsServer();
   });
   after(async () => {
-    for (const c of clients) c.close();
+    client.closeAll();
     await server.close();
   });
   beforeEach(() => {
@@ -74,16 +70,14 @@ describe("ArmClient against a local HTTPS server", function () {
     fakeNow = Date.now();
   });
 
-  function client(env: Record<string, string> = {}, extra: Partial<ArmClientOptions> = {}): ArmClient {
-    const c = new ArmClient({
+  const client = localClients(
+    () => server,
+    () => ({
       env: {
-        AZURE_RESOURCE_MANAGER_ENDPOINT: server.url,
         GALLERY_LOOKUP_MAX_RETRIES: "2",
         GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "300",
         GALLERY_LOOKUP_DEADLINE_MS: "60000",
-        ...env,
       },
-      ca: server.ca,
       credential,
       // Waits are recorded and skipped: the fake clock moves instead.
       sleep: async (ms) => {
@@ -92,21 +86,10 @@ describe("ArmClient against a local HTTPS server", function () {
       },
       now: () => fakeNow,
       pacer: new Pacer({ now: () => fakeNow }),
-      ...extra,
-    });
-    clients.push(c);
-    return c;
-  }
+    }),
+  );
 
-  async function failure(promise: Promise<unknown>): Promise<Error> {
-    const e = await promise.then(
-      () => assert.fail("expected a rejection"),
-      (x: unknown) => x,
-    );
-    errors.push(e);
-    assert.ok(e instanceof Error);
-    return e;
-  }
+  const failure = (promise: Promise<unknown>) => rejection(promise, errors);
 
   function onlyGets(count: number): void {
     assert.equal(server.requests.length, count, "request count");
@@ -349,12 +332,7 @@ describe("ArmClient against a local HTTPS server", function () {
   it("no error ever contains the token", () => {
     assert.ok(errors.length >= 10);
     for (const e of errors) {
-      for (const text of [
-        (e as Error).message,
-        (e as Error).stack ?? "",
-        JSON.stringify(e),
-        inspect(e, { depth: 10 }),
-      ]) {
+      for (const text of [e.message, e.stack ?? "", JSON.stringify(e), inspect(e, { depth: 10 })]) {
         assert.ok(!text.includes(CANARY), text);
         assert.ok(!/authorization/i.test(text) || !/bearer/i.test(text), text);
       }

@@ -78,7 +78,15 @@ describe("retryPolicy", () => {
     for (let i = 0; i < 1000; i++) assert.ok(backoffDelay(4) < 4000);
   });
 
-  for (const code of ["ECONNRESET", "ETIMEDOUT", "ECONNREFUSED", "EPIPE", "ATTEMPT_TIMEOUT"]) {
+  for (const code of [
+    "ECONNRESET",
+    "ETIMEDOUT",
+    "ECONNREFUSED",
+    "EPIPE",
+    "ECONNABORTED",
+    "EAI_AGAIN",
+    "ATTEMPT_TIMEOUT",
+  ]) {
     it(`retries network error ${code}`, () => {
       assert.equal(decideRetry({ kind: "networkError", code }, state(), half).action, "retry");
     });

@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import sinon from "sinon";
 import { createCredential } from "#internal/auth/credentialFactory";
 import { oidcAssertion } from "#internal/auth/oidcAssertion";
 import { isPem, pfxToPem } from "#internal/auth/pfx";
@@ -9,11 +11,26 @@ import { chooseSignIn } from "#internal/auth/signInChoice";
 import { CredentialError } from "#internal/errors/CredentialError";
 import { writePfx } from "../support/certificates";
 
+// The module object itself (not an import's copy of it), so that a spy sees the identity library's calls.
+const childProcess = require("node:child_process") as typeof import("node:child_process");
+
 const settings = { authorityHost: "https://127.0.0.1:1", disableInstanceDiscovery: true };
 const sp = { ARM_TENANT_ID: "t", ARM_CLIENT_ID: "c" };
 
 describe("createCredential", () => {
-  it("builds the @azure/identity credential the choice names, without sending anything", () => {
+  it("builds the @azure/identity credential the choice names, without sending anything", async () => {
+    // Nothing may leave the process while credentials are built: no connection (to the authority or
+    // anywhere else) and no process (the Azure CLI), not even a moment later.
+    let reached = 0;
+    const authority = net.createServer((socket) => {
+      reached += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => authority.listen(0, "127.0.0.1", resolve));
+    const here = {
+      authorityHost: `https://127.0.0.1:${(authority.address() as net.AddressInfo).port}`,
+      disableInstanceDiscovery: true,
+    };
     const cases: [NodeJS.ProcessEnv, string][] = [
       [{ ...sp, ARM_CLIENT_SECRET: "s3cret" }, "ClientSecretCredential"],
       [{ ...sp, ARM_USE_OIDC: "true", ARM_OIDC_TOKEN: "a.b.c" }, "ClientAssertionCredential"],
@@ -22,8 +39,20 @@ describe("createCredential", () => {
       [{ ARM_TENANT_ID: "t" }, "AzureCliCredential"],
       [{ AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential" }, "DefaultAzureCredential"],
     ];
-    for (const [env, name] of cases) {
-      assert.equal(createCredential(chooseSignIn({ config: {}, env }), settings).constructor.name, name);
+    try {
+      const connects = sinon.spy(net.Socket.prototype, "connect");
+      const spawns = sinon.spy(childProcess, "spawn");
+      const execs = sinon.spy(childProcess, "execFile");
+      for (const [env, name] of cases) {
+        assert.equal(createCredential(chooseSignIn({ config: {}, env }), here).constructor.name, name);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(connects.callCount, 0, "a connection was opened");
+      assert.equal(spawns.callCount + execs.callCount, 0, "a process was started");
+      assert.equal(reached, 0, "the authority was reached");
+    } finally {
+      sinon.restore();
+      await new Promise((resolve) => authority.close(resolve));
     }
   });
 

@@ -9,7 +9,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ["types"],
   ["errors"],
   ["gallery"],
-  ["auth", "arm"],
+  // arm/ signs its requests in with auth/'s credential; sign-in never needs the ARM client.
+  ["auth"],
+  ["arm"],
   ["lookup"],
   ["drift", "emulator", "preview"],
   ["cli"],

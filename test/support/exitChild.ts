@@ -1,0 +1,24 @@
+// Child of test/transport/exit.test.ts: one getGallery through the public API with the settings of its
+// environment (ARM endpoint, proxy, timeouts), then it prints one JSON line and returns from main. It
+// never calls close() or process.exit(): whether it exits is what the test measures, so every handle
+// the lookup left behind (a socket, a timer) shows as a process that stays alive.
+import { ArmClient, getGallery } from "pulumi-azure-gallery-lookup";
+import { fixedCredential, ref } from "./transportFixtures";
+
+async function main(): Promise<void> {
+  const client = new ArmClient({
+    env: process.env,
+    credential: fixedCredential("exit-child-token"),
+    ...(process.env.EXIT_CHILD_CA ? { ca: process.env.EXIT_CHILD_CA } : {}),
+  });
+  let outcome: string;
+  try {
+    const result = await getGallery(ref, { client });
+    outcome = `ok ${result.id}`;
+  } catch (error) {
+    outcome = `${(error as Error).name}: ${(error as Error).message}`;
+  }
+  process.stdout.write(JSON.stringify({ outcome }) + "\n");
+}
+
+void main();
