@@ -1,17 +1,22 @@
 // What a lookup adds to a real `pulumi preview` (issue 17), run by `npm run bench` (bench/run.ts) or alone with
-// `npm run build && npx tsc -p tsconfig.test.json && node build/bench/pulumiPreview.js` (which only prints).
+// `npm run build && npx tsc -p tsconfig.test.json && node build/bench/pulumiPreview.js`; both write
+// bench/pulumi-results.json.
 //  14a  `pulumi preview` of a program with 1 GalleryLookup, against the same program with 1 no-op dynamic
 //       resource (a provider that does no I/O): the median of per-round ratios, rounds interleaved;
 //  14b  the same with 50 lookups of 50 distinct galleries against 50 no-op resources;
 //  14c  what one lookup adds to a preview, ms: (50 lookups − 50 no-ops) / 50, medians of the rounds.
 // The Pulumi CLI is the one `npm run pulumi:path` finds or builds; the emulator has no throttle and no latency,
 // so the figures are the engine's and the package's own cost on loopback.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import { pulumiBinary, pulumiProject, type PulumiProject } from "../test/support/pulumiCli";
 import { figure, type Figure } from "./figure";
 import { median, round3 } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_PULUMI_ROUNDS ?? 5);
+/** Its own results file, which docs/performance.md quotes (test/unit/docs-figures.test.ts holds them equal). */
+export const PULUMI_RESULTS_FILE = path.resolve(__dirname, "..", "..", "bench", "pulumi-results.json");
 
 const lookupProgram = (count: number) => `
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
@@ -131,6 +136,15 @@ export async function pulumiPreviewFigures(
         spread: `rounds ${round3(Math.min(...added))}–${round3(Math.max(...added))} ms`,
       },
     ];
+    const report = {
+      when: new Date().toISOString(),
+      node: process.version,
+      cpus: require("node:os").cpus().length as number,
+      figures,
+      raw,
+    };
+    fs.writeFileSync(PULUMI_RESULTS_FILE, JSON.stringify(report, null, 2) + "\n");
+    log(`wrote ${path.relative(process.cwd(), PULUMI_RESULTS_FILE)}`);
     return { figures, raw };
   } finally {
     for (const project of Object.values(projects)) project.close();
