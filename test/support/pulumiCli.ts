@@ -220,3 +220,39 @@ export interface PreviewJson {
   diagnostics?: { message: string; severity: string; urn?: string }[];
   changeSummary?: Record<string, number>;
 }
+
+/** The type every GalleryLookup has in state and in a preview. */
+export const GALLERY_LOOKUP_TYPE = "pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup";
+/** What `--expect-no-changes` exits with when there are changes (Pulumi 3.226+). */
+export const EXPECT_NO_CHANGES_EXIT = 7;
+/** How Pulumi's JSON spells a value unknown during a preview. */
+export const UNKNOWN_IN_JSON = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The ARM requests the emulator saw (tokens and discovery left out). */
+export function armRequestsSeen(azure: EmulatorHandle): { method: string; path: string; status: number }[] {
+  return azure.journal().filter((entry) => entry.kind === "arm");
+}
+
+/** The step of `pulumi preview --json` whose URN ends with `::name`; fails the test when there is none. */
+export function previewStep(preview: PreviewJson, name: string): PreviewStep {
+  const step = preview.steps?.find((s) => s.urn.endsWith(`::${name}`));
+  if (!step) throw new Error(`no step for ${name} in ${JSON.stringify(preview.steps?.map((s) => s.urn))}`);
+  return step;
+}
+
+/**
+ * A folder of the OS temp dir, removed at exit like the projects (for tests that lay out their own
+ * node_modules or state files).
+ */
+export function temporaryFolder(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporaryFolders.add(dir);
+  return dir;
+}
+
+/** Points the project's node_modules at another folder (e.g. an older version of the package installed there). */
+export function useNodeModules(project: PulumiProject, nodeModules: string): void {
+  const link = path.join(project.dir, "node_modules");
+  fs.rmSync(link, { recursive: true, force: true });
+  fs.symlinkSync(nodeModules, link, "junction");
+}
