@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { EmulatorHandle } from "#internal/emulator/types";
+import type { EmulatorHandle, JournalEntry } from "#internal/emulator/types";
 import { installedProgram, REPO_ROOT } from "./engineInstall";
 
 interface PulumiCliScript {
@@ -229,7 +229,7 @@ export const EXPECT_NO_CHANGES_EXIT = 7;
 export const UNKNOWN_IN_JSON = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** The ARM requests the emulator saw (tokens and discovery left out). */
-export function armRequestsSeen(azure: EmulatorHandle): { method: string; path: string; status: number }[] {
+export function armRequestsSeen(azure: EmulatorHandle): JournalEntry[] {
   return azure.journal().filter((entry) => entry.kind === "arm");
 }
 
