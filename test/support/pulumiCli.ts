@@ -160,13 +160,7 @@ export async function pulumiProject(
       child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
       child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
       child.stdin.end(runOptions.stdin ?? "");
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }, runOptions.timeoutMs ?? 120_000);
+      const timer = setTimeout(() => killTree(child.pid!), runOptions.timeoutMs ?? 120_000);
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
@@ -201,6 +195,51 @@ export async function pulumiProject(
   };
   await ok(["stack", "init", options.stack ?? "dev"]);
   return project;
+}
+
+/** Process ids whose parent is `pid`, and theirs, from /proc (Linux); empty elsewhere. */
+function descendants(pid: number): number[] {
+  let parents: Map<number, number[]>;
+  try {
+    parents = new Map();
+    for (const entry of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")".
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of parents.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/**
+ * Kills a timed-out CLI and everything under it. The CLI starts its language host and provider plugins in
+ * process groups of their own, so killing its group alone would leave them running: the tree is collected
+ * first (an orphan's parent becomes 1), then each process and the CLI's group get SIGKILL.
+ */
+function killTree(pid: number): void {
+  for (const target of [...descendants(pid).reverse(), -pid]) {
+    try {
+      process.kill(target, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /** The lines of `pulumi preview --json`'s steps the suite reads. */
