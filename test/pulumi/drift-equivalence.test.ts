@@ -3,14 +3,13 @@
 // `pulumi preview --expect-no-changes` reaches on the same stack: in sync, drifted, deleted.
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
-import { installedProgram, REPO_ROOT } from "../support/engineInstall";
+import { installedProgram } from "../support/engineInstall";
 import {
   EXPECT_NO_CHANGES_EXIT,
-  pulumiProject,
+  basicExampleProject,
   requirePulumi,
   type PulumiProject,
 } from "../support/pulumiCli";
@@ -85,10 +84,7 @@ describe("real Pulumi CLI: gallery-lookup drift agrees with preview --expect-no-
     const binary = requirePulumi(this);
     azure = await startEmulator();
     id = galleryId(azure.subscriptionId, azure.resourceGroupName, "myDemoGallery");
-    project = await pulumiProject(binary, azure, {
-      "index.ts": fs.readFileSync(path.join(REPO_ROOT, "examples", "basic", "index.ts"), "utf8"),
-    });
-    await project.ok(["config", "set", "galleryName", "myDemoGallery"]);
+    project = await basicExampleProject(binary, azure, "myDemoGallery");
     await project.ok(["config", "set", "--secret", "deployToken"], { stdin: "not-read-by-anything" });
     await project.ok(["up", "--yes", "--skip-preview"]);
   });

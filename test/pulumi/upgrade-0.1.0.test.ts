@@ -12,7 +12,7 @@ import { nodeModulesWith, RELEASE_0_1_0_COMMIT, tarballAt } from "../support/pac
 import {
   armRequestsSeen,
   GALLERY_LOOKUP_TYPE,
-  pulumiProject,
+  basicExampleProject,
   requirePulumi,
   temporaryFolder,
   useNodeModules,
@@ -41,10 +41,7 @@ describe("real Pulumi CLI: a stack written by 0.1.0, then today's package", func
     const binary = requirePulumi(this);
     const old = nodeModulesWith(tarballAt(RELEASE_0_1_0_COMMIT), temporaryFolder("gallery-lookup-0.1.0-"));
     azure = await startEmulator();
-    project = await pulumiProject(binary, azure, {
-      "index.ts": fs.readFileSync(path.join(REPO_ROOT, "examples", "basic", "index.ts"), "utf8"),
-    });
-    await project.ok(["config", "set", "galleryName", "myDemoGallery"]);
+    project = await basicExampleProject(binary, azure, "myDemoGallery");
     useNodeModules(project, old);
   });
   after(async () => {

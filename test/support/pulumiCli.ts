@@ -295,3 +295,16 @@ export function useNodeModules(project: PulumiProject, nodeModules: string): voi
   fs.rmSync(link, { recursive: true, force: true });
   fs.symlinkSync(nodeModules, link, "junction");
 }
+
+/** examples/basic as a project, with `galleryName` set in its stack config. */
+export async function basicExampleProject(
+  binary: string,
+  azure: EmulatorHandle,
+  galleryName: string,
+): Promise<PulumiProject> {
+  const project = await pulumiProject(binary, azure, {
+    "index.ts": fs.readFileSync(path.join(REPO_ROOT, "examples", "basic", "index.ts"), "utf8"),
+  });
+  await project.ok(["config", "set", "galleryName", galleryName]);
+  return project;
+}
