@@ -1,12 +1,14 @@
 // examples/basic under the real Pulumi CLI (built from Go modules, see scripts/pulumi-cli.js), against the
 // emulator: every line of the README's Lifecycle table, as a user runs it.
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
-import { REPO_ROOT } from "../support/engineInstall";
-import { pulumiProject, requirePulumi, type PreviewJson, type PulumiProject } from "../support/pulumiCli";
+import {
+  basicExampleProject,
+  requirePulumi,
+  type PreviewJson,
+  type PulumiProject,
+} from "../support/pulumiCli";
 
 const LOOKUP_TYPE = "pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup";
 const EXPECT_NO_CHANGES_FAILED = 7;
@@ -31,10 +33,7 @@ describe("real Pulumi CLI: examples/basic through its whole lifecycle", function
     const binary = requirePulumi(this);
     azure = await startEmulator();
     id = galleryId(azure.subscriptionId, azure.resourceGroupName, "myDemoGallery");
-    project = await pulumiProject(binary, azure, {
-      "index.ts": fs.readFileSync(path.join(REPO_ROOT, "examples", "basic", "index.ts"), "utf8"),
-    });
-    await project.ok(["config", "set", "galleryName", "myDemoGallery"]);
+    project = await basicExampleProject(binary, azure, "myDemoGallery");
   });
   after(async () => {
     project?.close();

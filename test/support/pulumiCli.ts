@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { EmulatorHandle } from "#internal/emulator/types";
+import type { EmulatorHandle, JournalEntry } from "#internal/emulator/types";
 import { installedProgram, REPO_ROOT } from "./engineInstall";
 
 interface PulumiCliScript {
@@ -160,13 +160,7 @@ export async function pulumiProject(
       child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
       child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
       child.stdin.end(runOptions.stdin ?? "");
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }, runOptions.timeoutMs ?? 120_000);
+      const timer = setTimeout(() => killTree(child.pid!), runOptions.timeoutMs ?? 120_000);
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
@@ -203,6 +197,51 @@ export async function pulumiProject(
   return project;
 }
 
+/** Process ids whose parent is `pid`, and theirs, from /proc (Linux); empty elsewhere. */
+function descendants(pid: number): number[] {
+  let parents: Map<number, number[]>;
+  try {
+    parents = new Map();
+    for (const entry of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")".
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of parents.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/**
+ * Kills a timed-out CLI and everything under it. The CLI starts its language host and provider plugins in
+ * process groups of their own, so killing its group alone would leave them running: the tree is collected
+ * first (an orphan's parent becomes 1), then each process and the CLI's group get SIGKILL.
+ */
+function killTree(pid: number): void {
+  for (const target of [...descendants(pid).reverse(), -pid]) {
+    try {
+      process.kill(target, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** The lines of `pulumi preview --json`'s steps the suite reads. */
 export interface PreviewStep {
   op: string;
@@ -219,4 +258,53 @@ export interface PreviewJson {
   steps?: PreviewStep[];
   diagnostics?: { message: string; severity: string; urn?: string }[];
   changeSummary?: Record<string, number>;
+}
+
+/** The type every GalleryLookup has in state and in a preview. */
+export const GALLERY_LOOKUP_TYPE = "pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup";
+/** What `--expect-no-changes` exits with when there are changes (Pulumi 3.226+). */
+export const EXPECT_NO_CHANGES_EXIT = 7;
+/** How Pulumi's JSON spells a value unknown during a preview. */
+export const UNKNOWN_IN_JSON = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The ARM requests the emulator saw (tokens and discovery left out). */
+export function armRequestsSeen(azure: EmulatorHandle): JournalEntry[] {
+  return azure.journal().filter((entry) => entry.kind === "arm");
+}
+
+/** The step of `pulumi preview --json` whose URN ends with `::name`; fails the test when there is none. */
+export function previewStep(preview: PreviewJson, name: string): PreviewStep {
+  const step = preview.steps?.find((s) => s.urn.endsWith(`::${name}`));
+  if (!step) throw new Error(`no step for ${name} in ${JSON.stringify(preview.steps?.map((s) => s.urn))}`);
+  return step;
+}
+
+/**
+ * A folder of the OS temp dir, removed at exit like the projects (for tests that lay out their own
+ * node_modules or state files).
+ */
+export function temporaryFolder(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporaryFolders.add(dir);
+  return dir;
+}
+
+/** Points the project's node_modules at another folder (e.g. an older version of the package installed there). */
+export function useNodeModules(project: PulumiProject, nodeModules: string): void {
+  const link = path.join(project.dir, "node_modules");
+  fs.rmSync(link, { recursive: true, force: true });
+  fs.symlinkSync(nodeModules, link, "junction");
+}
+
+/** examples/basic as a project, with `galleryName` set in its stack config. */
+export async function basicExampleProject(
+  binary: string,
+  azure: EmulatorHandle,
+  galleryName: string,
+): Promise<PulumiProject> {
+  const project = await pulumiProject(binary, azure, {
+    "index.ts": fs.readFileSync(path.join(REPO_ROOT, "examples", "basic", "index.ts"), "utf8"),
+  });
+  await project.ok(["config", "set", "galleryName", galleryName]);
+  return project;
 }
