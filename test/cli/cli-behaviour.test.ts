@@ -37,6 +37,23 @@ export const name = g.uniqueName.apply(async (n) => {
 });
 `;
 
+/** A program that starts a child of its own (a `sleep`), writes its pid to SLEEP_PID_FILE, then keeps running. */
+const SPAWNING_PROGRAM = `import { spawn } from "child_process";
+import * as fs from "fs";
+const sleeper = spawn("sleep", ["300"], { stdio: "ignore" });
+fs.writeFileSync(process.env.SLEEP_PID_FILE ?? "", String(sleeper.pid));
+export const done = new Promise((resolve) => setTimeout(resolve, 60_000));
+`;
+
+/** Whether a process runs (a zombie waiting for its reaper counts as gone). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 /** Temporary folders the CLI made under `tmp`. */
 const leftovers = (tmp: string) => fs.readdirSync(tmp).filter((f) => f.startsWith("gallery-lookup-"));
 
@@ -129,6 +146,33 @@ describe("gallery-lookup: stopped mid-run, it leaves nothing behind", function (
       assert.equal(run.code, code, run.stderr);
       await waitFor(() => processesIn(project.dir).length === 0, 5000, "the host and the program to end");
       assert.deepEqual(leftovers(tmp), []);
+    });
+  }
+
+  for (const [how, args, stop] of [
+    ["--timeout", ["--timeout", "4"], undefined],
+    ["SIGINT", [], "SIGINT"],
+  ] as const) {
+    it(`${how}: a child process the program started ends with it (process group)`, async () => {
+      const spawning = writeProject({ program: SPAWNING_PROGRAM });
+      const pidFile = path.join(tmp, "sleep.pid");
+      try {
+        const child = spawnCli(
+          ["preview", spawning.dir, "--seed", spawning.seedFile, ...args],
+          isolatedEnv({ TMPDIR: tmp, SLEEP_PID_FILE: pidFile }),
+        );
+        const done = finished(child);
+        await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, "utf8") !== "", 30_000, "the sleep");
+        const pid = Number(fs.readFileSync(pidFile, "utf8"));
+        assert.ok(running(pid), "the program's sleep runs");
+        if (stop) child.kill(stop);
+        const run = await done;
+        assert.equal(run.code, stop ? 130 : 1, run.stderr);
+        if (!stop) assert.match(run.stderr, /did not finish within 4 s/);
+        await waitFor(() => !running(pid), 5000, `the program's sleep (pid ${pid}) to end`);
+      } finally {
+        fs.rmSync(path.dirname(spawning.dir), { recursive: true, force: true });
+      }
     });
   }
 
