@@ -8,9 +8,9 @@ import * as path from "path";
 import type { RunProgramOptions, RunProgramResult } from "../preview/runProgram";
 import { helpText, parseArgs, secondsFlag, stringFlag, type CommandSpec, type ParsedArgs } from "./args";
 import { installStopHandlers, stopSignal, temporaryFolder } from "./lifecycle";
-import { changes, failed, failureLines, planJson, planText, stripAnsi } from "./plan";
+import { UsageError } from "../errors/UsageError";
+import { changes, errorDocument, failed, failureLines, planJson, planText, stripAnsi } from "./plan";
 import { openSession, PACKAGE_ROOT, type Session } from "./session";
-import { UsageError } from "./usageError";
 
 /** Exit code when `--expect-no-changes` meets changes: the one recent Pulumi CLIs use (pulumi/pulumi#22176). */
 export const EXIT_CHANGES = 7;
@@ -82,7 +82,11 @@ interface RunSettings {
 }
 
 /** Runs the program once; errors show on stderr as the engine reports them, each once. */
-async function run(options: RunProgramOptions, settings: RunSettings): Promise<RunProgramResult> {
+async function run(
+  options: RunProgramOptions,
+  settings: RunSettings,
+  where: string[] = [],
+): Promise<RunProgramResult> {
   const { runProgram } = require("../preview/runProgram") as typeof import("../preview/runProgram");
   const shown: string[] = [];
   const result = await runProgramWithHint(runProgram, {
@@ -99,7 +103,10 @@ async function run(options: RunProgramOptions, settings: RunSettings): Promise<R
     },
   });
   if (failed(result)) {
-    for (const line of failureLines(result, settings.verbose)) if (!shown.includes(line)) err(line);
+    for (const line of failureLines(result, settings.verbose, options.stack))
+      if (!shown.includes(line)) err(line);
+    // Every failure says where it looked: a wrong subscription or emulator is the usual cause of a 404.
+    for (const line of where) err(`  ${line}`);
   } else if (settings.verbose && result.stdout.trim()) {
     err(result.stdout.trimEnd());
   }
@@ -132,7 +139,7 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
     require("../preview/stateFile") as typeof import("../preview/stateFile");
   const preview = mode === "preview";
   const stack = stringFlag(parsed, "stack") ?? "dev";
-  const project = readProject(parsed.operands[0] ?? ".", stack);
+  const project = readProject(parsed.operands[0] ?? ".", stack, parsed.flags.has("stack"));
   const stateFile = path.resolve(
     stringFlag(parsed, "state") ?? defaultStateFile(project.rootDirectory, stack),
   );
@@ -143,7 +150,15 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
   const session = await openSession({ seed: seed && path.resolve(seed), hostCwd: project.rootDirectory });
   try {
     const config = { ...project.config };
+    const subscriptionFrom =
+      config["azure-native:subscriptionId"] !== undefined
+        ? `the stack config azure-native:subscriptionId (${project.stackFile ? path.basename(project.stackFile) : "Pulumi.yaml"})`
+        : `the emulator's default subscription (no azure-native:subscriptionId in Pulumi.${stack}.yaml)`;
     config["azure-native:subscriptionId"] ??= session.azure.subscriptionId;
+    const where = [
+      `looked in: ${session.azure.description}`,
+      `subscription: ${config["azure-native:subscriptionId"]}, from ${subscriptionFrom}, unless the program passes subscriptionId`,
+    ];
     const result = await run(
       {
         programDir: project.programDir,
@@ -158,8 +173,15 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
         state,
       },
       settingsOf(parsed),
+      where,
     );
-    if (failed(result)) return 1;
+    if (failed(result)) {
+      if (json) {
+        const details = failureLines(result, false, stack).map((line) => line.replace(/^error: /, ""));
+        out(errorDocument(new Error(`the ${mode} failed`), 1, { details, where }).trimEnd());
+      }
+      return 1;
+    }
     if (!preview) writeState(stateFile, project.project, stack, result.state);
     if (json) out(JSON.stringify({ ...planJson(result, preview), stack, stateFile }, null, 2));
     else {
