@@ -34,6 +34,10 @@ const COMMON_FLAGS: CommandSpec["flags"] = [
   { name: "json", description: "Print the plan as JSON on stdout (errors stay on stderr)" },
   { name: "timeout", value: "SECONDS", description: "Stop the program after this long (default 60)" },
   { name: "verbose", description: "Show stack traces, the runtime's stderr and the program's own output" },
+  {
+    name: "no-type-check",
+    description: "Skip the type check of a TypeScript program (as PULUMI_NODEJS_TRANSPILE_ONLY=true does)",
+  },
 ];
 
 const ENVIRONMENT_NOTE = `Where the galleries come from: --seed FILE starts an emulator with them; otherwise, when the environment
@@ -79,6 +83,38 @@ function err(line: string): void {
 interface RunSettings {
   verbose: boolean;
   timeoutMs: number;
+  typeCheck: boolean;
+}
+
+/**
+ * Type-checks a TypeScript program once, as `pulumi preview` does before it runs one (its runtime runs ts-node
+ * with type checking); prints each error and resolves false when there is one. Skipped by --no-type-check, and
+ * by PULUMI_NODEJS_TRANSPILE_ONLY=true as under the Pulumi CLI.
+ */
+function typeChecks(
+  programDir: string,
+  entryPoint: string,
+  session: Session,
+  settings: RunSettings,
+  json = false,
+): boolean {
+  if (!settings.typeCheck || process.env.PULUMI_NODEJS_TRANSPILE_ONLY === "true") return true;
+  const { entryFile, typeCheckProgram } =
+    require("../preview/typeCheck") as typeof import("../preview/typeCheck");
+  if (!/\.[cm]?tsx?$/.test(entryFile(programDir, entryPoint))) return true;
+  const { resolvePulumiSdkDir } = require("../preview/proto") as typeof import("../preview/proto");
+  const errors = typeCheckProgram({
+    programDir,
+    entryPoint,
+    sdkDir: resolvePulumiSdkDir(programDir),
+    packageDir: session.packageDir,
+  });
+  if (errors.length === 0) return true;
+  for (const line of errors) err(`error: ${line}`);
+  const summary = `the type check found ${errors.length} error${errors.length > 1 ? "s" : ""}, as \`pulumi preview\` would (--no-type-check skips it)`;
+  err(`error: ${summary}`);
+  if (json) out(errorDocument(new Error(summary), 1, { details: errors }).trimEnd());
+  return false;
 }
 
 /** Runs the program once; errors show on stderr as the engine reports them, each once. */
@@ -129,7 +165,11 @@ async function runProgramWithHint(
 }
 
 function settingsOf(parsed: ParsedArgs): RunSettings {
-  return { verbose: parsed.flags.has("verbose"), timeoutMs: secondsFlag(parsed, "timeout", 60) };
+  return {
+    verbose: parsed.flags.has("verbose"),
+    timeoutMs: secondsFlag(parsed, "timeout", 60),
+    typeCheck: !parsed.flags.has("no-type-check"),
+  };
 }
 
 /** `preview` and `up` of a project folder. */
@@ -155,6 +195,7 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
         ? `the stack config azure-native:subscriptionId (${project.stackFile ? path.basename(project.stackFile) : "Pulumi.yaml"})`
         : `the emulator's default subscription (no azure-native:subscriptionId in Pulumi.${stack}.yaml)`;
     config["azure-native:subscriptionId"] ??= session.azure.subscriptionId;
+    if (!typeChecks(project.programDir, project.entryPoint, session, settingsOf(parsed), json)) return 1;
     const where = [
       `looked in: ${session.azure.description}`,
       `subscription: ${config["azure-native:subscriptionId"]}, from ${subscriptionFrom}, unless the program passes subscriptionId`,
@@ -249,6 +290,7 @@ async function runDemo(parsed: ParsedArgs): Promise<number> {
       },
     };
     const settings = settingsOf(parsed);
+    if (!typeChecks(dir, ".", session, settings)) return 1;
     out(`Azure emulator on ${azure.armEndpoint} serving ${id}`);
     out();
     const preview = await run(base, settings);
@@ -319,7 +361,7 @@ export async function runPreviewCommand(args: string[]): Promise<number> {
   }
   installStopHandlers();
   if (parsed.flags.has("demo")) {
-    const allowed = new Set(["demo", "verbose", "timeout"]);
+    const allowed = new Set(["demo", "verbose", "timeout", "no-type-check"]);
     const other = [...parsed.flags.keys()].find((f) => !allowed.has(f));
     if (other || parsed.operands.length) {
       throw new UsageError(`--demo runs the bundled example: it takes no DIR and no --${other ?? "DIR"}`);

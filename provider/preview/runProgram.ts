@@ -136,7 +136,7 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
         PULUMI_CONFIG: JSON.stringify(options.config ?? {}),
         PULUMI_CONFIG_SECRET_KEYS: "[]",
         PULUMI_NODEJS_TYPESCRIPT: String(typescript),
-        // Type checking is the job of `tsc` in `npm test`; here it would only cost seconds.
+        // Type checking is the caller's, once per command (the CLI: preview/typeCheck.ts), not once per run.
         PULUMI_NODEJS_TRANSPILE_ONLY: env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true",
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -180,6 +180,31 @@ describe("gallery-lookup preview DIR --seed FILE: config, secrets and failures",
     );
   });
 
+  it("a type error fails the run before it starts, as pulumi preview's type check does; --no-type-check skips it", async () => {
+    const program = `import { GalleryLookup } from "pulumi-azure-gallery-lookup";
+const g = new GalleryLookup("images", { resourceGroupName: "${USER_GROUP}", galleryName: "${USER_GALLERY}" });
+const count: number = g.uniqueName;
+export const n = count;
+`;
+    const { dir, seedFile } = project({ program });
+    const run = await runCli(["preview", dir, "--seed", seedFile], isolatedEnv());
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /^error: index\.ts\(3,7\): error TS2322: Type 'Output<string>' is not assignable to type 'number'\./m,
+    );
+    assert.match(
+      run.stderr,
+      /the type check found 1 error, as `pulumi preview` would \(--no-type-check skips it\)/,
+    );
+    assert.equal(run.stdout, "");
+    const json = await runCli(["preview", dir, "--seed", seedFile, "--json"], isolatedEnv());
+    assert.equal(json.code, 1);
+    assert.match((JSON.parse(json.stdout) as { error: { details: string[] } }).error.details[0], /TS2322/);
+    const skipped = await runCli(["preview", dir, "--seed", seedFile, "--no-type-check"], isolatedEnv());
+    assert.equal(skipped.code, 0, skipped.stderr);
+  });
+
   it("a throw inside an apply: the message and the user's line, no stack; --verbose adds the stack", async () => {
     const program = `import { GalleryLookup } from "pulumi-azure-gallery-lookup";
 const g = new GalleryLookup("images", { resourceGroupName: "${USER_GROUP}", galleryName: "${USER_GALLERY}" });
@@ -269,8 +294,13 @@ const provider: pulumi.dynamic.ResourceProvider = {
     return { id: "counter-1", outs: inputs };
   },
 };
-const counter = new pulumi.dynamic.Resource(provider, "counter", { size: 3, label: gallery.uniqueName }, {});
-new pulumi.dynamic.Resource(provider, "follower", { leader: counter.id, tags: { from: counter.id, fixed: "x" } }, {});
+class Mine extends pulumi.dynamic.Resource {
+  constructor(name: string, props: Record<string, pulumi.Input<unknown>>) {
+    super(provider, name, props, {});
+  }
+}
+const counter = new Mine("counter", { size: 3, label: gallery.uniqueName });
+new Mine("follower", { leader: counter.id, tags: { from: counter.id, fixed: "x" } });
 `;
     const p = writeProject({ program });
     projects.push(path.dirname(p.dir));
