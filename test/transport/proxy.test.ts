@@ -7,7 +7,7 @@ import axios from "axios";
 import { ArmClient } from "#internal/arm/armClient";
 import { Pacer } from "#internal/arm/pacer";
 import { SettingsError } from "#internal/errors/index";
-import { startConnectProxy, type ConnectProxy } from "#internal/emulator/connectProxy";
+import { startConnectProxy, type ConnectProxy } from "../support/connectProxy";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { assertOnlyGets } from "../support/reliability";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";

@@ -82,4 +82,49 @@ describe("package: the published manifest", () => {
     );
     for (const [name] of comments.matchAll(/\bmy[A-Z]\w*Gallery\b/g)) assert.ok(served.includes(name), name);
   });
+
+  it("ships no module that nothing shipped loads (test-only code lives in test/support)", () => {
+    const entries = [
+      ...Object.values(manifest.exports as Record<string, string | { default: string }>),
+      ...Object.values(manifest.bin as Record<string, string>),
+    ]
+      .map((e) => (typeof e === "string" ? e : e.default))
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => path.join(ROOT, f));
+    const loaded = new Set<string>();
+    const todo = [...entries];
+    while (todo.length) {
+      const file = todo.pop() as string;
+      if (loaded.has(file) || !fs.existsSync(file)) continue;
+      loaded.add(file);
+      for (const [, spec] of fs.readFileSync(file, "utf8").matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
+        const target = path.resolve(path.dirname(file), spec);
+        todo.push(
+          ...[`${target}.js`, target, path.join(target, "index.js")].filter(
+            (f) => fs.existsSync(f) && f.endsWith(".js"),
+          ),
+        );
+      }
+    }
+    const all: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.endsWith(".js")) all.push(p);
+      }
+    };
+    walk(path.join(ROOT, "dist"));
+    // A module of types alone compiles to the ES-module marker and nothing else: no code to ship or load.
+    const hasCode = (f: string) =>
+      fs
+        .readFileSync(f, "utf8")
+        .replace(
+          /"use strict";|Object\.defineProperty\(exports, "__esModule", \{ value: true \}\);|^\/\/.*$/gm,
+          "",
+        )
+        .trim() !== "";
+    const unused = all.filter((f) => !loaded.has(f) && hasCode(f)).map((f) => path.relative(ROOT, f));
+    assert.deepEqual(unused, []);
+  });
 });
