@@ -130,7 +130,9 @@ describe("gallery-lookup: help, version and flags", function () {
     }
   });
 
-  it("--json: a failure is a JSON document on stdout too (bad flag, missing project, failed program)", async () => {
+  it("--json: a failure is a JSON document on stdout too (bad flag, missing project, failed program)", async function () {
+    // Runs the CLI several times, one a whole (failing) preview: minutes on a loaded machine.
+    this.timeout(180_000);
     const project = writeProject({ stackConfig: "  galleryName: corpImages\n" });
     try {
       for (const [args, name] of [
@@ -150,7 +152,8 @@ describe("gallery-lookup: help, version and flags", function () {
     }
   });
 
-  it("--stack X with no Pulumi.X.yaml says what the offline run reads, and a missing key says where to put it", async () => {
+  it("--stack X with no Pulumi.X.yaml says what the offline run reads, and a missing key says where to put it", async function () {
+    this.timeout(180_000);
     const project = writeProject({ stackConfig: "  galleryName: corpImages\n" });
     try {
       const noStack = await runCli(["preview", project.dir, "--stack", "prod"], isolatedEnv());

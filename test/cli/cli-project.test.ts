@@ -254,7 +254,8 @@ main();
 });
 
 describe("gallery-lookup preview DIR: every resource with its own inputs, and hints", function () {
-  this.timeout(90_000);
+  // Two or three whole previews each (examples/role-assignment type-checks azure-native's types).
+  this.timeout(300_000);
   const projects: string[] = [];
   after(() => projects.forEach((p) => fs.rmSync(p, { recursive: true, force: true })));
 
