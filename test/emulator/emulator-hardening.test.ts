@@ -3,15 +3,7 @@
 // entries no lookup could reach; and its CA key never outlives an in-process emulator killed by a signal.
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
-import {
-  chmodSync,
-  chownSync,
-  existsSync,
-  mkdtempSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as https from "node:https";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
