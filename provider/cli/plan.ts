@@ -44,7 +44,8 @@ export function showValue(value: unknown, preview: boolean): string {
   if (value === UNKNOWN) return unknownText(preview);
   // An ARM id is longer than the drift report's cut for a string, and a plan is read for its ids: in full.
   if (typeof value === "string") return escapeUnsafe(JSON.stringify(value));
-  return markUnknowns(showDriftValue(value, value !== undefined), preview);
+  // null is absent too: a Check may fold a field the gallery lacks as null.
+  return markUnknowns(showDriftValue(value, value !== undefined && value !== null), preview);
 }
 
 /** Whether a step is this package's GalleryLookup (a user's own dynamic resource is not). */

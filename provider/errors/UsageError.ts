@@ -1,7 +1,4 @@
 import { GalleryLookupError } from "./GalleryLookupError";
 
-/**
- * A command line the `gallery-lookup` CLI cannot run: an unknown flag, a missing or malformed value, too many
- * arguments. The message names the flag and the rule; the CLI shows it on one line and exits with the usage code.
- */
+/** A command line a command cannot run: an unknown flag, a missing value, flags that exclude each other. */
 export class UsageError extends GalleryLookupError {}

@@ -7,8 +7,9 @@ import { EXPAND_VALUE } from "./validation";
  * only with `$expand=SharingProfile/Groups`, so `sharedSubscriptionIds` stays absent without it.
  */
 export function expandHint(observed: Record<string, unknown>): string | undefined {
-  if (observed.permissions !== "Groups" || observed.sharedSubscriptionIds !== undefined) return undefined;
-  if (observed.expand !== undefined) return undefined;
+  // Absent may also be null: what a Check folds for a field the gallery lacks.
+  if (observed.permissions !== "Groups" || observed.sharedSubscriptionIds != null) return undefined;
+  if (observed.expand != null) return undefined;
   const name = typeof observed.galleryName === "string" ? `gallery ${observed.galleryName}` : "the gallery";
   return (
     `${name} is shared with groups (permissions "Groups"), but sharedSubscriptionIds and sharedTenantIds were ` +
