@@ -4,8 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
 
 const config = new pulumi.Config();
-// The defaults name the emulator's seeded gallery that is shared with groups (spec example
-// Gallery_Get_WithExpandSharingProfileGroups); set your own with `pulumi config set galleryName ...`.
+// Without config, the emulator's seeded gallery that is shared with groups (spec example
+// Gallery_Get_WithExpandSharingProfileGroups). `npm start` sets galleryName to myDemoGallery, the emulator's
+// gallery with a uniqueName, an identity and sharing groups at once; set your own with
+// `pulumi config set galleryName ...`.
 const resourceGroupName = config.get("resourceGroupName") ?? "myResourceGroup";
 const galleryName = config.get("galleryName") ?? "mySharingGroupsGallery";
 

@@ -1,6 +1,8 @@
-// One small parser for every command: each command declares its flags once, and the same declaration gives
-// the parse (unknown flags are errors) and the `--help` text (every flag, described).
-import { UsageError } from "./usageError";
+// One argument parser for every command, on Node's own `util.parseArgs`: each command declares its flags once,
+// and the same declaration gives the parse and the `--help` text. What parseArgs leaves to its caller (the
+// wording of a refusal, a "did you mean", an optional value) is here, so that every command refuses alike.
+import { parseArgs as parseNodeArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "../errors/UsageError";
 
 /** One flag of a command. A flag with `value` takes one (`--seed FILE` or `--seed=FILE`); others are switches. */
 export interface FlagSpec {
@@ -11,6 +13,10 @@ export interface FlagSpec {
   implied?: string;
   /** Accepted values, checked at parse. */
   choices?: readonly string[];
+  /** The flag may be given more than once; every value is kept, in order. */
+  multiple?: boolean;
+  /** A one-letter alias, e.g. `q` for `-q`. */
+  short?: string;
   description: string;
 }
 
@@ -21,7 +27,7 @@ export interface CommandSpec {
   summary: string;
   /** Positional arguments as shown in the usage line, e.g. `[DIR]`. */
   operands?: string;
-  /** Most positional arguments (default 0). */
+  /** Most positional arguments (default 0; `Infinity` for a list such as `FILE...`). */
   maxOperands?: number;
   flags: FlagSpec[];
   /** Paragraphs after the flags. */
@@ -30,48 +36,121 @@ export interface CommandSpec {
 
 /** The parse of one command line. */
 export interface ParsedArgs {
+  /** The last value of each flag given (`true` for a switch). */
   flags: Map<string, string | true>;
+  /** Every value of each flag given, in order (for `multiple` flags). */
+  lists: Map<string, string[]>;
   operands: string[];
   help: boolean;
 }
 
-/** Parses `args` against `spec`; throws {@link UsageError} naming the flag and the rule. */
-export function parseArgs(spec: CommandSpec, args: readonly string[]): ParsedArgs {
-  const flags = new Map<string, string | true>();
-  const operands: string[] = [];
-  let help = false;
+/** Edit distance with swapped neighbours as one edit (`drfit`), for "did you mean": a typo is an edit or two. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The closest of `known` to `given`, when it is close enough to be a typo (or `given` is its start). */
+export function closest(given: string, known: readonly string[]): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const name of known) {
+    const d = name.startsWith(given) && given.length >= 2 ? 0 : distance(given, name);
+    if (d <= Math.max(1, Math.min(2, Math.floor(name.length / 3))) && (!best || d < best.d))
+      best = { name, d };
+  }
+  return best?.name;
+}
+
+/** The wording of an unknown flag or command, with the closest known one. */
+export function unknownText(what: string, given: string, known: readonly string[], where: string): string {
+  const near = closest(
+    given.replace(/^-+/, ""),
+    known.map((k) => k.replace(/^-+/, "")),
+  );
+  const prefix = given.startsWith("--") ? "--" : given.startsWith("-") ? "-" : "";
+  return `unknown ${what} '${given}'${where}${near ? `; did you mean '${prefix === "-" && near.length > 1 ? "--" : prefix}${near}'?` : ""}`;
+}
+
+/** Rewrites `--env` (no value, or followed by a non-choice) to `--env=<implied>`, which parseArgs cannot express. */
+function withImpliedValues(spec: CommandSpec, args: readonly string[]): string[] {
+  const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === "--help" || arg === "-h") {
+    if (arg === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    const flag = spec.flags.find((f) => f.implied !== undefined && `--${f.name}` === arg);
+    const next = args[i + 1];
+    if (flag && !(next !== undefined && flag.choices?.includes(next))) out.push(`${arg}=${flag.implied}`);
+    else out.push(arg);
+  }
+  return out;
+}
+
+/** Parses `args` against `spec`; throws {@link UsageError} naming the flag and the rule. */
+export function parseArgs(spec: CommandSpec, args: readonly string[]): ParsedArgs {
+  const options: NonNullable<ParseArgsConfig["options"]> = { help: { type: "boolean", short: "h" } };
+  for (const f of spec.flags) {
+    options[f.name] = {
+      type: f.value === undefined ? "boolean" : "string",
+      ...(f.multiple ? { multiple: true } : {}),
+      ...(f.short ? { short: f.short } : {}),
+    };
+  }
+  // Not strict: the tokens are checked below, so that each refusal reads as this CLI words it.
+  const { tokens } = parseNodeArgs({
+    args: withImpliedValues(spec, args),
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const flags = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
+  const operands: string[] = [];
+  let help = false;
+  const where = ` for '${spec.name}'`;
+  const known = spec.flags.map((f) => `--${f.name}`).concat("--help");
+  for (const token of tokens) {
+    if (token.kind === "positional") {
+      operands.push(token.value);
+      continue;
+    }
+    if (token.kind !== "option") continue;
+    if (token.name === "help") {
       help = true;
       continue;
     }
-    if (arg === "--" || !arg.startsWith("-") || arg === "-") {
-      operands.push(...(arg === "--" ? args.slice(i + 1) : [arg]));
-      if (arg === "--") break;
-      continue;
-    }
-    const [name, inline] = arg.split(/=(.*)/s, 2);
-    const flag = spec.flags.find((f) => `--${f.name}` === name);
-    if (!flag) throw new UsageError(`unknown option '${name}' for '${spec.name}'`);
+    const flag = spec.flags.find((f) => f.name === token.name);
+    if (!flag) throw new UsageError(unknownText("option", token.rawName, known, where));
+    const name = `--${flag.name}`;
     if (flag.value === undefined) {
-      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
+      if (token.value !== undefined) throw new UsageError(`${name} takes no value`);
       flags.set(flag.name, true);
       continue;
     }
-    let value: string | undefined = inline;
-    if (value === undefined) {
-      const next = args[i + 1];
-      const takesNext =
-        next !== undefined && !next.startsWith("-") && (!flag.implied || flag.choices?.includes(next));
-      if (takesNext) value = args[++i];
-      else value = flag.implied;
+    // parseArgs takes the next word even when it is a flag (`--seed --json`): that is a missing value.
+    const value = token.value;
+    if (value === undefined || value === "" || (!token.inlineValue && value.startsWith("-"))) {
+      throw new UsageError(`${name} needs a value (${flag.value})`);
     }
-    if (value === undefined || value === "") throw new UsageError(`${name} needs a value (${flag.value})`);
     if (flag.choices && !flag.choices.includes(value)) {
       throw new UsageError(`${name} must be one of ${flag.choices.join(", ")}, not '${value}'`);
     }
     flags.set(flag.name, value);
+    lists.set(flag.name, [...(lists.get(flag.name) ?? []), value]);
   }
   const max = spec.maxOperands ?? 0;
   if (!help && operands.length > max) {
@@ -81,7 +160,7 @@ export function parseArgs(spec: CommandSpec, args: readonly string[]): ParsedArg
         : `'${spec.name}' takes at most ${max} argument${max > 1 ? "s" : ""} ${spec.operands ?? ""}, got ${operands.length}`,
     );
   }
-  return { flags, operands, help };
+  return { flags, lists, operands, help };
 }
 
 /** The value of a flag that takes one, if given. */
@@ -104,7 +183,7 @@ export function secondsFlag(parsed: ParsedArgs, name: string, fallbackSeconds: n
 /** The `--help` text of a command, every flag described. */
 export function helpText(spec: CommandSpec, program = "gallery-lookup"): string {
   const flagText = (f: FlagSpec) =>
-    `--${f.name}${f.value === undefined ? "" : f.implied ? `[=${f.value}]` : ` ${f.value}`}`;
+    `${f.short ? `-${f.short}, ` : ""}--${f.name}${f.value === undefined ? "" : f.implied ? `[=${f.value}]` : ` ${f.value}`}`;
   const rows = [...spec.flags.map((f) => [flagText(f), f.description]), ["-h, --help", "Show this help"]];
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
   const lines = [

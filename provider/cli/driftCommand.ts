@@ -1,9 +1,9 @@
 // `gallery-lookup drift`: checks every GalleryLookup in Pulumi state for drift without running the
 // programs. The work is in ../drift; this module parses the flags, shows progress and prints the report.
-import { parseArgs } from "node:util";
 import type { DriftCheckOptions, DriftReport } from "../drift/checkDrift";
 import { UsageError } from "../errors/UsageError";
 import { isLoopbackEndpoint, probeEmulator } from "./emulatorProbe";
+import { parseArgs, stringFlag, type CommandSpec } from "./args";
 
 export const DRIFT_USAGE = `Usage: gallery-lookup drift [options] [FILE...]
 
@@ -79,33 +79,45 @@ function byteCount(flag: string, text: string, max: number): number {
   return bytes;
 }
 
-/** Parses the command's flags; throws on anything it does not know, naming the flag and the rule. */
+/** The flags, for the shared parser (the help text is DRIFT_USAGE above, laid out by topic). */
+export const DRIFT_SPEC: CommandSpec = {
+  name: "drift",
+  summary: "Check every GalleryLookup in Pulumi state for drift",
+  operands: "[FILE...]",
+  maxOperands: Infinity,
+  flags: [
+    { name: "backend", value: "URL", description: "A self-managed backend" },
+    { name: "stack", value: "NAME", multiple: true, description: "With --backend: this stack only" },
+    { name: "json", description: "The report as JSON" },
+    { name: "markdown", description: "The report as Markdown" },
+    { name: "no-color", description: "No colour" },
+    { name: "quiet", short: "q", description: "No progress on stderr" },
+    { name: "ignore-field", value: "PATH", multiple: true, description: "An accepted change" },
+    { name: "ignore-lookup", value: "GLOB", multiple: true, description: "A lookup not to check" },
+    { name: "unreadable", value: "error|warn", description: "An unreadable lookup fails or warns" },
+    { name: "concurrency", value: "N", description: "Galleries read at once" },
+    { name: "max-state-bytes", value: "N", description: "Bytes one state source may hold" },
+  ],
+};
+
+/** Parses the command's flags; throws {@link UsageError} on anything it does not know, naming the flag and the rule. */
 export function parseDriftArgs(args: string[]): DriftCommandArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        backend: { type: "string" },
-        stack: { type: "string", multiple: true },
-        json: { type: "boolean" },
-        markdown: { type: "boolean" },
-        "no-color": { type: "boolean" },
-        quiet: { type: "boolean", short: "q" },
-        "ignore-field": { type: "string", multiple: true },
-        "ignore-lookup": { type: "string", multiple: true },
-        unreadable: { type: "string" },
-        concurrency: { type: "string" },
-        "max-state-bytes": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const v = parsed.values;
+  const parsed = parseArgs(DRIFT_SPEC, args);
+  const list = (name: string) => parsed.lists.get(name);
+  const v = {
+    backend: stringFlag(parsed, "backend"),
+    stack: list("stack"),
+    json: parsed.flags.has("json"),
+    markdown: parsed.flags.has("markdown"),
+    "no-color": parsed.flags.has("no-color"),
+    quiet: parsed.flags.has("quiet"),
+    "ignore-field": list("ignore-field"),
+    "ignore-lookup": list("ignore-lookup"),
+    unreadable: stringFlag(parsed, "unreadable"),
+    concurrency: stringFlag(parsed, "concurrency"),
+    "max-state-bytes": stringFlag(parsed, "max-state-bytes"),
+    help: parsed.help,
+  };
   if (v.json && v.markdown) throw new UsageError("--json and --markdown cannot be combined: pick one format");
   if (v.unreadable !== undefined && v.unreadable !== "error" && v.unreadable !== "warn") {
     throw new UsageError(`--unreadable must be "error" or "warn" (got ${JSON.stringify(v.unreadable)})`);
@@ -131,7 +143,7 @@ export function parseDriftArgs(args: string[]): DriftCommandArgs {
     .map((f) => f.trim())
     .filter(Boolean);
   const options: DriftCheckOptions = {
-    files: parsed.positionals,
+    files: parsed.operands,
     ...(v.backend !== undefined ? { backend: v.backend } : {}),
     ...(v.stack ? { stacks: v.stack } : {}),
     ignoreFields,
@@ -140,7 +152,7 @@ export function parseDriftArgs(args: string[]): DriftCommandArgs {
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(maxStateBytes !== undefined ? { maxStateBytes } : {}),
   };
-  if (!v.help && parsed.positionals.length === 0 && v.backend === undefined) {
+  if (!v.help && parsed.operands.length === 0 && v.backend === undefined) {
     throw new UsageError("no state given: name export files (`-` for stdin) or --backend file://<folder>");
   }
   return {
@@ -201,14 +213,8 @@ async function staleEmulator(env: NodeJS.ProcessEnv): Promise<string | undefined
 
 /** `gallery-lookup drift ...`: resolves to the exit code (0 no drift, 2 drift, 1 error). */
 export async function runDriftCommand(args: string[]): Promise<number> {
-  let parsed: DriftCommandArgs;
-  try {
-    parsed = parseDriftArgs(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`gallery-lookup drift: ${error.message}\n\n${DRIFT_USAGE}`);
-    return 1;
-  }
+  // A UsageError goes to main.ts, which words it as for every command (exit 1 here: 2 means drift).
+  const parsed = parseDriftArgs(args);
   if (parsed.help) {
     process.stdout.write(DRIFT_USAGE);
     return 0;

@@ -4,7 +4,7 @@
 // emulator, as `export` lines or one JSON object, for a shell (`eval`) or a CI step (e.g. `pulumi preview`).
 import type { EmulatorOptions } from "../emulator/types";
 import { helpText, parseArgs, stringFlag, type CommandSpec } from "./args";
-import { UsageError } from "./usageError";
+import { UsageError } from "../errors/UsageError";
 
 export const EMULATOR_SPEC: CommandSpec = {
   name: "emulator",

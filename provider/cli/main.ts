@@ -2,15 +2,21 @@
 // The `gallery-lookup` command. Each subcommand lives in its own module, loaded only when named, so that
 // `gallery-lookup emulator` does not load the Pulumi SDK and `preview` does not load TLS code. A new command
 // is one row of COMMANDS.
+import { UsageError } from "../errors/UsageError";
+import { unknownText } from "./args";
 import { runCleanups, stopping } from "./lifecycle";
-import { UsageError } from "./usageError";
 
 interface Command {
   /** One line for the command table. */
   summary: string;
   /** Runs the command with the arguments after its name; resolves to the exit code. */
   run(args: string[]): Promise<number>;
+  /** Exit code of a bad command line (default 2; `drift` uses 1, since its 2 means "drift found"). */
+  usageExitCode?: number;
 }
+
+/** Exit code of a command line that cannot run, as in most Unix tools. */
+const USAGE_EXIT = 2;
 
 const COMMANDS: Record<string, Command> = {
   emulator: {
@@ -29,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
   drift: {
     summary: "Check every GalleryLookup in Pulumi state for drift (exit 0 none, 2 drift, 1 error)",
     run: (args) => (require("./driftCommand") as typeof import("./driftCommand")).runDriftCommand(args),
+    usageExitCode: 1,
   },
 };
 
@@ -51,14 +58,25 @@ function usage(): string {
   ].join("\n");
 }
 
+/** `--json` asked for: a failure is then also a JSON document on stdout, so a script reads one format. */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  const flags = end === -1 ? args : args.slice(0, end);
+  // `drift --json --markdown` asks for two formats: no JSON then, only the refusal.
+  return flags.includes("--json") && !flags.includes("--markdown");
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   switch (name) {
     case undefined:
+      // No command is a command line that cannot run: the help goes where errors go, with the usage code.
+      process.stderr.write(usage());
+      return USAGE_EXIT;
     case "help":
     case "--help":
     case "-h":
-      if (rest[0] && COMMANDS[rest[0]]) return COMMANDS[rest[0]].run(["--help"]);
+      if (rest[0] && Object.hasOwn(COMMANDS, rest[0])) return COMMANDS[rest[0]].run(["--help"]);
       process.stdout.write(usage());
       return 0;
     case "--version":
@@ -71,29 +89,36 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     // Exit 1, not the usage code 2: `drift` exits 2 for "drift found", so a misspelt `gallery-lookup drfit`
     // in CI must read as an error, never as drift.
+    const known = Object.keys(COMMANDS);
     process.stderr.write(
-      `gallery-lookup: unknown command '${name}'\nRun 'gallery-lookup --help' for usage.\n`,
+      `gallery-lookup: ${unknownText("command", name, known, "")} (commands: ${known.join(", ")})\n`,
     );
     return 1;
   }
-  return command.run(rest);
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    // Stopped by a signal or a closed stdout: the stop handler reports and exits; a failure now is only noise.
+    if (stopping()) return 1;
+    const usageError = err instanceof UsageError;
+    const code = usageError ? (command.usageExitCode ?? USAGE_EXIT) : 1;
+    const message = err instanceof Error ? err.message : String(err);
+    if (wantsJson(rest)) {
+      const { errorDocument } = require("./plan") as typeof import("./plan");
+      process.stdout.write(errorDocument(err, code));
+    }
+    process.stderr.write(
+      `gallery-lookup: ${message}${usageError ? ` (see 'gallery-lookup ${name} --help')` : ""}\n`,
+    );
+    return code;
+  }
 }
 
 void main(process.argv.slice(2))
-  .then(
-    (code) => code,
-    (err: unknown) => {
-      // Stopped by a signal or a closed stdout: the stop handler reports and exits; a failure now is only noise.
-      if (stopping()) return 1;
-      const message = err instanceof Error ? err.message : String(err);
-      if (err instanceof UsageError) {
-        process.stderr.write(`gallery-lookup: ${message}\nRun 'gallery-lookup --help' for usage.\n`);
-        return 2;
-      }
-      process.stderr.write(`gallery-lookup: ${message}\n`);
-      return 1;
-    },
-  )
+  .catch((err: unknown) => {
+    process.stderr.write(`gallery-lookup: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  })
   .then(async (code) => {
     await runCleanups();
     process.exitCode = code;

@@ -2,6 +2,11 @@
 // way `pulumi preview` lays it out), the same plan as JSON for scripts, and a failure as one line per cause.
 import type { RunProgramResult } from "../preview/runProgram";
 import type { Step } from "../preview/localEngine";
+import type { PropertyMap } from "../preview/proto";
+import { describeChange, showValue as showDriftValue } from "../drift/render";
+import { leafChanges } from "../drift/verdict";
+import { escapeUnsafe } from "../errors/safeText";
+import { expandHint } from "../gallery/hints";
 import { UNKNOWN } from "../gallery/unknowns";
 
 /** The observed values worth showing for a GalleryLookup, in this order. */
@@ -23,32 +28,54 @@ const SYMBOL: Record<Step["op"], string> = {
   read: ">",
 };
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+/** How Pulumi's unknown value reads, wherever it sits (a whole value or inside one). */
+const unknownText = (preview: boolean) => (preview ? "(not known in preview)" : "(unknown)");
+const QUOTED_UNKNOWN = JSON.stringify(UNKNOWN);
+
+/** Marks every unknown in a line the drift renderer wrote, so that a nested unknown reads as one too. */
+const markUnknowns = (text: string, preview: boolean) =>
+  text.split(QUOTED_UNKNOWN).join(unknownText(preview));
 
 /**
- * One value as shown. Absent and unknown read the same wherever they appear: a lookup that returned nothing
- * for a field leaves it absent (null in the checked inputs, so that a preview knows it).
+ * One value as shown: the drift report's rendering (one wording for an absent value, escaping), with
+ * Pulumi's unknown value marked. A lookup that returned nothing for a field leaves it absent.
  */
 export function showValue(value: unknown, preview: boolean): string {
-  if (value === UNKNOWN) return preview ? "(not known in preview)" : "(unknown)";
-  // check folds what the gallery lacks as null (see gallery/diff.ts checkedInputs): still "not returned".
-  if (value === undefined || value === null) return "(not returned)";
-  return JSON.stringify(value);
+  if (value === UNKNOWN) return unknownText(preview);
+  // An ARM id is longer than the drift report's cut for a string, and a plan is read for its ids: in full.
+  if (typeof value === "string") return escapeUnsafe(JSON.stringify(value));
+  // null is absent too: a Check may fold a field the gallery lacks as null.
+  return markUnknowns(showDriftValue(value, value !== undefined && value !== null), preview);
 }
 
-/** The innermost changed values under `where`, so a nested change reads as one line (arrays of scalars whole). */
-export function leafChanges(where: string, before: unknown, after: unknown): [string, unknown, unknown][] {
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
-  const scalars = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x !== "object" || x === null);
-  if (Array.isArray(before) && Array.isArray(after) && !scalars(before) && before.length === after.length) {
-    return before.flatMap((b, i) => leafChanges(`${where}[${i}]`, b, after[i]));
+/** Whether a step is this package's GalleryLookup (a user's own dynamic resource is not). */
+export function isGalleryLookup(step: Pick<Step, "type">): boolean {
+  return step.type.startsWith("pulumi-nodejs:dynamic") && step.type.endsWith(":GalleryLookup");
+}
+
+/** A resource's own inputs, without the serialized provider a dynamic resource carries. */
+function ownInputs(inputs: PropertyMap | undefined): PropertyMap {
+  return Object.fromEntries(Object.entries(inputs ?? {}).filter(([k]) => k !== "__provider"));
+}
+
+/** Paths of the unknown values inside `value` (`a.b[0]`), for JSON, where an unknown is `null`. */
+function unknownPaths(value: unknown, where: string): string[] {
+  if (value === UNKNOWN) return [where];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unknownPaths(v, `${where}[${i}]`));
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).flatMap(([k, v]) => unknownPaths(v, where ? `${where}.${k}` : k));
   }
-  if (isRecord(before) && isRecord(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => leafChanges(`${where}.${k}`, before[k], after[k]));
+  return [];
+}
+
+/** `value` with every unknown as `null` (JSON has no unknown; `unknownInputs` names where they were). */
+function withNulls(value: unknown): unknown {
+  if (value === UNKNOWN) return null;
+  if (Array.isArray(value)) return value.map(withNulls);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withNulls(v)]));
   }
-  return [[where, before, after]];
+  return value;
 }
 
 /** `pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup` reads better by its last part. */
@@ -59,6 +86,46 @@ export function displayType(type: string): string {
 /** Steps that change something (what `--expect-no-changes` fails on). */
 export function changes(result: Pick<RunProgramResult, "steps">): Step[] {
   return result.steps.filter((s) => s.op !== "same" && s.op !== "read");
+}
+
+/**
+ * The details of one step: what a lookup saw (with a hint when an argument is missing for a value), and for
+ * any other resource its own inputs. Changes read as the drift report's `path: before ⇒ after`.
+ */
+function stepDetails(step: Step, preview: boolean): string[] {
+  const lookup = isGalleryLookup(step);
+  const title = `${step.name} (${displayType(step.type)})`;
+  if (step.op === "update" || step.op === "replace") {
+    const after = lookup ? step.outputs : ownInputs(step.inputs);
+    const before = lookup ? step.oldOutputs : ownInputs(step.oldInputs ?? step.oldOutputs);
+    const lines = ["", `  ~ ${title}: ${step.changedKeys.length} changed`];
+    for (const key of step.changedKeys) {
+      for (const change of leafChanges(before?.[key], after[key], [key])) {
+        lines.push(`      ~ ${markUnknowns(describeChange({ ...change, sensitive: false }), preview)}`);
+      }
+    }
+    if (step.replaces.length) lines.push(`      (replace because of: ${step.replaces.join(", ")})`);
+    return lines;
+  }
+  if (lookup) {
+    const lines = [
+      "",
+      `  ${title}:`,
+      ...SHOWN.map((k) => `      ${k}: ${showValue(step.outputs[k], preview)}`),
+    ];
+    const hint = expandHint(step.outputs);
+    if (hint) lines.push(`      hint: ${hint}`);
+    return lines;
+  }
+  // Another provider's resource, or the user's own dynamic one: what the program gave it, unknowns marked.
+  if (step.op === "same" || step.op === "read") return [];
+  const inputs = ownInputs(step.inputs);
+  const keys = Object.keys(inputs).sort();
+  return [
+    "",
+    `  ${title}:${keys.length ? "" : " (no inputs)"}`,
+    ...keys.map((k) => `      ${k}: ${showValue(inputs[k], preview)}`),
+  ];
 }
 
 /** The plan as text lines: the table, the details of each lookup, the stack outputs and the counts. */
@@ -76,22 +143,7 @@ export function planText(title: string, result: RunProgramResult, preview: boole
   for (const [symbol, type, name, op] of rows) {
     lines.push(` ${symbol.padEnd(3)} ${type.padEnd(width)}${name.padEnd(nameWidth)}${op}`.trimEnd());
   }
-  for (const step of result.steps) {
-    if (!step.type.startsWith("pulumi-nodejs:dynamic")) continue;
-    lines.push("");
-    if (step.op === "update" || step.op === "replace") {
-      lines.push(`  ~ ${step.name} (${displayType(step.type)}): ${step.changedKeys.length} changed`);
-      for (const key of step.changedKeys) {
-        for (const [where, before, after] of leafChanges(key, step.oldOutputs?.[key], step.outputs[key])) {
-          lines.push(`      ~ ${where}: ${showValue(before, preview)} => ${showValue(after, preview)}`);
-        }
-      }
-      if (step.replaces.length) lines.push(`      (replace because of: ${step.replaces.join(", ")})`);
-    } else {
-      lines.push(`  ${step.name} (${displayType(step.type)}):`);
-      for (const key of SHOWN) lines.push(`      ${key}: ${showValue(step.outputs[key], preview)}`);
-    }
-  }
+  for (const step of result.steps) lines.push(...stepDetails(step, preview));
   lines.push("", "Outputs:");
   for (const [key, value] of Object.entries(result.outputs).sort()) {
     lines.push(`    ${key}: ${showValue(value, preview)}`);
@@ -129,9 +181,12 @@ export function planJson(result: RunProgramResult, preview: boolean): Record<str
       ...(s.id ? { id: s.id } : {}),
       ...(s.changedKeys.length ? { changedKeys: s.changedKeys } : {}),
       ...(s.replaces.length ? { replaces: s.replaces } : {}),
-      ...(s.type.startsWith("pulumi-nodejs:dynamic")
-        ? { outputs: Object.fromEntries(Object.entries(s.outputs).filter(([k]) => k !== "__provider")) }
+      inputs: withNulls(ownInputs(s.inputs)),
+      ...(unknownPaths(ownInputs(s.inputs), "").length
+        ? { unknownInputs: unknownPaths(ownInputs(s.inputs), "") }
         : {}),
+      ...(s.type.startsWith("pulumi-nodejs:dynamic") ? { outputs: withNulls(ownInputs(s.outputs)) } : {}),
+      ...(isGalleryLookup(s) && expandHint(s.outputs) ? { hint: expandHint(s.outputs) } : {}),
       ...(s.oldOutputs && s.changedKeys.length
         ? { oldOutputs: Object.fromEntries(s.changedKeys.map((k) => [k, s.oldOutputs?.[k] ?? null])) }
         : {}),
@@ -168,7 +223,7 @@ function withoutStack(message: string): string {
  * property and the reason), then the program's own errors without their stacks (with `verbose`: in full, with
  * the runtime's stderr). A runtime message that only repeats an engine error is left out.
  */
-export function failureLines(result: RunProgramResult, verbose: boolean): string[] {
+export function failureLines(result: RunProgramResult, verbose: boolean, stack = "<stack>"): string[] {
   const lines = result.errors.map((e) => `error: ${e}`);
   const programErrors = result.logs.filter((l) => l.severity === "error").map((l) => l.message);
   for (const message of programErrors) {
@@ -177,7 +232,7 @@ export function failureLines(result: RunProgramResult, verbose: boolean): string
       /^Running program '[^']*' failed with an unhandled exception:\n/,
       "the program failed: ",
     );
-    lines.push(`error: ${text}`);
+    lines.push(`error: ${offlineConfigAdvice(text, stack)}`);
   }
   if (lines.length === 0) {
     lines.push(
@@ -191,7 +246,34 @@ export function failureLines(result: RunProgramResult, verbose: boolean): string
   return lines;
 }
 
+/**
+ * The SDK's missing-config message tells the user to run `pulumi config set`, which writes to a stack this CLI
+ * may not read (and needs a login): say what the offline run reads instead.
+ */
+function offlineConfigAdvice(text: string, stack: string): string {
+  return text.replace(
+    /please set a value using the command `pulumi config set(?: --secret)? (\S+) <value>`/g,
+    (_all, key: string) =>
+      `the offline run reads config only from Pulumi.yaml and Pulumi.${stack}.yaml: add '${key}: <value>' (a plain ` +
+      `value) under 'config:' in Pulumi.${stack}.yaml, or pick another stack file with --stack NAME`,
+  );
+}
+
 /** Whether a run failed (the program exited non-zero, or the engine reported an error). */
 export function failed(result: RunProgramResult): boolean {
   return result.exitCode !== 0 || result.errors.length > 0;
+}
+
+/**
+ * A failure as one JSON document, for `--json`: a script that reads stdout gets JSON whether the run worked
+ * or not. `details` are the failure's lines (each cause once), `where` what the run looked at.
+ */
+export function errorDocument(
+  error: unknown,
+  exitCode: number,
+  extra: { details?: string[]; where?: string[] } = {},
+): string {
+  const name = error instanceof Error ? error.name : "Error";
+  const message = error instanceof Error ? error.message : String(error);
+  return `${JSON.stringify({ error: { name, message, exitCode, ...extra } }, null, 2)}\n`;
 }

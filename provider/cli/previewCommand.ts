@@ -8,9 +8,9 @@ import * as path from "path";
 import type { RunProgramOptions, RunProgramResult } from "../preview/runProgram";
 import { helpText, parseArgs, secondsFlag, stringFlag, type CommandSpec, type ParsedArgs } from "./args";
 import { installStopHandlers, stopSignal, temporaryFolder } from "./lifecycle";
-import { changes, failed, failureLines, planJson, planText, stripAnsi } from "./plan";
+import { UsageError } from "../errors/UsageError";
+import { changes, errorDocument, failed, failureLines, planJson, planText, stripAnsi } from "./plan";
 import { openSession, PACKAGE_ROOT, type Session } from "./session";
-import { UsageError } from "./usageError";
 
 /** Exit code when `--expect-no-changes` meets changes: the one recent Pulumi CLIs use (pulumi/pulumi#22176). */
 export const EXIT_CHANGES = 7;
@@ -34,6 +34,10 @@ const COMMON_FLAGS: CommandSpec["flags"] = [
   { name: "json", description: "Print the plan as JSON on stdout (errors stay on stderr)" },
   { name: "timeout", value: "SECONDS", description: "Stop the program after this long (default 60)" },
   { name: "verbose", description: "Show stack traces, the runtime's stderr and the program's own output" },
+  {
+    name: "no-type-check",
+    description: "Skip the type check of a TypeScript program (as PULUMI_NODEJS_TRANSPILE_ONLY=true does)",
+  },
 ];
 
 const ENVIRONMENT_NOTE = `Where the galleries come from: --seed FILE starts an emulator with them; otherwise, when the environment
@@ -79,10 +83,46 @@ function err(line: string): void {
 interface RunSettings {
   verbose: boolean;
   timeoutMs: number;
+  typeCheck: boolean;
+}
+
+/**
+ * Type-checks a TypeScript program once, as `pulumi preview` does before it runs one (its runtime runs ts-node
+ * with type checking); prints each error and resolves false when there is one. Skipped by --no-type-check, and
+ * by PULUMI_NODEJS_TRANSPILE_ONLY=true as under the Pulumi CLI.
+ */
+function typeChecks(
+  programDir: string,
+  entryPoint: string,
+  session: Session,
+  settings: RunSettings,
+  json = false,
+): boolean {
+  if (!settings.typeCheck || process.env.PULUMI_NODEJS_TRANSPILE_ONLY === "true") return true;
+  const { entryFile, typeCheckProgram } =
+    require("../preview/typeCheck") as typeof import("../preview/typeCheck");
+  if (!/\.[cm]?tsx?$/.test(entryFile(programDir, entryPoint))) return true;
+  const { resolvePulumiSdkDir } = require("../preview/proto") as typeof import("../preview/proto");
+  const errors = typeCheckProgram({
+    programDir,
+    entryPoint,
+    sdkDir: resolvePulumiSdkDir(programDir),
+    packageDir: session.packageDir,
+  });
+  if (errors.length === 0) return true;
+  for (const line of errors) err(`error: ${line}`);
+  const summary = `the type check found ${errors.length} error${errors.length > 1 ? "s" : ""}, as \`pulumi preview\` would (--no-type-check skips it)`;
+  err(`error: ${summary}`);
+  if (json) out(errorDocument(new Error(summary), 1, { details: errors }).trimEnd());
+  return false;
 }
 
 /** Runs the program once; errors show on stderr as the engine reports them, each once. */
-async function run(options: RunProgramOptions, settings: RunSettings): Promise<RunProgramResult> {
+async function run(
+  options: RunProgramOptions,
+  settings: RunSettings,
+  where: string[] = [],
+): Promise<RunProgramResult> {
   const { runProgram } = require("../preview/runProgram") as typeof import("../preview/runProgram");
   const shown: string[] = [];
   const result = await runProgramWithHint(runProgram, {
@@ -99,7 +139,10 @@ async function run(options: RunProgramOptions, settings: RunSettings): Promise<R
     },
   });
   if (failed(result)) {
-    for (const line of failureLines(result, settings.verbose)) if (!shown.includes(line)) err(line);
+    for (const line of failureLines(result, settings.verbose, options.stack))
+      if (!shown.includes(line)) err(line);
+    // Every failure says where it looked: a wrong subscription or emulator is the usual cause of a 404.
+    for (const line of where) err(`  ${line}`);
   } else if (settings.verbose && result.stdout.trim()) {
     err(result.stdout.trimEnd());
   }
@@ -122,7 +165,11 @@ async function runProgramWithHint(
 }
 
 function settingsOf(parsed: ParsedArgs): RunSettings {
-  return { verbose: parsed.flags.has("verbose"), timeoutMs: secondsFlag(parsed, "timeout", 60) };
+  return {
+    verbose: parsed.flags.has("verbose"),
+    timeoutMs: secondsFlag(parsed, "timeout", 60),
+    typeCheck: !parsed.flags.has("no-type-check"),
+  };
 }
 
 /** `preview` and `up` of a project folder. */
@@ -132,7 +179,7 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
     require("../preview/stateFile") as typeof import("../preview/stateFile");
   const preview = mode === "preview";
   const stack = stringFlag(parsed, "stack") ?? "dev";
-  const project = readProject(parsed.operands[0] ?? ".", stack);
+  const project = readProject(parsed.operands[0] ?? ".", stack, parsed.flags.has("stack"));
   const stateFile = path.resolve(
     stringFlag(parsed, "state") ?? defaultStateFile(project.rootDirectory, stack),
   );
@@ -143,7 +190,16 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
   const session = await openSession({ seed: seed && path.resolve(seed), hostCwd: project.rootDirectory });
   try {
     const config = { ...project.config };
+    const subscriptionFrom =
+      config["azure-native:subscriptionId"] !== undefined
+        ? `the stack config azure-native:subscriptionId (${project.stackFile ? path.basename(project.stackFile) : "Pulumi.yaml"})`
+        : `the emulator's default subscription (no azure-native:subscriptionId in Pulumi.${stack}.yaml)`;
     config["azure-native:subscriptionId"] ??= session.azure.subscriptionId;
+    if (!typeChecks(project.programDir, project.entryPoint, session, settingsOf(parsed), json)) return 1;
+    const where = [
+      `looked in: ${session.azure.description}`,
+      `subscription: ${config["azure-native:subscriptionId"]}, from ${subscriptionFrom}, unless the program passes subscriptionId`,
+    ];
     const result = await run(
       {
         programDir: project.programDir,
@@ -158,8 +214,15 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
         state,
       },
       settingsOf(parsed),
+      where,
     );
-    if (failed(result)) return 1;
+    if (failed(result)) {
+      if (json) {
+        const details = failureLines(result, false, stack).map((line) => line.replace(/^error: /, ""));
+        out(errorDocument(new Error(`the ${mode} failed`), 1, { details, where }).trimEnd());
+      }
+      return 1;
+    }
     if (!preview) writeState(stateFile, project.project, stack, result.state);
     if (json) out(JSON.stringify({ ...planJson(result, preview), stack, stateFile }, null, 2));
     else {
@@ -227,6 +290,7 @@ async function runDemo(parsed: ParsedArgs): Promise<number> {
       },
     };
     const settings = settingsOf(parsed);
+    if (!typeChecks(dir, ".", session, settings)) return 1;
     out(`Azure emulator on ${azure.armEndpoint} serving ${id}`);
     out();
     const preview = await run(base, settings);
@@ -297,7 +361,7 @@ export async function runPreviewCommand(args: string[]): Promise<number> {
   }
   installStopHandlers();
   if (parsed.flags.has("demo")) {
-    const allowed = new Set(["demo", "verbose", "timeout"]);
+    const allowed = new Set(["demo", "verbose", "timeout", "no-type-check"]);
     const other = [...parsed.flags.keys()].find((f) => !allowed.has(f));
     if (other || parsed.operands.length) {
       throw new UsageError(`--demo runs the bundled example: it takes no DIR and no --${other ?? "DIR"}`);

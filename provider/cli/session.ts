@@ -30,6 +30,8 @@ export interface Session {
   host: ProviderHost;
   /** Environment of the provider host and of the program. */
   env: NodeJS.ProcessEnv;
+  /** The folder of package links on NODE_PATH (this package and @pulumi/pulumi, by name). */
+  packageDir: string;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     ...env,
     // The serialized provider requires this package by name; in a user's project it is in node_modules.
     NODE_PATH: [linkDir, process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
+    // The command type-checks once before a run (preview/typeCheck.ts); the runtime and the host only transpile.
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
   const host = await startProviderHost({ cwd: options.hostCwd, env });
@@ -104,6 +107,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     azure,
     host,
     env,
+    packageDir: linkDir,
     close: async () => {
       await closeHost();
     },

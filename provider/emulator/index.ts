@@ -77,6 +77,61 @@ function faultBody(fault: FaultSpec): { body: Buffer; json: boolean } {
   return { body: Buffer.from(JSON.stringify(fault.body)), json: true };
 }
 
+/**
+ * SIGTERM, SIGINT and SIGHUP kill a process without running its "exit" handlers, which would leave the CA key
+ * behind. While an emulator holds a temporary folder, a handler removes it and then dies of the same signal,
+ * as the process would have. A program with handlers of its own decides itself (and ends with close() or
+ * process.exit, which remove the folder), so nothing is done then: a listener must not change whether a
+ * signal ends the process.
+ */
+const signalGuard = (() => {
+  const cleanups = new Set<() => void>();
+  const signals: NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGHUP"];
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (process.listenerCount(signal) > 1) return;
+    for (const cleanup of cleanups) cleanup();
+    cleanups.clear();
+    for (const s of signals) process.off(s, onSignal);
+    process.kill(process.pid, signal);
+  };
+  return {
+    add(cleanup: () => void): void {
+      if (cleanups.size === 0) for (const s of signals) process.on(s, onSignal);
+      cleanups.add(cleanup);
+    },
+    delete(cleanup: () => void): void {
+      cleanups.delete(cleanup);
+      if (cleanups.size === 0) for (const s of signals) process.off(s, onSignal);
+    },
+  };
+})();
+
+/**
+ * The control API changes what the emulator serves and has no sign-in, so only a client on this machine that
+ * names the emulator itself may use it: a web page (any Origin but the emulator's own, a CORS preflight) or a
+ * DNS-rebound name (any Host but 127.0.0.1 or localhost at this port) is refused. A browser's cross-origin
+ * `text/plain` POST needs no preflight, but it always carries its Origin.
+ */
+function controlRefusal(req: IncomingMessage, port: number): EmulatorResponse | undefined {
+  const own = [`127.0.0.1:${port}`, `localhost:${port}`];
+  if (req.method === "OPTIONS") {
+    return armError(
+      403,
+      "CrossOriginRefused",
+      "The control API answers no cross-origin requests: preflight refused.",
+    );
+  }
+  const host = req.headers.host?.toLowerCase();
+  if (!host || !own.includes(host)) {
+    return armError(403, "HostRefused", `The control API answers only requests for ${own.join(" or ")}.`);
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && !own.map((h) => `https://${h}`).includes(origin.toLowerCase())) {
+    return armError(403, "CrossOriginRefused", "The control API answers no cross-origin requests.");
+  }
+  return undefined;
+}
+
 const lowerKeys = (headers: Record<string, string> | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
 
@@ -99,18 +154,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     typeof options.seed === "string"
       ? await loadSeedFile(options.seed)
       : options.seed
-        ? options.seed.map(normalizeSeed)
+        ? options.seed.map((seed, i) => normalizeSeed(seed, `seed gallery ${i}`))
         : defaultSeed(subscriptionId, resourceGroupName, tenantId);
   const tls = await makeTlsMaterial(options.caDir);
   // The CA key must not outlive the emulator, however the process ends: close() removes the folder,
-  // and this covers process.exit, an uncaught error and a failed start (SIGKILL aside).
+  // and this covers process.exit, an uncaught error, a failed start and a deadly signal (SIGKILL aside).
   const temporaryDir = tls.temporaryDir;
   const removeTemporaryDir = (): void => {
     if (temporaryDir) rmSync(temporaryDir, { recursive: true, force: true });
   };
-  if (temporaryDir) process.once("exit", removeTemporaryDir);
+  if (temporaryDir) {
+    process.once("exit", removeTemporaryDir);
+    signalGuard.add(removeTemporaryDir);
+  }
   const forgetTemporaryDir = async (): Promise<void> => {
     process.off("exit", removeTemporaryDir);
+    signalGuard.delete(removeTemporaryDir);
     if (temporaryDir) await rm(temporaryDir, { recursive: true, force: true });
   };
 
@@ -234,6 +293,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     const { kind } = classify(parsed);
+    if (kind === "control") {
+      const refusal = controlRefusal(req, port);
+      if (refusal) {
+        req.resume();
+        record(parsed, kind, refusal.status, time, false);
+        write(res, refusal);
+        return;
+      }
+    }
     const rawBody = kind === "token" || kind === "control" ? await readBody(req) : undefined;
     if (rawBody === undefined) req.resume();
     if (kind === "arm" && latencyMs > 0) {

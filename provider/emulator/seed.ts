@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import type { ArmGallery } from "../types/armGallery";
 import { galleryResourceId } from "../gallery/galleryId";
+import { quoteValue, validateLookupArgs } from "../gallery/validation";
 import { GALLERY_EXAMPLES } from "./examples";
 import type { SeedGallery } from "./types";
 
@@ -74,34 +75,80 @@ export function defaultSeed(
   return [...examples, realisticGallery(subscriptionId, resourceGroupName, tenantId)];
 }
 
-/** Checks one seed entry's shape and fills in `id` and `name` from its location. */
-export function normalizeSeed(seed: SeedGallery): SeedGallery {
-  const where = JSON.stringify(seed)?.slice(0, 200);
-  if (!seed || typeof seed !== "object") throw new Error(`seed gallery must be an object: ${where}`);
-  for (const key of ["subscriptionId", "resourceGroupName"] as const) {
-    if (typeof seed[key] !== "string" || seed[key].length === 0) {
-      throw new Error(`seed gallery needs a non-empty string '${key}': ${where}`);
-    }
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** `got 5 (number)`, for a message about a value of the wrong type. */
+const got = (v: unknown) =>
+  `got ${typeof v === "string" ? quoteValue(v) : `${String(JSON.stringify(v))} (${typeof v})`}`;
+
+/** What is wrong with the types of the body's fields that ARM always sends with one type. */
+function bodyProblems(gallery: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const { location, id, properties } = gallery;
+  if (location !== undefined && (typeof location !== "string" || location.trim() === "")) {
+    problems.push(`gallery.location must be a region name such as "westus" (${got(location)})`);
   }
-  const gallery = seed.gallery;
-  if (!gallery || typeof gallery !== "object" || typeof gallery.name !== "string" || gallery.name === "") {
-    throw new Error(`seed gallery needs 'gallery.name': ${where}`);
+  if (id !== undefined && typeof id !== "string") {
+    problems.push(`gallery.id must be a string, the gallery's ARM id (${got(id)})`);
   }
+  if (properties !== undefined && !isObject(properties)) {
+    problems.push(`gallery.properties must be an object (${got(properties)})`);
+  } else if (properties?.sharingProfile !== undefined && !isObject(properties.sharingProfile)) {
+    problems.push(`gallery.properties.sharingProfile must be an object (${got(properties.sharingProfile)})`);
+  }
+  return problems;
+}
+
+/**
+ * Checks one seed entry and fills in `id` from its location. The names must be ones a lookup could ask for
+ * (the package's own argument rules, so a seed never serves a gallery no client can reach). With `checkBody`
+ * (a seed file, written by a person) the body's fields must have their types too; in process and over the
+ * control API the body is served as given, which is how tests send malformed bodies to the client.
+ */
+export function normalizeSeed(seed: SeedGallery, label = "seed gallery", checkBody = false): SeedGallery {
+  if (!isObject(seed)) throw new Error(`${label} must be an object (${got(seed)})`);
+  const gallery: unknown = seed.gallery;
+  if (!isObject(gallery)) throw new Error(`${label} needs 'gallery', an object (${got(gallery)})`);
+  const { failures } = validateLookupArgs({
+    subscriptionId: seed.subscriptionId,
+    resourceGroupName: seed.resourceGroupName,
+    galleryName: gallery.name,
+  });
+  const given: Record<string, unknown> = { ...seed, galleryName: gallery.name };
+  const problems = failures.map((f) => {
+    const name = f.property === "galleryName" ? "gallery.name" : f.property;
+    const value = given[f.property];
+    // The argument rules' own wording for a missing value speaks of stack config and environment variables.
+    return value === undefined || value === null || value === ""
+      ? `${name} is required`
+      : `${name} ${f.reason}`;
+  });
+  if (checkBody) problems.push(...bodyProblems(gallery));
+  if (problems.length) throw new Error(`${label}: ${problems.join("; ")}`);
   // A deep copy, so later changes by the caller never reach the served body.
   const body = JSON.parse(JSON.stringify(gallery)) as ArmGallery & { name: string };
-  body.id ??= galleryId(seed.subscriptionId, seed.resourceGroupName, gallery.name);
+  body.id ??= galleryId(seed.subscriptionId, seed.resourceGroupName, body.name);
   return { subscriptionId: seed.subscriptionId, resourceGroupName: seed.resourceGroupName, gallery: body };
 }
 
 /** Reads a seed file: a JSON array of {@link SeedGallery}. */
 export async function loadSeedFile(file: string): Promise<SeedGallery[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new Error(`seed file ${file} not found`);
+    throw new Error(`seed file ${file} could not be read (${code ?? String(error)})`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(file, "utf8"));
+    parsed = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`seed file ${file} is not readable JSON: ${reason}`);
   }
   if (!Array.isArray(parsed)) throw new Error(`seed file ${file} must hold a JSON array of galleries`);
-  return parsed.map((entry) => normalizeSeed(entry as SeedGallery));
+  return parsed.map((entry, i) => normalizeSeed(entry as SeedGallery, `seed file ${file}, entry ${i}`, true));
 }

@@ -16,7 +16,7 @@ const key = (...parts: string[]) => parts.map((p) => p.toLowerCase()).join("/");
 
 function withoutGroups(gallery: ArmGallery): ArmGallery {
   const sharing = gallery.properties?.sharingProfile;
-  if (!sharing || !("groups" in sharing)) return gallery;
+  if (!isPlainObject(sharing) || !("groups" in sharing)) return gallery;
   const { groups: _groups, ...rest } = sharing;
   return { ...gallery, properties: { ...gallery.properties, sharingProfile: rest } };
 }
@@ -56,7 +56,8 @@ export class GalleryStore {
       normal.subscriptionId,
       normal.resourceGroupName,
       this.resourceGroups.get(key(normal.subscriptionId, normal.resourceGroupName)) ??
-        (body.location ?? "westus").replace(/\s+/g, "").toLowerCase(),
+        // A body may be malformed on purpose (a test of the client): only a string names a region.
+        (typeof body.location === "string" ? body.location : "westus").replace(/\s+/g, "").toLowerCase(),
     );
     this.galleries.set(key(normal.subscriptionId, normal.resourceGroupName, body.name), {
       seed: normal,

@@ -1,6 +1,6 @@
 // TLS material made at start: a local CA (reused from `caDir` when present) and a leaf for 127.0.0.1.
 // @azure/identity and MSAL insist on https authorities, so the Entra half cannot run on plain http.
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -24,11 +24,35 @@ async function readIfPresent(file: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * A CA found in `caDir` is trusted by whoever uses the emulator's environment, so the folder must be one that
+ * nobody else could have written to: made here (mode 0700), or already this user's and closed to others.
+ */
+export async function ownCaDir(caDir: string): Promise<void> {
+  await mkdir(caDir, { recursive: true, mode: 0o700 });
+  const stat = await lstat(caDir);
+  const uid = process.getuid?.();
+  const problem = !stat.isDirectory()
+    ? "is not a folder (a link to one is refused too)"
+    : uid !== undefined && stat.uid !== uid
+      ? `belongs to another user (uid ${stat.uid}), who could have planted a CA there`
+      : (stat.mode & 0o077) !== 0
+        ? `is open to other users (mode ${(stat.mode & 0o777).toString(8).padStart(3, "0")}), who could plant a CA there`
+        : undefined;
+  if (problem) {
+    throw new Error(
+      `--ca-dir ${caDir} ${problem}: the emulator reuses the CA it finds there. Use a folder of your own with ` +
+        `mode 0700 (chmod 700), or a new path, which is made so`,
+    );
+  }
+}
+
 /** Makes (or reuses) the CA in `caDir` and issues a fresh 127.0.0.1 / localhost server certificate. */
 export async function makeTlsMaterial(caDir?: string): Promise<TlsMaterial> {
   const { generate } = require("selfsigned") as { generate: Generate };
+  // mkdtemp makes its folder 0700.
   const dir = caDir ?? (await mkdtemp(join(tmpdir(), "gallery-lookup-emulator-")));
-  await mkdir(dir, { recursive: true });
+  if (caDir !== undefined) await ownCaDir(caDir);
   const caCertFile = join(dir, "ca.pem");
   const caKeyFile = join(dir, "ca-key.pem");
   let caCert = await readIfPresent(caCertFile);

@@ -1,10 +1,12 @@
 // The dynamic provider's implementation, loaded at run time inside the provider host by the thin
 // methods in provider.ts. Each operation delegates its decisions to the pure functions of ../gallery.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import * as log from "@pulumi/pulumi/log";
 import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import { checkedInputs, diffLookup, lookupArgsOf as argsOf, OBSERVED_KEYS } from "../gallery/diff";
 import { requireValidLookupArgs, validateLookupArgs } from "../gallery/validation";
 import { galleryResourceId } from "../gallery/galleryId";
+import { expandHint } from "../gallery/hints";
 import { configureSignIn, type ConfigReader } from "../auth/stackConfig";
 import { readGallery, notFoundFailure } from "./readGallery";
 
@@ -36,7 +38,11 @@ export async function check(_olds: Props, news: Props): Promise<dynamic.CheckRes
   const { args, failures } = validateLookupArgs(given);
   if (!args) return failures.length > 0 ? { inputs: given, failures } : { inputs: given };
   try {
-    return { inputs: checkedInputs(given, await readGallery(args)) };
+    const inputs = checkedInputs(given, await readGallery(args));
+    // A Check can only fail or pass; a value left out for want of an argument is worth a warning.
+    const hint = expandHint(inputs);
+    if (hint) await log.warn(hint);
+    return { inputs };
   } catch (error) {
     const failure = notFoundFailure(error, args);
     if (failure) return { inputs: given, failures: [failure] };

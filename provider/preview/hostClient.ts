@@ -99,7 +99,8 @@ export async function startProviderHost(options: ProviderHostOptions): Promise<P
   const child = spawn(
     process.execPath,
     [path.join(sdkDir, "cmd", "dynamic-provider"), options.engineAddress ?? "127.0.0.1:1"],
-    { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] },
+    // detached: a process group of its own, ended as a whole (endProcessGroup), with anything a provider starts.
+    { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let stderr = "";
   child.stderr?.setEncoding("utf8");
@@ -120,12 +121,27 @@ export async function startProviderHost(options: ProviderHostOptions): Promise<P
   );
 }
 
+/**
+ * Sends `signal` to the process group of a child started with `detached: true` (its pid is the group's id), so
+ * that its own children go too. A child that already exited may still lead a group of survivors: the group is
+ * signalled all the same. What no group signal reaches is a grandchild that left the group on purpose
+ * (`setsid`, `detached: true` of its own): docs/cli.md says so.
+ */
+export function endProcessGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: the group is empty already.
+  }
+}
+
 function readPort(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<number> {
   return new Promise((resolve, reject) => {
     let stdout = "";
     const fail = (why: string) => {
       clearTimeout(timer);
-      child.kill();
+      endProcessGroup(child, "SIGKILL");
       reject(new Error(`dynamic provider host ${why}\n${stderr()}`));
     };
     const timer = setTimeout(() => fail(`printed no port within ${timeoutMs} ms`), timeoutMs);
@@ -246,17 +262,18 @@ function connect(
     stderr,
     async close() {
       client.close();
-      if (!alive()) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill("SIGKILL");
-        }, 3000);
-        child.once("exit", () => {
-          clearTimeout(timer);
-          resolve();
+      if (alive()) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => endProcessGroup(child, "SIGKILL"), 3000);
+          child.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          endProcessGroup(child, "SIGTERM");
         });
-        child.kill("SIGTERM");
-      });
+      }
+      // Whatever the provider started and left running ends with the host.
+      endProcessGroup(child, "SIGKILL");
     },
   };
 }

@@ -38,6 +38,10 @@ export interface Step {
   id?: string;
   outputs: PropertyMap;
   oldOutputs?: PropertyMap;
+  /** What the program gave the resource (for a dynamic one, as its provider's Check returned them). */
+  inputs: PropertyMap;
+  /** The inputs in the old state. */
+  oldInputs?: PropertyMap;
   /** Top-level properties whose value differs between the old and new outputs (`__provider` excluded). */
   changedKeys: string[];
   /** Properties the provider says force a replacement. */
@@ -176,6 +180,8 @@ export class LocalEngine {
         id: r.id,
         outputs: {},
         oldOutputs: r.outputs,
+        inputs: {},
+        oldInputs: r.inputs,
         changedKeys: [],
         replaces: [],
       });
@@ -196,7 +202,11 @@ export class LocalEngine {
   }
 
   private getHost(): Promise<ProviderHost> {
-    this.host ??= this.options.providerHost();
+    // A host may have served earlier runs (the demo's four): their warnings were shown then.
+    this.host ??= this.options.providerHost().then((host) => {
+      this.hostStderrRead = host.stderr().lastIndexOf("\n") + 1;
+      return host;
+    });
     return this.host;
   }
 
@@ -329,6 +339,7 @@ export class LocalEngine {
   ): Promise<ResourceState> {
     const host = await this.getHost();
     const checked = await host.check(urn, prior?.inputs ?? {}, news);
+    this.forwardHostWarnings(host);
     if (checked.failures.length) {
       throw new Error(
         checked.failures.map((f) => `${name}: ${f.property ? `${f.property}: ` : ""}${f.reason}`).join("\n"),
@@ -402,6 +413,29 @@ export class LocalEngine {
     return resp;
   }
 
+  /** How much of the host's stderr has been read for warnings. */
+  private hostStderrRead = 0;
+
+  /**
+   * A dynamic provider's `pulumi.log.warn` has no engine to reach in the host (pulumi/pulumi#6065), so the SDK
+   * writes it on stderr as `warning: [runtime] …`, which is also where the Pulumi CLI shows it: pass each on.
+   */
+  private forwardHostWarnings(host: ProviderHost): void {
+    const text = host.stderr();
+    const end = text.lastIndexOf("\n") + 1;
+    if (end <= this.hostStderrRead) return;
+    const fresh = text.slice(this.hostStderrRead, end);
+    this.hostStderrRead = end;
+    for (const line of fresh.split("\n")) {
+      const warning = /^warning: \[runtime\] (.*)$/.exec(line)?.[1];
+      if (warning) {
+        const entry: LogEntry = { severity: "warning", message: warning };
+        this.logs.push(entry);
+        this.options.onLog?.(entry);
+      }
+    }
+  }
+
   private step(op: StepOp, state: ResourceState, prior?: ResourceState, changed?: string[]): Step {
     return {
       op,
@@ -411,6 +445,8 @@ export class LocalEngine {
       id: state.id,
       outputs: state.outputs,
       oldOutputs: prior?.outputs,
+      inputs: state.inputs,
+      oldInputs: prior?.inputs,
       changedKeys: changed ?? (prior ? changedKeys(prior.outputs, state.outputs) : []),
       replaces: [],
     };

@@ -2,15 +2,11 @@
 // Pulumi.<stack>.yaml (the stack's config). Plain values only: the offline preview has no key to decrypt a secret.
 import * as fs from "fs";
 import * as path from "path";
+import { StackConfigError } from "../errors/StackConfigError";
 import { resolvePulumiSdkDir } from "./proto";
 
 /** The stack configuration of a project, keys as `namespace:key` (values as the runtime gets them). */
 export type StackConfig = Record<string, string>;
-
-/** A config value that cannot be given offline; the message names the key, the file and what to do. */
-export class StackConfigError extends Error {
-  override readonly name = "StackConfigError";
-}
 
 type Yaml = { load: (text: string) => unknown };
 
@@ -80,8 +76,11 @@ export interface ProjectInfo {
   stackFile?: string;
 }
 
-/** Reads Pulumi.yaml and Pulumi.<stack>.yaml of `dir`; throws a clear error when the folder is not a project. */
-export function readProject(dir: string, stack: string): ProjectInfo {
+/**
+ * Reads Pulumi.yaml and Pulumi.<stack>.yaml of `dir`; throws a clear error when the folder is not a project.
+ * `stackNamed`: the user named the stack, so its file must exist (the default stack may have no config at all).
+ */
+export function readProject(dir: string, stack: string, stackNamed = false): ProjectInfo {
   const rootDirectory = path.resolve(dir);
   const projectFile = ["Pulumi.yaml", "Pulumi.yml"]
     .map((f) => path.join(rootDirectory, f))
@@ -109,6 +108,17 @@ export function readProject(dir: string, stack: string): ProjectInfo {
   }
   const stackFile = path.join(rootDirectory, `Pulumi.${stack}.yaml`);
   const hasStackFile = fs.existsSync(stackFile);
+  if (stackNamed && !hasStackFile) {
+    const others = fs
+      .readdirSync(rootDirectory)
+      .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+      .filter((s): s is string => s !== undefined);
+    throw new StackConfigError(
+      `--stack ${stack}: ${rootDirectory} has no Pulumi.${stack}.yaml. The offline run reads a stack's config from ` +
+        `that file only (plain values under 'config:'; no Pulumi service, no secrets): create it` +
+        (others.length ? `, or use a stack that has one: ${others.join(", ")}` : ""),
+    );
+  }
   const stackDoc = hasStackFile ? load(fs.readFileSync(stackFile, "utf8")) : undefined;
   const config = stackConfig(
     project,

@@ -3,7 +3,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { startProviderHost, type ProviderHost } from "./hostClient";
+import { endProcessGroup, startProviderHost, type ProviderHost } from "./hostClient";
 import { LocalEngine, type EngineResult, type LogEntry, type ResourceState } from "./localEngine";
 import { resolvePulumiSdkDir } from "./proto";
 
@@ -136,10 +136,13 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
         PULUMI_CONFIG: JSON.stringify(options.config ?? {}),
         PULUMI_CONFIG_SECRET_KEYS: "[]",
         PULUMI_NODEJS_TYPESCRIPT: String(typescript),
-        // Type checking is the job of `tsc` in `npm test`; here it would only cost seconds.
+        // Type checking is the caller's, once per command (the CLI: preview/typeCheck.ts), not once per run.
         PULUMI_NODEJS_TRANSPILE_ONLY: env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true",
       },
       stdio: ["ignore", "pipe", "pipe"],
+      // A group of its own, so that ending the run ends whatever the program started too (a `spawn("sleep")`
+      // would otherwise outlive it, reparented to init). See endProcessGroup.
+      detached: true,
     });
     let stdout = "";
     let stderr = "";
@@ -152,7 +155,7 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
         clearTimeout(timer);
         clearTimeout(failFast);
         options.signal?.removeEventListener("abort", onAbort);
-        child.kill("SIGKILL");
+        endProcessGroup(child, "SIGKILL");
         if (error) reject(error);
       };
       const timer = setTimeout(
@@ -176,6 +179,8 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
         resolve(code);
       });
     });
+    // The program has exited; anything it started and left behind goes with it, as its group.
+    endProcessGroup(child, "SIGKILL");
     const result = await engine.finish();
     return { ...result, exitCode, stoppedAfterError, stdout, stderr };
   } finally {

@@ -37,6 +37,23 @@ export const name = g.uniqueName.apply(async (n) => {
 });
 `;
 
+/** A program that starts a child of its own (a `sleep`), writes its pid to SLEEP_PID_FILE, then keeps running. */
+const SPAWNING_PROGRAM = `import { spawn } from "child_process";
+import * as fs from "fs";
+const sleeper = spawn("sleep", ["300"], { stdio: "ignore" });
+fs.writeFileSync(process.env.SLEEP_PID_FILE ?? "", String(sleeper.pid));
+export const done = new Promise((resolve) => setTimeout(resolve, 60_000));
+`;
+
+/** Whether a process runs (a zombie waiting for its reaper counts as gone). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 /** Temporary folders the CLI made under `tmp`. */
 const leftovers = (tmp: string) => fs.readdirSync(tmp).filter((f) => f.startsWith("gallery-lookup-"));
 
@@ -60,36 +77,103 @@ describe("gallery-lookup: help, version and flags", function () {
   it("--help lists every command; --version prints the package version", async () => {
     const help = await runCli(["--help"]);
     assert.equal(help.code, 0);
-    for (const name of ["emulator", "preview", "up"])
+    for (const name of ["emulator", "preview", "up", "drift"])
       assert.match(help.stdout, new RegExp(`^  ${name}\\s`, "m"));
     const version = await runCli(["--version"]);
     assert.deepEqual([version.code, version.stdout], [0, `${VERSION}\n`]);
   });
 
-  it("refuses an unknown command with exit 1, never drift's 2", async () => {
-    for (const args of [["prevue"], ["drfit", "state.json"]]) {
-      const run = await runCli(args);
+  it("refuses an unknown command with exit 1, never drift's 2, and names the closest one", async () => {
+    for (const [args, near] of [
+      [["prevue"], "preview"],
+      [["drfit", "state.json"], "drift"],
+    ] as const) {
+      const run = await runCli([...args]);
       assert.equal(run.code, 1, `${args.join(" ")}: ${run.stderr}`);
       assert.match(
         run.stderr,
-        /^gallery-lookup: unknown command '.+'\nRun 'gallery-lookup --help' for usage\.\n$/,
+        new RegExp(
+          `^gallery-lookup: unknown command '${args[0]}'; did you mean '${near}'\\? \\(commands: [a-z, ]+\\)\n$`,
+        ),
       );
     }
   });
 
-  it("refuses unknown flags, and flags without their value, with exit 2", async () => {
-    for (const args of [
-      ["preview", ".", "--jsn"],
-      ["up", "--stack"],
-      ["preview", "a", "b"],
-      ["preview", "--timeout", "soon"],
-    ]) {
-      const run = await runCli(args);
-      assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
-      assert.match(run.stderr, /^gallery-lookup: .+\nRun 'gallery-lookup --help' for usage\.\n$/);
+  it("no command: prints the help on stderr and exits 2", async () => {
+    const run = await runCli([]);
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /^Usage: gallery-lookup <command>/);
+    for (const name of ["emulator", "preview", "up", "drift"])
+      assert.match(run.stderr, new RegExp(`^  ${name}\\s`, "m"));
+  });
+
+  it("refuses unknown flags, and flags without their value, in one line with exit 2 (drift: 1, its 2 is drift)", async () => {
+    for (const [args, code, message] of [
+      [["preview", ".", "--jsn"], 2, /unknown option '--jsn' for 'preview'; did you mean '--json'\?/],
+      [["up", "--stak", "dev"], 2, /unknown option '--stak' for 'up'; did you mean '--stack'\?/],
+      [["emulator", "--prot", "0"], 2, /unknown option '--prot' for 'emulator'; did you mean '--port'\?/],
+      [["drift", "--bakend", "x"], 1, /unknown option '--bakend' for 'drift'; did you mean '--backend'\?/],
+      [["up", "--stack"], 2, /--stack needs a value \(NAME\)/],
+      [["preview", "a", "b"], 2, /takes at most 1 argument/],
+      [["preview", "--timeout", "soon"], 2, /--timeout must be a positive number of seconds/],
+      [["preview", "--xyzzy"], 2, /unknown option '--xyzzy' for 'preview' \(/],
+    ] as const) {
+      const run = await runCli([...args]);
+      assert.equal(run.code, code, `${args.join(" ")}: ${run.stderr}`);
+      assert.match(run.stderr, message);
+      // One line, naming where the options are listed.
+      assert.match(
+        run.stderr,
+        new RegExp(`^gallery-lookup: [^\n]+ \\(see 'gallery-lookup ${args[0]} --help'\\)\n$`),
+      );
     }
-    const run = await runCli(["preview", ".", "--jsn"]);
-    assert.match(run.stderr, /unknown option '--jsn' for 'preview'/);
+  });
+
+  it("--json: a failure is a JSON document on stdout too (bad flag, missing project, failed program)", async function () {
+    // Runs the CLI several times, one a whole (failing) preview: minutes on a loaded machine.
+    this.timeout(180_000);
+    const project = writeProject({ stackConfig: "  galleryName: corpImages\n" });
+    try {
+      for (const [args, name] of [
+        [["preview", "--json", "--jsn"], "UsageError"],
+        [["preview", path.join(project.dir, "nope"), "--json"], "StackConfigError"],
+        [["preview", project.dir, "--json", "--seed", project.seedFile], "Error"],
+      ] as const) {
+        const run = await runCli([...args], isolatedEnv());
+        assert.notEqual(run.code, 0, run.stderr);
+        const doc = JSON.parse(run.stdout) as { error: { name: string; message: string; exitCode: number } };
+        assert.equal(doc.error.name, name, run.stdout);
+        assert.equal(doc.error.exitCode, run.code);
+        assert.ok(doc.error.message.length > 0);
+      }
+    } finally {
+      fs.rmSync(path.dirname(project.dir), { recursive: true, force: true });
+    }
+  });
+
+  it("--stack X with no Pulumi.X.yaml says what the offline run reads, and a missing key says where to put it", async function () {
+    this.timeout(180_000);
+    const project = writeProject({ stackConfig: "  galleryName: corpImages\n" });
+    try {
+      const noStack = await runCli(["preview", project.dir, "--stack", "prod"], isolatedEnv());
+      assert.equal(noStack.code, 1, noStack.stderr);
+      assert.match(
+        noStack.stderr,
+        /--stack prod: .* has no Pulumi\.prod\.yaml\. The offline run reads a stack's config from that file only/,
+      );
+      assert.match(noStack.stderr, /use a stack that has one: dev/);
+      // resourceGroupName is missing from Pulumi.dev.yaml: the advice is the file, not `pulumi config set`.
+      const missing = await runCli(["preview", project.dir, "--seed", project.seedFile], isolatedEnv());
+      assert.equal(missing.code, 1, missing.stderr);
+      assert.doesNotMatch(missing.stderr, /pulumi config set/);
+      assert.match(
+        missing.stderr,
+        /add 'images-stack:resourceGroupName: <value>' .* under 'config:' in Pulumi\.dev\.yaml/,
+      );
+    } finally {
+      fs.rmSync(path.dirname(project.dir), { recursive: true, force: true });
+    }
   });
 });
 
@@ -129,6 +213,37 @@ describe("gallery-lookup: stopped mid-run, it leaves nothing behind", function (
       assert.equal(run.code, code, run.stderr);
       await waitFor(() => processesIn(project.dir).length === 0, 5000, "the host and the program to end");
       assert.deepEqual(leftovers(tmp), []);
+    });
+  }
+
+  for (const [how, args, stop] of [
+    ["--timeout", ["--timeout", "4"], undefined],
+    ["SIGINT", [], "SIGINT"],
+  ] as const) {
+    it(`${how}: a child process the program started ends with it (process group)`, async () => {
+      const spawning = writeProject({ program: SPAWNING_PROGRAM });
+      const pidFile = path.join(tmp, "sleep.pid");
+      try {
+        const child = spawnCli(
+          ["preview", spawning.dir, "--seed", spawning.seedFile, ...args],
+          isolatedEnv({ TMPDIR: tmp, SLEEP_PID_FILE: pidFile }),
+        );
+        const done = finished(child);
+        await waitFor(
+          () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, "utf8") !== "",
+          30_000,
+          "the sleep",
+        );
+        const pid = Number(fs.readFileSync(pidFile, "utf8"));
+        assert.ok(running(pid), "the program's sleep runs");
+        if (stop) child.kill(stop);
+        const run = await done;
+        assert.equal(run.code, stop ? 130 : 1, run.stderr);
+        if (!stop) assert.match(run.stderr, /did not finish within 4 s/);
+        await waitFor(() => !running(pid), 5000, `the program's sleep (pid ${pid}) to end`);
+      } finally {
+        fs.rmSync(path.dirname(spawning.dir), { recursive: true, force: true });
+      }
     });
   }
 

@@ -110,7 +110,7 @@ describe("gallery-lookup up / preview DIR: a user's project against the emulator
     assert.match(drift.stdout, /~\s+GalleryLookup\s+images\s+update/);
     assert.match(
       drift.stdout,
-      new RegExp(`~ sharedSubscriptionIds: \\["${SHARED_WITH[0]}"\\] => \\[.*"${added}"\\]`),
+      new RegExp(`~ sharedSubscriptionIds: \\["${SHARED_WITH[0]}"\\] ⇒ \\[.*"${added}"\\]`),
     );
     assert.match(drift.stderr, /no changes were expected but changes were proposed/);
 
@@ -150,9 +150,59 @@ describe("gallery-lookup preview DIR --seed FILE: config, secrets and failures",
     const errors = run.stderr.split("\n").filter((l) => l.startsWith("error:"));
     assert.equal(errors.length, 1, run.stderr);
     assert.match(errors[0], /^error: images: galleryName: gallery "missingGallery" .* was not found/);
+    // Where it looked: the emulator (with its seed) and where the subscription came from.
+    assert.match(
+      run.stderr,
+      /\n {2}looked in: the Azure emulator at https:\/\/127\.0\.0\.1:\d+ \(seed .*seed\.json\)\n/,
+    );
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `\n {2}subscription: ${USER_SUBSCRIPTION}, from the stack config azure-native:subscriptionId \\(Pulumi\\.staging\\.yaml\\)`,
+      ),
+    );
     assert.doesNotMatch(run.stderr, /^\s+at /m, "no stack trace without --verbose");
     assert.ok(!run.stderr.includes("\u001b["), "no ANSI codes off a terminal");
     assert.equal(run.stdout, "");
+  });
+
+  it("a failed lookup with no subscription in the config names the emulator's default as its source", async () => {
+    const { dir, seedFile } = project({
+      stackConfig: `  resourceGroupName: ${USER_GROUP}\n  galleryName: ${USER_GALLERY}\n`,
+    });
+    const run = await runCli(["preview", dir, "--seed", seedFile], isolatedEnv());
+    assert.equal(run.code, 1, run.stderr);
+    // The seed's gallery lives in the user's subscription; the emulator's default one has no such group.
+    assert.match(run.stderr, /^error: images: resourceGroupName: /m);
+    assert.match(
+      run.stderr,
+      /subscription: 5b5b5b5b-0000-4000-8000-000000000003, from the emulator's default subscription \(no azure-native:subscriptionId in Pulumi\.dev\.yaml\)/,
+    );
+  });
+
+  it("a type error fails the run before it starts, as pulumi preview's type check does; --no-type-check skips it", async () => {
+    const program = `import { GalleryLookup } from "pulumi-azure-gallery-lookup";
+const g = new GalleryLookup("images", { resourceGroupName: "${USER_GROUP}", galleryName: "${USER_GALLERY}" });
+const count: number = g.uniqueName;
+export const n = count;
+`;
+    const { dir, seedFile } = project({ program });
+    const run = await runCli(["preview", dir, "--seed", seedFile], isolatedEnv());
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /^error: index\.ts\(3,7\): error TS2322: Type 'Output<string>' is not assignable to type 'number'\./m,
+    );
+    assert.match(
+      run.stderr,
+      /the type check found 1 error, as `pulumi preview` would \(--no-type-check skips it\)/,
+    );
+    assert.equal(run.stdout, "");
+    const json = await runCli(["preview", dir, "--seed", seedFile, "--json"], isolatedEnv());
+    assert.equal(json.code, 1);
+    assert.match((JSON.parse(json.stdout) as { error: { details: string[] } }).error.details[0], /TS2322/);
+    const skipped = await runCli(["preview", dir, "--seed", seedFile, "--no-type-check"], isolatedEnv());
+    assert.equal(skipped.code, 0, skipped.stderr);
   });
 
   it("a throw inside an apply: the message and the user's line, no stack; --verbose adds the stack", async () => {
@@ -200,5 +250,112 @@ main();
     assert.equal(run.code, 1, run.stderr);
     const named = run.stderr.match(/azure-native:authorization:getClientConfig/g) ?? [];
     assert.equal(named.length, 1, run.stderr);
+  });
+});
+
+describe("gallery-lookup preview DIR: every resource with its own inputs, and hints", function () {
+  // Two or three whole previews each (examples/role-assignment type-checks azure-native's types).
+  this.timeout(300_000);
+  const projects: string[] = [];
+  after(() => projects.forEach((p) => fs.rmSync(p, { recursive: true, force: true })));
+
+  it("examples/role-assignment: the RoleAssignment shows its inputs, principalId from the lookup, in text and --json", async () => {
+    const example = path.join(__dirname, "..", "..", "..", "examples", "role-assignment");
+    const text = await runCli(["preview", example], isolatedEnv());
+    assert.equal(text.code, 0, text.stderr);
+    const principal = "00000000-0000-0000-0000-000000000000";
+    const block = text.stdout
+      .split("\n\n")
+      .find((b) => b.includes("gallery-reads-blobs (azure-native:authorization:RoleAssignment):"));
+    assert.ok(block, text.stdout);
+    assert.match(block, new RegExp(`principalId: "${principal}"`));
+    assert.match(block, /principalType: "ServicePrincipal"/);
+    assert.match(block, /roleDefinitionId: "\/subscriptions\/5b5b5b5b-[^"]+\/roleDefinitions\/2a2b9908-/);
+    assert.match(block, /scope: "\/subscriptions\/5b5b5b5b-[^"]+\/resourceGroups\/myResourceGroup"/);
+
+    const json = await runCli(["preview", example, "--json"], isolatedEnv());
+    assert.equal(json.code, 0, json.stderr);
+    const plan = JSON.parse(json.stdout) as { steps: { type: string; inputs: Record<string, unknown> }[] };
+    const assignment = plan.steps.find((s) => s.type === "azure-native:authorization:RoleAssignment");
+    assert.equal(assignment?.inputs.principalId, principal);
+    assert.equal(assignment?.inputs.principalType, "ServicePrincipal");
+  });
+
+  it("a user's own dynamic resource shows its own inputs, unknowns marked, not GalleryLookup's fields", async () => {
+    const program = `import * as pulumi from "@pulumi/pulumi";
+import { GalleryLookup } from "pulumi-azure-gallery-lookup";
+const config = new pulumi.Config();
+const gallery = new GalleryLookup("images", {
+  resourceGroupName: config.require("resourceGroupName"),
+  galleryName: config.require("galleryName"),
+  expand: "SharingProfile/Groups",
+});
+const provider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs) {
+    return { id: "counter-1", outs: inputs };
+  },
+};
+class Mine extends pulumi.dynamic.Resource {
+  constructor(name: string, props: Record<string, pulumi.Input<unknown>>) {
+    super(provider, name, props, {});
+  }
+}
+const counter = new Mine("counter", { size: 3, label: gallery.uniqueName });
+new Mine("follower", { leader: counter.id, tags: { from: counter.id, fixed: "x" } });
+`;
+    const p = writeProject({ program });
+    projects.push(path.dirname(p.dir));
+    const text = await runCli(["preview", p.dir, "--seed", p.seedFile], isolatedEnv());
+    assert.equal(text.code, 0, text.stderr);
+    const block = (name: string) =>
+      text.stdout.split("\n\n").find((b) => b.trimStart().startsWith(`${name} (`)) ?? "";
+    assert.match(
+      block("counter"),
+      /^ {2}counter \(Resource\):\n {6}label: "0c0ffee0-[^"]+-CORPIMAGES"\n {6}size: 3$/,
+    );
+    assert.doesNotMatch(block("counter"), /uniqueName|principalId|not returned|absent/);
+    assert.match(block("follower"), /leader: \(not known in preview\)/);
+    assert.match(block("follower"), /tags: \{"fixed":"x","from":\(not known in preview\)\}/);
+
+    const json = await runCli(["preview", p.dir, "--seed", p.seedFile, "--json"], isolatedEnv());
+    assert.equal(json.code, 0, json.stderr);
+    const plan = JSON.parse(json.stdout) as {
+      steps: { name: string; inputs: Record<string, unknown>; unknownInputs?: string[] }[];
+    };
+    const follower = plan.steps.find((s) => s.name === "follower");
+    assert.deepEqual(follower?.inputs, { leader: null, tags: { fixed: "x", from: null } });
+    assert.deepEqual(follower?.unknownInputs, ["leader", "tags.from"]);
+    assert.deepEqual(plan.steps.find((s) => s.name === "counter")?.inputs.size, 3);
+  });
+
+  it('permissions "Groups" without expand: a Check warning and a hint in the report name expand: "SharingProfile/Groups"', async () => {
+    const program = `import * as pulumi from "@pulumi/pulumi";
+import { GalleryLookup } from "pulumi-azure-gallery-lookup";
+const config = new pulumi.Config();
+const gallery = new GalleryLookup("images", {
+  resourceGroupName: config.require("resourceGroupName"),
+  galleryName: config.require("galleryName"),
+});
+export const shared = gallery.sharedSubscriptionIds;
+`;
+    const p = writeProject({ program });
+    projects.push(path.dirname(p.dir));
+    const run = await runCli(["preview", p.dir, "--seed", p.seedFile], isolatedEnv());
+    assert.equal(run.code, 0, run.stderr);
+    const hint =
+      /gallery corpImages is shared with groups \(permissions "Groups"\), but sharedSubscriptionIds and sharedTenantIds were not returned: .*add expand: "SharingProfile\/Groups"/;
+    const warnings = run.stderr.split("\n").filter((l) => l.startsWith("warning: "));
+    assert.equal(warnings.length, 1, run.stderr);
+    assert.match(warnings[0], hint);
+    assert.match(run.stdout, new RegExp(` {6}hint: ${hint.source}`));
+    const json = await runCli(["preview", p.dir, "--seed", p.seedFile, "--json"], isolatedEnv());
+    const plan = JSON.parse(json.stdout) as { steps: { name: string; hint?: string }[] };
+    assert.match(plan.steps.find((s) => s.name === "images")?.hint ?? "", hint);
+    // With expand, no hint.
+    const expanded = writeProject({});
+    projects.push(path.dirname(expanded.dir));
+    const quiet = await runCli(["preview", expanded.dir, "--seed", expanded.seedFile], isolatedEnv());
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.doesNotMatch(quiet.stderr + quiet.stdout, /hint|SharingProfile\/Groups"/);
   });
 });

@@ -229,7 +229,7 @@ describe("drift: the gallery-lookup drift command", function () {
       [["--unreadable", "maybe", inSync], /--unreadable must be "error" or "warn"/],
       [["--concurrency", "0", inSync], /--concurrency must be a whole number from 1 to 256/],
       [["--stack", "dev", inSync], /--stack needs --backend/],
-      [["--frobnicate", inSync], /Unknown option '--frobnicate'/],
+      [["--frobnicate", inSync], /unknown option '--frobnicate' for 'drift'/],
     ];
     for (const [argv, message] of cases) {
       const r = await run(argv);

@@ -4,7 +4,7 @@ import { destroyAgent, send } from "../fixtures/emulatorClient";
 
 describe("emulator: service latency", () => {
   let azure: EmulatorHandle;
-  before(async () => (azure = await startEmulator({ latencyMs: 120 })));
+  before(async () => (azure = await startEmulator({ latencyMs: 1500 })));
   after(async () => {
     destroyAgent(azure);
     await azure.close();
@@ -13,15 +13,25 @@ describe("emulator: service latency", () => {
   const path = () =>
     `/subscriptions/${azure.subscriptionId}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/galleries/myGallery?api-version=2025-03-03`;
 
-  it("delays every ARM answer by at least latencyMs, and setLatency changes it", async () => {
-    let started = Date.now();
-    const first = await send(azure, "GET", path());
-    assert.ok(Date.now() - started >= 115, `answered after ${Date.now() - started} ms`);
+  /** Milliseconds one ARM answer takes. */
+  const timed = async () => {
+    const started = Date.now();
+    const answer = await send(azure, "GET", path());
+    return { ms: Date.now() - started, status: answer.status };
+  };
+
+  it("delays every ARM answer by at least latencyMs, and setLatency changes it, to 0 and then to 250", async () => {
+    const first = await timed();
+    assert.ok(first.ms >= 1495, `answered after ${first.ms} ms`);
     assert.equal(first.status, 401, "the answer itself is unchanged (no token: 401)");
+    // 0 is observed on its own: the answer no longer waits the 1.5 s set at start (a bound a loopback GET
+    // keeps even on a loaded machine).
     azure.setLatency(0);
+    const none = await timed();
+    assert.ok(none.ms < 1000, `with latency 0, answered after ${none.ms} ms`);
+    assert.equal(none.status, 401);
     azure.setLatency(250);
-    started = Date.now();
-    await send(azure, "GET", path());
-    assert.ok(Date.now() - started >= 245, `answered after ${Date.now() - started} ms`);
+    const slow = await timed();
+    assert.ok(slow.ms >= 245, `answered after ${slow.ms} ms`);
   });
 });

@@ -3,7 +3,7 @@
 // have come through the logging CONNECT proxy, which sees hosts and ports only, never a token or secret;
 // with NO_PROXY naming the emulator's host, the proxy sees nothing.
 import { strict as assert } from "node:assert";
-import { startConnectProxy, type ConnectProxy } from "#internal/emulator/connectProxy";
+import { startConnectProxy, type ConnectProxy } from "../support/connectProxy";
 import { LOOKUP_URN } from "../support/engineHarness";
 import { CANARY, startSignInRig, type SignInRig } from "../support/signInRig";
 import { SIGN_IN_ROWS, type SignInRow } from "../support/signInRows";

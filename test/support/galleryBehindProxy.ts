@@ -1,4 +1,4 @@
-import { startConnectProxy, type ConnectProxy } from "#internal/emulator/connectProxy";
+import { startConnectProxy, type ConnectProxy } from "./connectProxy";
 import { startHttpsServer, type TestHttpsServer } from "./httpsServer";
 import { GALLERY } from "./transportFixtures";
 

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { startConnectProxy, type ConnectProxy } from "#internal/emulator/connectProxy";
+import { startConnectProxy, type ConnectProxy } from "../support/connectProxy";
 import { galleryBehindProxy } from "../support/galleryBehindProxy";
 import type { TestHttpsServer } from "../support/httpsServer";
 

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import axios from "axios";
 import { SettingsError } from "#internal/errors/index";
-import { startConnectProxy, type ConnectProxy } from "#internal/emulator/connectProxy";
+import { startConnectProxy, type ConnectProxy } from "../support/connectProxy";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { assertOnlyGets } from "../support/reliability";
 import { galleryBehindProxy } from "../support/galleryBehindProxy";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { helpText, parseArgs, secondsFlag, type CommandSpec } from "#internal/cli/args";
 import { shellExports } from "#internal/cli/emulatorCommand";
-import { UsageError } from "#internal/cli/usageError";
+import { UsageError } from "#internal/errors/UsageError";
 import { execFileSync } from "node:child_process";
 
 const SPEC: CommandSpec = {

@@ -53,7 +53,7 @@ describe("cli: how a run reads", () => {
   });
 
   it("absent and unknown values read the same in every section; JSON lists unknown outputs", () => {
-    assert.equal(showValue(undefined, true), "(not returned)");
+    assert.equal(showValue(undefined, true), "(absent)");
     assert.equal(showValue(UNKNOWN, true), "(not known in preview)");
     assert.equal(showValue(["a"], true), '["a"]');
     const json = planJson(result({ exitCode: 0, outputs: { a: UNKNOWN, b: "x" } }), true);

@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readProject, stackConfig, StackConfigError } from "#internal/preview/project";
+import { StackConfigError } from "#internal/errors/StackConfigError";
+import { readProject, stackConfig } from "#internal/preview/project";
 import { readState, writeState } from "#internal/preview/stateFile";
 
 describe("preview: a project's Pulumi.yaml and Pulumi.<stack>.yaml", () => {
