@@ -23,9 +23,17 @@ const COMMON_FLAGS: CommandSpec["flags"] = [
     description: "Serve the galleries of this seed file (the emulator's format) instead of the defaults",
   },
   {
+    name: "engine",
+    value: "ENGINE",
+    choices: ["auto", "pulumi", "embedded"],
+    description:
+      "pulumi: your Pulumi CLI (PULUMI_CLI, or pulumi on PATH, 3.226+); embedded: the in-memory engine; auto (default): pulumi when one is found",
+  },
+  {
     name: "state",
-    value: "FILE",
-    description: "State file of the in-memory engine (default DIR/.gallery-lookup/<stack>.state.json)",
+    value: "PATH",
+    description:
+      "Where the stack's state is kept: the embedded engine's file (default DIR/.gallery-lookup/<stack>.state.json), or the Pulumi CLI's file backend folder (default DIR/.gallery-lookup/pulumi)",
   },
   {
     name: "expect-no-changes",
@@ -178,6 +186,14 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
   const { defaultStateFile, readState, writeState } =
     require("../preview/stateFile") as typeof import("../preview/stateFile");
   const preview = mode === "preview";
+  const engine = stringFlag(parsed, "engine") ?? "auto";
+  const { findPulumiCli, MINIMUM_PULUMI } = require("./pulumiCli") as typeof import("./pulumiCli");
+  const cli = engine === "embedded" ? undefined : findPulumiCli(process.env);
+  if (engine === "pulumi" && !cli) {
+    throw new UsageError(
+      `--engine pulumi: no Pulumi CLI ${MINIMUM_PULUMI} or newer (set PULUMI_CLI, or put pulumi on PATH)`,
+    );
+  }
   const stack = stringFlag(parsed, "stack") ?? "dev";
   const project = readProject(parsed.operands[0] ?? ".", stack, parsed.flags.has("stack"));
   const stateFile = path.resolve(
@@ -195,6 +211,28 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
         ? `the stack config azure-native:subscriptionId (${project.stackFile ? path.basename(project.stackFile) : "Pulumi.yaml"})`
         : `the emulator's default subscription (no azure-native:subscriptionId in Pulumi.${stack}.yaml)`;
     config["azure-native:subscriptionId"] ??= session.azure.subscriptionId;
+    if (cli) {
+      const backendDir = path.resolve(
+        stringFlag(parsed, "state") ?? path.join(project.rootDirectory, ".gallery-lookup", "pulumi"),
+      );
+      err(
+        `${preview ? "Previewing" : "Updating"} with the Pulumi CLI at ${cli.path} (v${cli.version}), ` +
+          `against ${session.azure.description}; state in the file backend ${backendDir}`,
+      );
+      const { runWithPulumiCli } = require("./pulumiCli") as typeof import("./pulumiCli");
+      return await runWithPulumiCli({
+        cli,
+        project: { ...project, config },
+        mode,
+        backendDir,
+        env: session.env,
+        packageDir: session.packageDir,
+        json,
+        expectNoChanges: parsed.flags.has("expect-no-changes"),
+        timeoutMs: settingsOf(parsed).timeoutMs,
+        signal: stopSignal,
+      });
+    }
     if (!typeChecks(project.programDir, project.entryPoint, session, settingsOf(parsed), json)) return 1;
     const where = [
       `looked in: ${session.azure.description}`,

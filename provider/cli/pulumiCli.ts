@@ -1,0 +1,184 @@
+// `gallery-lookup preview/up DIR` with the user's own Pulumi CLI, when one is found: Pulumi's real engine runs
+// the project against the local emulator, with a file backend of its own, so the report and exit codes are
+// Pulumi's. The project folder is never written to: the CLI runs in a copy (it would add an `encryptionsalt`
+// to Pulumi.<stack>.yaml), whose stack file holds the plain config that the embedded engine would use too.
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { ProjectInfo } from "../preview/project";
+import { onCleanup, temporaryFolder } from "./lifecycle";
+
+/** The first release whose `--expect-no-changes` exits 7, as the embedded engine does. */
+export const MINIMUM_PULUMI = "3.226.0";
+
+/**
+ * Only for the state of these offline runs, kept in their own file backend: it protects nothing secret (the
+ * config is plain, and the emulator's credentials are its well-known defaults).
+ */
+const OFFLINE_PASSPHRASE = "gallery-lookup-offline";
+
+/** A Pulumi CLI that can run projects here. */
+export interface PulumiCli {
+  path: string;
+  version: string;
+}
+
+function versionOf(binary: string, env: NodeJS.ProcessEnv): string | undefined {
+  const run = spawnSync(binary, ["version"], {
+    encoding: "utf8",
+    timeout: 30_000,
+    env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+  });
+  return run.status === 0 ? /v?(\d+\.\d+\.\d+)/.exec(run.stdout ?? "")?.[1] : undefined;
+}
+
+function atLeast(version: string, minimum: string): boolean {
+  const [a, b] = [version, minimum].map((v) => v.split(".").map(Number));
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
+  return true;
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    const candidate = dir && path.join(dir, name);
+    if (candidate && fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The CLI `preview/up DIR` uses: `PULUMI_CLI` when set (it must work), else `pulumi` on PATH at
+ * {@link MINIMUM_PULUMI} or newer; undefined when there is none, so the embedded engine runs instead.
+ */
+export function findPulumiCli(env: NodeJS.ProcessEnv = process.env): PulumiCli | undefined {
+  if (env.PULUMI_CLI) {
+    const named = path.resolve(env.PULUMI_CLI);
+    const version = versionOf(named, env);
+    if (!version || !atLeast(version, MINIMUM_PULUMI)) {
+      throw new Error(
+        `PULUMI_CLI=${env.PULUMI_CLI} is not a Pulumi CLI ${MINIMUM_PULUMI} or newer ` +
+          `(unset it, or add --engine embedded to use the embedded engine)`,
+      );
+    }
+    return { path: named, version };
+  }
+  const found = onPath("pulumi", env);
+  const version = found && versionOf(found, env);
+  return found && version && atLeast(version, MINIMUM_PULUMI) ? { path: found, version } : undefined;
+}
+
+/** What a real-CLI run of a project needs. */
+export interface PulumiCliRun {
+  cli: PulumiCli;
+  project: ProjectInfo;
+  mode: "preview" | "up";
+  /** The file backend folder that keeps the stack's state between runs. */
+  backendDir: string;
+  /** The emulator's environment (and this process's), as for the embedded engine. */
+  env: NodeJS.ProcessEnv;
+  /** A folder laid out as node_modules with this package and @pulumi/pulumi, for a project that has none. */
+  packageDir: string;
+  json: boolean;
+  expectNoChanges: boolean;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+/** Copies the project, without its dependencies, stack files and our state, into a folder removed at the end. */
+function projectCopy(project: ProjectInfo, packageDir: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-pulumi-"));
+  temporaryFolder(dir);
+  const skipped = new Set(["node_modules", ".git", ".gallery-lookup"]);
+  fs.cpSync(project.rootDirectory, dir, {
+    recursive: true,
+    filter: (source) => {
+      const name = path.basename(source);
+      return source === project.rootDirectory || (!skipped.has(name) && !/^Pulumi\..+\.ya?ml$/.test(name));
+    },
+  });
+  // The project's own dependencies, else this package and the SDK, as after `npm install` (the type check
+  // resolves modules as TypeScript does, which NODE_PATH does not reach).
+  const modules = path.join(project.rootDirectory, "node_modules");
+  fs.symlinkSync(fs.existsSync(modules) ? modules : packageDir, path.join(dir, "node_modules"), "junction");
+  // YAML is a superset of JSON: each key and value quoted as JSON reads back exactly.
+  const lines = Object.entries(project.config).map(
+    ([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`,
+  );
+  fs.writeFileSync(path.join(dir, `Pulumi.${project.stack}.yaml`), `config:\n${lines.join("\n")}\n`);
+  return dir;
+}
+
+/** Runs `pulumi ARGS` in `cwd`, in a process group of its own that a stop or a time limit ends whole. */
+function pulumi(
+  run: PulumiCliRun,
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stdio: "inherit" | "ignore",
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(run.cli.path, [...args, "--non-interactive"], {
+      cwd,
+      env,
+      stdio: ["ignore", stdio, "inherit"],
+      detached: true,
+    });
+    const end = (): void => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGINT");
+      } catch {
+        // already gone
+      }
+    };
+    const forget = onCleanup(end);
+    run.signal.addEventListener("abort", end, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      end();
+    }, run.timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      run.signal.removeEventListener("abort", end);
+      void forget();
+      if (timedOut) {
+        reject(
+          new Error(
+            `pulumi ${args[0]} did not finish within ${run.timeoutMs / 1000} s (raise it with --timeout SECONDS)`,
+          ),
+        );
+      } else resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+/**
+ * Runs `pulumi preview` or `pulumi up` of the project against the emulator and returns the CLI's exit code
+ * (0, 1, or 7 for changes under `--expect-no-changes`). The CLI prints its own report; `--json` is its JSON.
+ */
+export async function runWithPulumiCli(run: PulumiCliRun): Promise<number> {
+  const dir = projectCopy(run.project, run.packageDir);
+  fs.mkdirSync(run.backendDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...run.env,
+    PATH: [path.dirname(run.cli.path), run.env.PATH].filter(Boolean).join(path.delimiter),
+    PULUMI_BACKEND_URL: `file://${run.backendDir}`,
+    PULUMI_CONFIG_PASSPHRASE: OFFLINE_PASSPHRASE,
+    PULUMI_CONFIG_PASSPHRASE_FILE: "",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    // Nothing but 127.0.0.1: a plugin the program needs must already be installed.
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_SKIP_CONFIRMATIONS: "",
+    PULUMI_ACCESS_TOKEN: "",
+  };
+  // The embedded engine's settings, which the real CLI must not inherit: it type-checks, as users expect.
+  delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
+  const selected = await pulumi(run, dir, ["stack", "select", "--create", run.project.stack], env, "ignore");
+  if (selected !== 0) return 1;
+  const args = run.mode === "preview" ? ["preview"] : ["up", "--yes", "--skip-preview"];
+  if (run.json) args.push("--json");
+  if (run.expectNoChanges) args.push("--expect-no-changes");
+  return pulumi(run, dir, args, env, "inherit");
+}
