@@ -2,6 +2,8 @@
 // programs. The work is in ../drift; this module parses the flags, shows progress and prints the report.
 import { parseArgs } from "node:util";
 import type { DriftCheckOptions, DriftReport } from "../drift/checkDrift";
+import { UsageError } from "../errors/UsageError";
+import { isLoopbackEndpoint, probeEmulator } from "./emulatorProbe";
 
 export const DRIFT_USAGE = `Usage: gallery-lookup drift [options] [FILE...]
 
@@ -31,6 +33,9 @@ What counts:
   --unreadable error|warn   A lookup whose state cannot be read (encrypted secrets, bad arguments):
                             fails the run (error, default) or is reported only (warn)
   --concurrency N           Galleries read at once (1-256, default 32)
+  --max-state-bytes N       Bytes of JSON one state source may hold once decompressed (default
+                            256MiB, at most 512MiB; K/KiB, M/MiB, G/GiB suffixes); a larger source is
+                            an error naming it, and the others are still checked
 
 Exit codes (Terraform's -detailed-exitcode):
   0  no drift          every lookup matches its gallery
@@ -51,7 +56,28 @@ export interface DriftCommandArgs {
   help: boolean;
 }
 
-class UsageError extends Error {}
+const BYTE_UNITS: Record<string, number> = {
+  "": 1,
+  k: 2 ** 10,
+  kib: 2 ** 10,
+  m: 2 ** 20,
+  mib: 2 ** 20,
+  g: 2 ** 30,
+  gib: 2 ** 30,
+};
+
+/** `--max-state-bytes 64MiB` as a number of bytes. */
+function byteCount(flag: string, text: string, max: number): number {
+  const m = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = m ? m[2].toLowerCase() : "";
+  const bytes = m && Object.hasOwn(BYTE_UNITS, unit) ? Number(m[1]) * BYTE_UNITS[unit] : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1 || bytes > max) {
+    throw new UsageError(
+      `${flag} must be a number of bytes from 1 to ${max / 2 ** 20}MiB, with an optional K, M or G suffix (got ${JSON.stringify(text)})`,
+    );
+  }
+  return bytes;
+}
 
 /** Parses the command's flags; throws on anything it does not know, naming the flag and the rule. */
 export function parseDriftArgs(args: string[]): DriftCommandArgs {
@@ -72,6 +98,7 @@ export function parseDriftArgs(args: string[]): DriftCommandArgs {
         "ignore-lookup": { type: "string", multiple: true },
         unreadable: { type: "string" },
         concurrency: { type: "string" },
+        "max-state-bytes": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -92,6 +119,11 @@ export function parseDriftArgs(args: string[]): DriftCommandArgs {
       );
     }
   }
+  const { MAX_STATE_BYTES_LIMIT } = require("../drift/sources") as typeof import("../drift/sources");
+  const maxStateBytes =
+    v["max-state-bytes"] === undefined
+      ? undefined
+      : byteCount("--max-state-bytes", v["max-state-bytes"], MAX_STATE_BYTES_LIMIT);
   if (v.stack && v.backend === undefined)
     throw new UsageError("--stack needs --backend: export files name their own stack");
   const ignoreFields = (v["ignore-field"] ?? [])
@@ -106,6 +138,7 @@ export function parseDriftArgs(args: string[]): DriftCommandArgs {
     ignoreLookups: v["ignore-lookup"] ?? [],
     unreadable: v.unreadable ?? "error",
     ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(maxStateBytes !== undefined ? { maxStateBytes } : {}),
   };
   if (!v.help && parsed.positionals.length === 0 && v.backend === undefined) {
     throw new UsageError("no state given: name export files (`-` for stdin) or --backend file://<folder>");
@@ -147,6 +180,25 @@ function progressReporter(enabled: boolean): {
   };
 }
 
+/**
+ * Why the environment's local emulator cannot be used, when it names one (a loopback ARM endpoint or
+ * authority) with nothing listening there: every lookup would fail, after seconds of sign-in retries.
+ */
+async function staleEmulator(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  for (const variable of ["AZURE_RESOURCE_MANAGER_ENDPOINT", "AZURE_AUTHORITY_HOST"] as const) {
+    const endpoint = env[variable];
+    if (!isLoopbackEndpoint(endpoint)) continue;
+    const probe = await probeEmulator(endpoint, env.NODE_EXTRA_CA_CERTS);
+    if (!probe.answered && probe.refused) {
+      return (
+        `${variable}=${endpoint} names a local emulator, but ${probe.reason}: start it ` +
+        "(`gallery-lookup emulator --env > emulator.env &`, then `. ./emulator.env`), or unset the emulator's variables"
+      );
+    }
+  }
+  return undefined;
+}
+
 /** `gallery-lookup drift ...`: resolves to the exit code (0 no drift, 2 drift, 1 error). */
 export async function runDriftCommand(args: string[]): Promise<number> {
   let parsed: DriftCommandArgs;
@@ -160,6 +212,11 @@ export async function runDriftCommand(args: string[]): Promise<number> {
   if (parsed.help) {
     process.stdout.write(DRIFT_USAGE);
     return 0;
+  }
+  const stale = await staleEmulator(process.env);
+  if (stale) {
+    process.stderr.write(`gallery-lookup drift: ${stale}\n`);
+    return 1;
   }
   const { checkDrift } = require("../drift/checkDrift") as typeof import("../drift/checkDrift");
   const render = require("../drift/render") as typeof import("../drift/render");

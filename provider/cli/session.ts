@@ -3,12 +3,12 @@
 // @pulumi/pulumi resolvable by name, and Pulumi's dynamic provider host. All of it is closed and removed at the
 // end, or when the command is stopped (see lifecycle.ts).
 import * as fs from "fs";
-import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import type { EmulatorHandle } from "../emulator/types";
 import type { ProviderHost } from "../preview/hostClient";
 import { resolvePulumiSdkDir } from "../preview/proto";
+import { isLoopbackEndpoint, probeEmulator } from "./emulatorProbe";
 import { onCleanup, temporaryFolder } from "./lifecycle";
 
 const PACKAGE_NAME = "pulumi-azure-gallery-lookup";
@@ -45,30 +45,15 @@ async function exportedEmulator(env: NodeJS.ProcessEnv): Promise<LocalAzure | un
   const endpoint = env.AZURE_RESOURCE_MANAGER_ENDPOINT;
   const caFile = env.NODE_EXTRA_CA_CERTS;
   // Only a loopback endpoint can be the emulator: the offline preview never talks to a real Azure.
-  if (!endpoint || !caFile || !/^https:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(endpoint))
-    return undefined;
-  const ca = fs.existsSync(caFile) ? fs.readFileSync(caFile) : undefined;
-  const info = await new Promise<Record<string, unknown> | undefined>((resolve) => {
-    const req = https.get(new URL("/_emulator/info", endpoint), { ca, timeout: 2000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8").on("data", (c: string) => (body += c));
-      res.on("end", () => {
-        try {
-          resolve(res.statusCode === 200 ? (JSON.parse(body) as Record<string, unknown>) : undefined);
-        } catch {
-          resolve(undefined);
-        }
-      });
-    });
-    req.on("timeout", () => req.destroy());
-    req.on("error", () => resolve(undefined));
-  });
-  if (!info) {
+  if (!isLoopbackEndpoint(endpoint) || !caFile) return undefined;
+  const probe = await probeEmulator(endpoint, caFile);
+  if (!probe.answered) {
     throw new Error(
-      `AZURE_RESOURCE_MANAGER_ENDPOINT=${endpoint} names a local emulator, but none answers there (with the CA in ` +
-        `NODE_EXTRA_CA_CERTS). Start it with \`gallery-lookup emulator\`, or unset the variables to use a fresh one.`,
+      `AZURE_RESOURCE_MANAGER_ENDPOINT=${endpoint} names a local emulator, but ${probe.reason}. ` +
+        `Start it with \`gallery-lookup emulator\`, or unset the variables to use a fresh one.`,
     );
   }
+  const info = probe.info;
   return {
     armEndpoint: endpoint.replace(/\/$/, ""),
     subscriptionId:

@@ -7,15 +7,22 @@ import { GalleryLookupError } from "../errors/GalleryLookupError";
 import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import { lookupArgsOf } from "../gallery/diff";
 import { galleryResourceId } from "../gallery/galleryId";
-import { validateLookupArgs, type ValidLookupArgs } from "../gallery/validation";
+import { quoteValue, validateLookupArgs, type ValidLookupArgs } from "../gallery/validation";
 import { readGallery } from "../lookup/readGallery";
 import type { GalleryObservation } from "../types/lookup";
-import { backendSources, exportFileSource, type StateSource } from "./sources";
+import { SecretValues, withScrubbedLog } from "./redact";
+import {
+  backendSources,
+  DEFAULT_MAX_STATE_BYTES,
+  exportFileSource,
+  MAX_STATE_BYTES_LIMIT,
+  type StateSource,
+} from "./sources";
 import { readStateDocument, type StoredLookup } from "./state";
-import { lookupVerdict, type DriftChange } from "./verdict";
+import { lookupVerdict, WITHHELD, type DriftChange } from "./verdict";
 
 /** The version of the report's schema (docs/drift.md). A minor bump adds fields; a major one changes them. */
-export const DRIFT_FORMAT_VERSION = "1.0";
+export const DRIFT_FORMAT_VERSION = "1.1";
 
 /** Options of {@link checkDrift}. */
 export interface DriftCheckOptions {
@@ -42,6 +49,11 @@ export interface DriftCheckOptions {
   onProgress?: (done: number, total: number) => void;
   /** Standard input, for `-`. Default `process.stdin`. */
   stdin?: NodeJS.ReadableStream;
+  /**
+   * Bytes of JSON text one state source may hold, after decompression: a larger one is a source error and
+   * the rest are still checked. Default 256 MiB ({@link DEFAULT_MAX_STATE_BYTES}), at most 512 MiB.
+   */
+  maxStateBytes?: number;
 }
 
 /** What became of one lookup. */
@@ -78,6 +90,8 @@ export interface LookupDriftEntry {
   error?: DriftError;
   /** What to do about an unreadable or failed lookup. */
   remedy?: string;
+  /** Fields of this entry from which a secret value was withheld (`"[secret]"`); absent when none. */
+  sensitiveFields?: ("galleryId" | "error.message")[];
 }
 
 /** One state source read. */
@@ -87,6 +101,8 @@ export interface DriftSourceEntry {
   lookups: number;
   /** Why it could not be read. */
   error?: string;
+  /** Why it was not read at all: a symbolic link or a special file in a backend folder. */
+  skipped?: string;
 }
 
 /** The result of {@link checkDrift}, and the `--json` output (schema in docs/drift.md). */
@@ -94,7 +110,7 @@ export interface DriftReport {
   formatVersion: typeof DRIFT_FORMAT_VERSION;
   /** When the galleries were read (ISO 8601). */
   checkedAt: string;
-  /** 0 no drift, 2 drift found, 1 error (a source, a lookup that failed, or one unreadable with `unreadable: "error"`). */
+  /** 0 no drift, 2 drift found, 1 error (a source unread or skipped, a lookup that failed, or one unreadable with `unreadable: "error"`). */
   exitCode: 0 | 1 | 2;
   summary: Record<LookupStatus, number> & {
     lookups: number;
@@ -114,6 +130,9 @@ export const ENCRYPTED_REMEDY =
 
 const INVALID_REMEDY =
   "the stored arguments do not name a gallery; run `pulumi up` or `pulumi refresh` for this stack so that its state holds the lookup's arguments";
+
+const MALFORMED_REMEDY =
+  "the stored properties are not what this package writes; run `pulumi refresh` for this stack so that its state holds what the provider returns";
 
 /** A gallery read once for every lookup that names it. */
 interface GalleryRead {
@@ -239,6 +258,60 @@ class GalleryReader {
   }
 }
 
+/** A validation failure's reason, without the value it quotes when that value is a secret. */
+function withoutSecretValue(
+  failure: { property: string; reason: string },
+  args: Record<string, unknown>,
+  secretKeys: readonly string[],
+): string {
+  if (!secretKeys.includes(failure.property)) return failure.reason;
+  const quoted = ` (got ${quoteValue(args[failure.property])})`;
+  // The quote may be cut short, so the value is not reliably found in it: the rule is kept, the value dropped.
+  return failure.reason.endsWith(quoted)
+    ? `${failure.reason.slice(0, -quoted.length)} (got a secret value, withheld)`
+    : failure.reason;
+}
+
+/** Why a source could not be read, naming it: the state errors name it already, anything else is prefixed. */
+function sourceErrorText(name: string, error: unknown): string {
+  if (error instanceof GalleryLookupError) return error.message;
+  return `${name}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/**
+ * Withholds every secret value of the run from an entry's texts: its gallery id and error (a secret
+ * subscription id is part of both, and of ARM's 404 text), and any change whose value holds one (a
+ * plain `name` output equal to a secret `galleryName`).
+ */
+function withholdSecrets(entry: LookupDriftEntry, secrets: SecretValues): void {
+  const sensitiveFields: NonNullable<LookupDriftEntry["sensitiveFields"]> = [];
+  const galleryId = secrets.scrub(entry.galleryId);
+  if (galleryId !== entry.galleryId) {
+    entry.galleryId = galleryId;
+    sensitiveFields.push("galleryId");
+  }
+  if (entry.error) {
+    const message = secrets.scrub(entry.error.message);
+    if (message !== entry.error.message) {
+      entry.error.message = message;
+      sensitiveFields.push("error.message");
+    }
+  }
+  const withhold = (change: DriftChange): DriftChange =>
+    change.sensitive ||
+    !(secrets.reveals(change.before) || secrets.reveals(change.after) || secrets.reveals(change.path))
+      ? change
+      : {
+          path: change.path.map((segment) => secrets.scrub(segment)),
+          ...("before" in change ? { before: WITHHELD } : {}),
+          ...("after" in change ? { after: WITHHELD } : {}),
+          sensitive: true,
+        };
+  entry.changes = entry.changes.map(withhold);
+  entry.ignoredChanges = entry.ignoredChanges.map(withhold);
+  if (sensitiveFields.length > 0) entry.sensitiveFields = sensitiveFields;
+}
+
 /** The verdict on one lookup whose gallery was read. */
 function judge(
   lookup: StoredLookup,
@@ -246,9 +319,17 @@ function judge(
   ignored: (path: string[]) => boolean,
 ): Omit<LookupDriftEntry, "stack" | "source" | "urn" | "galleryId"> {
   if (read.error instanceof GalleryNotFoundError) {
+    const before = lookup.outputs.resourceId ?? lookup.id;
+    const sensitive = lookup.secretKeys.includes("resourceId");
     return {
       status: "deleted",
-      changes: [{ path: ["resourceId"], before: lookup.outputs.resourceId ?? lookup.id, sensitive: false }],
+      changes: [
+        {
+          path: ["resourceId"],
+          ...(before !== undefined ? { before: sensitive ? WITHHELD : before } : {}),
+          sensitive,
+        },
+      ],
       ignoredChanges: [],
       error: errorEntry(read.error),
     };
@@ -282,9 +363,16 @@ function judge(
  * ```
  */
 export async function checkDrift(options: DriftCheckOptions): Promise<DriftReport> {
-  const sources: StateSource[] = (options.files ?? []).map((f) => exportFileSource(f, options.stdin));
+  const maxStateBytes = options.maxStateBytes ?? DEFAULT_MAX_STATE_BYTES;
+  if (!Number.isInteger(maxStateBytes) || maxStateBytes < 1 || maxStateBytes > MAX_STATE_BYTES_LIMIT) {
+    throw new Error(
+      `maxStateBytes must be a whole number of bytes from 1 to ${MAX_STATE_BYTES_LIMIT} (512 MiB) (got ${String(options.maxStateBytes)})`,
+    );
+  }
+  const sourceOptions = { maxStateBytes, ...(options.stdin ? { stdin: options.stdin } : {}) };
+  const sources: StateSource[] = (options.files ?? []).map((f) => exportFileSource(f, sourceOptions));
   if (options.backend !== undefined)
-    sources.push(...(await backendSources(options.backend, options.stacks ?? [])));
+    sources.push(...(await backendSources(options.backend, options.stacks ?? [], sourceOptions)));
   else if ((options.stacks ?? []).length > 0)
     throw new Error("stacks: naming stacks needs a backend (`--backend file://<folder>`)");
   if (sources.length === 0) throw new Error("no state given: name export files (`-` for stdin) or a backend");
@@ -310,83 +398,98 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
   };
   const reader = new GalleryReader(concurrency, options.client, settle, options.onProgress);
   const stacks = new Set<string>();
+  const secrets = new SecretValues();
 
   // One source at a time: only the reduced lookups outlive the parsed document.
-  for (const source of sources) {
-    try {
-      const doc = readStateDocument(await source.read(), source.name);
-      sourceEntries.push({ source: source.name, lookups: doc.lookups.length });
-      if (doc.unrecognised.length > 0) {
-        warnings.push(
-          `${source.name}: ${doc.unrecognised.length} dynamic resource(s) of the generic type have an encrypted provider, so whether they are GalleryLookups cannot be told (export with --show-secrets to check them): ${doc.unrecognised.slice(0, 3).join(", ")}${doc.unrecognised.length > 3 ? ", ..." : ""}`,
-        );
+  const readSources = async (): Promise<void> => {
+    for (const source of sources) {
+      if (source.skipped !== undefined) {
+        sourceEntries.push({ source: source.name, lookups: 0, skipped: source.skipped });
+        continue;
       }
-      for (const lookup of doc.lookups) {
-        stacks.add(lookup.stack);
-        const argsSource =
-          Object.keys(lookupArgsOf(lookup.inputs)).length > 0 ? lookup.inputs : lookup.outputs;
-        const validation = validateLookupArgs(lookupArgsOf(argsSource));
-        const galleryId =
-          lookup.id ??
-          (typeof lookup.outputs.resourceId === "string" ? lookup.outputs.resourceId : undefined) ??
-          (validation.args ? galleryResourceId(validation.args) : "(unknown)");
-        const entry: LookupDriftEntry = {
-          stack: lookup.stack,
-          source: lookup.source,
-          urn: lookup.urn,
-          galleryId,
-          status: "in_sync",
-          changes: [],
-          ignoredChanges: [],
-        };
-        entries.push(entry);
-        const name = lookup.urn.split("::").pop() ?? "";
-        if (ignoreLookup([lookup.urn, galleryId, lookup.stack, name])) {
-          entry.status = "ignored";
-          continue;
+      try {
+        const doc = readStateDocument(await source.read(), source.name);
+        sourceEntries.push({ source: source.name, lookups: doc.lookups.length });
+        if (doc.unrecognised.length > 0) {
+          warnings.push(
+            `${source.name}: ${doc.unrecognised.length} dynamic resource(s) of the generic type have an encrypted provider, so whether they are GalleryLookups cannot be told (export with --show-secrets to check them): ${doc.unrecognised.slice(0, 3).join(", ")}${doc.unrecognised.length > 3 ? ", ..." : ""}`,
+          );
         }
-        // Only the arguments and the observation are kept, so any encrypted key is one the check needs.
-        const encrypted = lookup.encryptedKeys;
-        if (encrypted.length > 0) {
-          entry.status = "unreadable";
-          entry.error = {
-            name: "EncryptedStateError",
-            message: `encrypted in state: ${encrypted.join(", ")}`,
+        for (const lookup of doc.lookups) {
+          stacks.add(lookup.stack);
+          for (const key of lookup.secretKeys) {
+            secrets.add(lookup.inputs[key]);
+            secrets.add(lookup.outputs[key]);
+          }
+          const argsSource =
+            Object.keys(lookupArgsOf(lookup.inputs)).length > 0 ? lookup.inputs : lookup.outputs;
+          const validation = validateLookupArgs(lookupArgsOf(argsSource));
+          const galleryId =
+            lookup.id ??
+            (typeof lookup.outputs.resourceId === "string" ? lookup.outputs.resourceId : undefined) ??
+            (validation.args ? galleryResourceId(validation.args) : "(unknown)");
+          const entry: LookupDriftEntry = {
+            stack: lookup.stack,
+            source: lookup.source,
+            urn: lookup.urn,
+            galleryId,
+            status: "in_sync",
+            changes: [],
+            ignoredChanges: [],
           };
-          entry.remedy = ENCRYPTED_REMEDY;
-          continue;
+          entries.push(entry);
+          const name = lookup.urn.split("::").pop() ?? "";
+          if (ignoreLookup([lookup.urn, galleryId, lookup.stack, name])) {
+            entry.status = "ignored";
+            continue;
+          }
+          if (lookup.unreadable !== undefined) {
+            entry.status = "unreadable";
+            entry.error = { name: "StateFormatError", message: lookup.unreadable };
+            entry.remedy = MALFORMED_REMEDY;
+            continue;
+          }
+          // Only the arguments and the observation are kept, so any encrypted key is one the check needs.
+          const encrypted = lookup.encryptedKeys;
+          if (encrypted.length > 0) {
+            entry.status = "unreadable";
+            entry.error = {
+              name: "EncryptedStateError",
+              message: `encrypted in state: ${encrypted.join(", ")}`,
+            };
+            entry.remedy = ENCRYPTED_REMEDY;
+            continue;
+          }
+          if (!validation.args) {
+            entry.status = "unreadable";
+            entry.error = {
+              name: "InvalidArgumentError",
+              message:
+                validation.failures
+                  .map((f) => `${f.property}: ${withoutSecretValue(f, argsSource, lookup.secretKeys)}`)
+                  .join("; ") || "arguments not known",
+            };
+            entry.remedy = INVALID_REMEDY;
+            continue;
+          }
+          const key = galleryKey(validation.args);
+          let read = reads.get(key);
+          if (!read) {
+            read = { args: validation.args, settled: false, waiting: [] };
+            reads.set(key, read);
+            reader.add(read);
+          }
+          read.waiting.push({ entry, lookup });
+          if (read.settled) settle(read);
         }
-        if (!validation.args) {
-          entry.status = "unreadable";
-          entry.error = {
-            name: "InvalidArgumentError",
-            message:
-              validation.failures.map((f) => `${f.property}: ${f.reason}`).join("; ") ||
-              "arguments not known",
-          };
-          entry.remedy = INVALID_REMEDY;
-          continue;
-        }
-        const key = galleryKey(validation.args);
-        let read = reads.get(key);
-        if (!read) {
-          read = { args: validation.args, settled: false, waiting: [] };
-          reads.set(key, read);
-          reader.add(read);
-        }
-        read.waiting.push({ entry, lookup });
-        if (read.settled) settle(read);
+      } catch (error) {
+        sourceEntries.push({ source: source.name, lookups: 0, error: sourceErrorText(source.name, error) });
       }
-    } catch (error) {
-      sourceEntries.push({
-        source: source.name,
-        lookups: 0,
-        error: error instanceof Error ? error.message : String(error),
-      });
     }
-  }
-
-  await reader.finish();
+    await reader.finish();
+  };
+  await withScrubbedLog(secrets, readSources);
+  if (!secrets.empty) for (const entry of entries) withholdSecrets(entry, secrets);
 
   if (entries.length === 0 && sourceEntries.every((s) => !s.error)) {
     warnings.push(`no GalleryLookup found in ${sourceEntries.length} state source(s)`);
@@ -404,7 +507,7 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
     ignored: count("ignored"),
   };
   const failedRun =
-    sourceEntries.some((s) => s.error !== undefined) ||
+    sourceEntries.some((s) => s.error !== undefined || s.skipped !== undefined) ||
     summary.failed > 0 ||
     (summary.unreadable > 0 && (options.unreadable ?? "error") === "error");
   const exitCode = failedRun ? 1 : summary.drifted + summary.deleted > 0 ? 2 : 0;

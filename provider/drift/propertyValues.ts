@@ -12,6 +12,13 @@ export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 /** A resource reference: `{urn, id?, packageVersion?}`. */
 export const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 
+/**
+ * How deep a decoded value may nest: a gallery's deepest output (`identity.userAssignedIdentities[id]`)
+ * is 3 levels down; anything far deeper is hostile or broken, and would overflow the stack of whatever
+ * walks it next.
+ */
+export const MAX_VALUE_DEPTH = 64;
+
 /** A decoded property: its plain value, whether any part was secret, and whether any part is unreadable. */
 export interface DecodedValue {
   value: unknown;
@@ -19,27 +26,57 @@ export interface DecodedValue {
   secret: boolean;
   /** Some part is ciphertext this tool cannot read, or an output value without a value. */
   encrypted: boolean;
+  /** It nests deeper than {@link MAX_VALUE_DEPTH}: `value` is not to be used. */
+  tooDeep: boolean;
+}
+
+interface DecodeState {
+  secret: boolean;
+  encrypted: boolean;
+  tooDeep: boolean;
 }
 
 /** Decodes one stored property value into plain JSON. */
 export function decodePropertyValue(raw: unknown): DecodedValue {
-  const state = { secret: false, encrypted: false };
-  const value = decode(raw, state);
+  const state: DecodeState = { secret: false, encrypted: false, tooDeep: false };
+  const value = decode(raw, state, 0);
   return { value, ...state };
 }
 
-function decode(raw: unknown, state: { secret: boolean; encrypted: boolean }): unknown {
-  if (Array.isArray(raw)) return raw.map((v) => decode(v, state));
-  if (raw === null || typeof raw !== "object") return raw;
+/**
+ * A dynamic resource's serialized provider text, looked at one level deep only (a string, or a secret
+ * or output value holding one): undefined for anything else, ciphertext included.
+ */
+export function providerTextOf(raw: unknown): string | undefined {
+  if (typeof raw === "string") return raw;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
   const obj = raw as Record<string, unknown>;
-  switch (obj[SIG_KEY]) {
+  if (obj[SIG_KEY] === OUTPUT_VALUE_SIG) return typeof obj.value === "string" ? obj.value : undefined;
+  if (obj[SIG_KEY] !== SECRET_SIG || typeof obj.plaintext !== "string") return undefined;
+  try {
+    const text: unknown = JSON.parse(obj.plaintext);
+    return typeof text === "string" ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function decode(raw: unknown, state: DecodeState, depth: number): unknown {
+  if (raw === null || typeof raw !== "object") return raw;
+  if (depth >= MAX_VALUE_DEPTH) {
+    state.tooDeep = true;
+    return undefined;
+  }
+  if (Array.isArray(raw)) return raw.map((v) => decode(v, state, depth + 1));
+  const obj = raw as Record<string, unknown>;
+  switch (Object.hasOwn(obj, SIG_KEY) ? obj[SIG_KEY] : undefined) {
     case undefined:
-      return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, decode(v, state)]));
+      return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, decode(v, state, depth + 1)]));
     case SECRET_SIG:
       state.secret = true;
       if (typeof obj.plaintext === "string") {
         try {
-          return decode(JSON.parse(obj.plaintext), state);
+          return decode(JSON.parse(obj.plaintext), state, depth + 1);
         } catch {
           state.encrypted = true;
           return undefined;
@@ -54,7 +91,7 @@ function decode(raw: unknown, state: { secret: boolean; encrypted: boolean }): u
         state.encrypted = true;
         return undefined;
       }
-      return decode(obj.value, state);
+      return decode(obj.value, state, depth + 1);
     case RESOURCE_REFERENCE_SIG:
       // A reference reads as its id (what the engine passes a provider that does not accept references).
       return typeof obj.id === "string" ? obj.id : obj.urn;

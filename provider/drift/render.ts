@@ -73,6 +73,8 @@ export function renderTerminal(report: DriftReport, colour = false): string {
   };
   const lines: string[] = [];
   for (const source of report.sources.filter((s) => s.error)) lines.push(p.red(`! ${source.error}`));
+  for (const source of report.sources.filter((s) => s.skipped))
+    lines.push(p.red(`! skipped ${source.source}: ${source.skipped}`));
   for (const entry of report.lookups) {
     if (entry.status === "in_sync" && entry.ignoredChanges.length === 0) continue;
     if (entry.status === "ignored") continue;
@@ -139,6 +141,8 @@ export function renderMarkdown(report: DriftReport): string {
   }
   for (const source of report.sources.filter((x) => x.error))
     out.push(`- **Unreadable state:** ${plainCell(source.error ?? "")}`);
+  for (const source of report.sources.filter((x) => x.skipped))
+    out.push(`- **Skipped state:** ${cell(source.source)}: ${plainCell(source.skipped ?? "")}`);
   for (const warning of report.warnings) out.push(`- **Warning:** ${plainCell(warning)}`);
   if (out[out.length - 1] !== "") out.push("");
   out.push(`Exit code ${report.exitCode} (${EXIT_MEANING[report.exitCode]}).`, "");

@@ -7,9 +7,10 @@
 // A deployment holds `resources: ResourceV3[]` ({urn, custom, delete, id, type, inputs, outputs, ...}).
 // Schema versions 1 to 3 share the fields read here; 4 is 3 plus named `features` (output values among
 // them), which the value decoder understands. Newer versions are refused rather than misread.
+import { StateFormatError } from "../errors/StateFormatError";
 import { OBSERVED_KEYS } from "../gallery/diff";
 import { LOOKUP_ARG_NAMES } from "../gallery/validation";
-import { decodePropertyValue } from "./propertyValues";
+import { decodePropertyValue, MAX_VALUE_DEPTH, providerTextOf } from "./propertyValues";
 import { PROVIDER_KEY, recogniseResource } from "./recognise";
 
 /** The newest deployment and checkpoint schema this reader knows. */
@@ -32,6 +33,8 @@ export interface StoredLookup {
   secretKeys: string[];
   /** Properties the check needs whose values are encrypted, so cannot be read here. */
   encryptedKeys: string[];
+  /** Why the stored properties cannot be read at all (nested too deep), when they cannot. */
+  unreadable?: string;
 }
 
 /** What one state document holds. */
@@ -44,13 +47,7 @@ export interface StateDocument {
   unrecognised: string[];
 }
 
-/** A state document that cannot be read; the message names the source and the rule. */
-export class StateFormatError extends Error {
-  constructor(source: string, reason: string) {
-    super(`${source}: ${reason}`);
-    this.name = "StateFormatError";
-  }
-}
+export { StateFormatError };
 
 const KEPT = new Set<string>([...LOOKUP_ARG_NAMES, ...OBSERVED_KEYS]);
 
@@ -106,16 +103,17 @@ export function stackOfUrn(urn: string): string {
   return parts.length >= 4 && stack ? `${parts[1]}/${stack}` : "(unknown stack)";
 }
 
-function decodeBag(bag: unknown, secret: Set<string>, encrypted: Set<string>): Json {
+function decodeBag(bag: unknown, secret: Set<string>, encrypted: Set<string>, tooDeep: Set<string>): Json {
   const out: Json = {};
   if (!isObject(bag)) return out;
   for (const [key, raw] of Object.entries(bag)) {
     if (!KEPT.has(key)) continue;
     const decoded = decodePropertyValue(raw);
     if (decoded.secret) secret.add(key);
+    if (decoded.tooDeep) tooDeep.add(key);
     // Nulls are kept: the provider's diff sees them too, and a stored null differs from an absent field.
     if (decoded.encrypted) encrypted.add(key);
-    else if (decoded.value !== undefined) out[key] = decoded.value;
+    else if (decoded.value !== undefined && !decoded.tooDeep) out[key] = decoded.value;
   }
   return out;
 }
@@ -143,11 +141,12 @@ export function lookupsInDeployment(deployment: Json | null, source: string): St
     if (!isObject(resource) || resource.delete === true) continue;
     const inputs = isObject(resource.inputs) ? resource.inputs : {};
     const outputs = isObject(resource.outputs) ? resource.outputs : {};
-    const provider = decodePropertyValue(inputs[PROVIDER_KEY] ?? outputs[PROVIDER_KEY]);
+    // Only the provider's text is looked at, never decoded in depth: an odd `__provider` of another
+    // resource must not make the whole stack unreadable.
     const kind = recogniseResource(
       resource.custom,
       resource.type,
-      provider.encrypted ? undefined : provider.value,
+      providerTextOf(Object.hasOwn(inputs, PROVIDER_KEY) ? inputs[PROVIDER_KEY] : outputs[PROVIDER_KEY]),
     );
     if (kind === "dynamic-unrecognised") result.unrecognised.push(String(resource.urn));
     if (kind !== "lookup") continue;
@@ -158,11 +157,19 @@ export function lookupsInDeployment(deployment: Json | null, source: string): St
       stack: stackOfUrn(urn),
       source,
       urn,
-      inputs: decodeBag(inputs, secret, encrypted),
-      outputs: decodeBag(outputs, secret, encrypted),
-      secretKeys: [...secret].sort(),
-      encryptedKeys: [...encrypted].sort(),
+      inputs: {},
+      outputs: {},
+      secretKeys: [],
+      encryptedKeys: [],
     };
+    const tooDeep = new Set<string>();
+    lookup.inputs = decodeBag(inputs, secret, encrypted, tooDeep);
+    lookup.outputs = decodeBag(outputs, secret, encrypted, tooDeep);
+    // This lookup cannot be judged; the others of the stack still can.
+    if (tooDeep.size > 0)
+      lookup.unreadable = `${[...tooDeep].sort().join(", ")}: nested deeper than ${MAX_VALUE_DEPTH} levels, which no gallery's properties are`;
+    lookup.secretKeys = [...secret].sort();
+    lookup.encryptedKeys = [...encrypted].sort();
     if (typeof resource.id === "string" && resource.id !== "") lookup.id = resource.id;
     result.lookups.push(lookup);
   }

@@ -5,6 +5,9 @@
 import { checkedInputs, diffLookup, sameValue } from "../gallery/diff";
 import type { GalleryObservation } from "../types/lookup";
 
+/** What a withheld secret value reads as, in every format. */
+export const WITHHELD = "[secret]";
+
 /** One changed value, at a path of property names from the lookup's outputs. */
 export interface DriftChange {
   /** Property names from the lookup's outputs down to the changed value, e.g. `["tags", "env"]`. */
@@ -13,7 +16,7 @@ export interface DriftChange {
   before?: unknown;
   /** The value Azure now returns; absent when the field is gone. `"[secret]"` when sensitive. */
   after?: unknown;
-  /** The property is a secret in state: its values are withheld. */
+  /** The property is a secret in state, or a value holds a secret's: its values are withheld, and a secret property's path stops at the property. */
   sensitive: boolean;
 }
 
@@ -30,6 +33,9 @@ export interface LookupVerdict {
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
+const ownValue = (bag: Record<string, unknown>, key: string): unknown =>
+  Object.hasOwn(bag, key) ? bag[key] : undefined;
+
 /** The differing leaves of two values; objects are walked, everything else compares whole. */
 export function leafChanges(
   before: unknown,
@@ -39,7 +45,9 @@ export function leafChanges(
   if (sameValue(before, after)) return [];
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => leafChanges(before[k], after[k], [...path, k]));
+    // Own keys only: a tag named `constructor` or `toString` is absent on the side that lacks it, not
+    // the function Object.prototype holds under that name.
+    return keys.flatMap((k) => leafChanges(ownValue(before, k), ownValue(after, k), [...path, k]));
   }
   return [
     {
@@ -62,17 +70,20 @@ export function lookupVerdict(
 ): LookupVerdict {
   const news = checkedInputs(inputs, observed);
   const { changes, changed } = diffLookup(olds, news);
-  const details = changed.flatMap((key) =>
-    leafChanges(olds[key], news[key], [key]).map((change): DriftChange => {
-      const sensitive = secretKeys.includes(key);
-      if (!sensitive) return { ...change, sensitive };
-      return {
-        path: change.path,
-        ...("before" in change ? { before: "[secret]" } : {}),
-        ...("after" in change ? { after: "[secret]" } : {}),
-        sensitive,
-      };
-    }),
-  );
+  const details = changed.flatMap((key): DriftChange[] => {
+    const before = ownValue(olds, key);
+    const after = ownValue(news, key);
+    if (!secretKeys.includes(key))
+      return leafChanges(before, after, [key]).map((change) => ({ ...change, sensitive: false }));
+    // One change for the whole property: the keys of a secret map are as secret as its values.
+    return [
+      {
+        path: [key],
+        ...(before !== undefined ? { before: WITHHELD } : {}),
+        ...(after !== undefined ? { after: WITHHELD } : {}),
+        sensitive: true,
+      },
+    ];
+  });
   return { changes, changed, details };
 }

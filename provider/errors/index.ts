@@ -10,3 +10,5 @@ export { InvalidResponseError } from "./InvalidResponseError";
 export { CredentialError } from "./CredentialError";
 export { SettingsError } from "./SettingsError";
 export { InvalidArgumentError, type ArgumentFailure } from "./InvalidArgumentError";
+export { StateFormatError } from "./StateFormatError";
+export { StateSourceError } from "./StateSourceError";

@@ -11,11 +11,15 @@ import { galleryId, type EmulatorHandle } from "#internal/emulator/index";
 import type { ValidLookupArgs } from "#internal/gallery/validation";
 import * as ops from "#internal/lookup/operations";
 import { Readable } from "node:stream";
+import fc from "fast-check";
+import { GalleryLookupError, StateSourceError } from "pulumi-azure-gallery-lookup";
+import { renderJson, renderTerminal, describeChange } from "#internal/drift/render";
 import {
   baseResources,
   checkpointDocument,
   ciphertext,
   exportDocument,
+  gzipBomb,
   lookupAfterUp,
   plaintext,
   writeDocument,
@@ -278,6 +282,142 @@ describe("drift: checkDrift against the emulator", function () {
     assert.match(report.sources[2].error ?? "", /broken\.json: is not valid JSON/);
     const missing = await check({ files: [path.join(dir, "nope.json")] });
     assert.match(missing.report.sources[0].error ?? "", /cannot read state file .*nope\.json: ENOENT/);
+  });
+
+  it("maxStateBytes: a gzip bomb is a source error naming it, the other sources are still judged", async () => {
+    const good = await exportFile("dev", [["g", args("myGalleryName")]]);
+    const bomb = path.join(dir, "bomb.json.gz");
+    fs.writeFileSync(bomb, gzipBomb(64 * 2 ** 20));
+    const { report } = await check({ files: [bomb, good], maxStateBytes: 2 ** 20 });
+    assert.equal(report.exitCode, 1);
+    assert.match(report.sources[0].error ?? "", /bomb\.json\.gz: larger than 1 MiB once decompressed/);
+    assert.deepEqual(
+      report.lookups.map((l) => [l.source, l.status]),
+      [[good, "in_sync"]],
+    );
+    const broken = path.join(dir, "broken.json.gz");
+    fs.writeFileSync(
+      broken,
+      Buffer.concat([fs.readFileSync(bomb).subarray(0, 20), Buffer.from("not deflate")]),
+    );
+    const { report: bad } = await check({ files: [broken] });
+    assert.match(bad.sources[0].error ?? "", /broken\.json\.gz: is not valid gzip/);
+    await assert.rejects(
+      check({ files: [good], maxStateBytes: 0 }),
+      /maxStateBytes must be a whole number of bytes from 1/,
+    );
+  });
+
+  it("deep nesting: another resource's `__provider` cannot make the stack unreadable; a lookup's own makes only it unreadable", async () => {
+    const deep = (levels: number, leaf: unknown): unknown => {
+      let value = leaf;
+      for (let i = 0; i < levels; i++) value = [value];
+      return value;
+    };
+    const resources = [...baseResources("proj", "dev")];
+    // Another dynamic resource, whose provider is not text at all (and would overflow a recursive decoder).
+    resources.push({
+      urn: "urn:pulumi:dev::proj::pulumi-nodejs:dynamic:Resource::other",
+      custom: true,
+      type: "pulumi-nodejs:dynamic:Resource",
+      inputs: { __provider: "DEEP-PROVIDER" },
+      outputs: {},
+    });
+    resources.push(await upLookup("proj", "dev", "fine", args("myGalleryName")));
+    const odd = await upLookup("proj", "dev", "odd", args("myGalleryName"));
+    (odd.outputs as Json).tags = { env: deep(1_000, "x") };
+    resources.push(odd);
+    const file = path.join(dir, "dev.json");
+    // Written by hand: JSON.stringify itself recurses, and would overflow on the way out.
+    const levels = 200_000;
+    fs.writeFileSync(
+      file,
+      JSON.stringify(exportDocument(resources)).replace(
+        '"DEEP-PROVIDER"',
+        `${"[".repeat(levels)}"x"${"]".repeat(levels)}`,
+      ),
+    );
+    const { report } = await check({ files: [file], unreadable: "warn" });
+    assert.deepEqual(report.sources, [{ source: file, lookups: 2 }]);
+    assert.deepEqual(
+      report.lookups.map((l) => [l.urn.split("::").pop(), l.source, l.status]),
+      [
+        ["fine", file, "in_sync"],
+        ["odd", file, "unreadable"],
+      ],
+    );
+    assert.match(report.lookups[1].error?.message ?? "", /^tags: nested deeper than 64 levels/);
+    assert.equal(report.lookups[1].error?.name, "StateFormatError");
+  });
+
+  it("the drift errors are the package's: StateSourceError extends GalleryLookupError", async () => {
+    const missing = path.join(dir, "no-backend");
+    await assert.rejects(
+      checkDrift({ client, backend: `file://${missing}` }),
+      (error: unknown) =>
+        error instanceof StateSourceError &&
+        error instanceof GalleryLookupError &&
+        error.name === "StateSourceError" &&
+        error.message.includes(missing),
+    );
+  });
+
+  it("property: tags keyed like Object.prototype's members (constructor, __proto__, toString...) are compared and shown as they are", async () => {
+    const protoKey = fc.constantFrom(
+      "constructor",
+      "__proto__",
+      "toString",
+      "valueOf",
+      "hasOwnProperty",
+      "isPrototypeOf",
+      "propertyIsEnumerable",
+      "toLocaleString",
+      "__defineGetter__",
+      "__lookupGetter__",
+    );
+    const entries = fc.uniqueArray(
+      fc.tuple(fc.oneof(protoKey, fc.string({ minLength: 1, maxLength: 6 })), fc.string({ maxLength: 4 })),
+      { selector: ([k]) => k, maxLength: 5 },
+    );
+    // Object.fromEntries makes own properties, `__proto__` included, as JSON.parse does.
+    const tags = entries.map((e) => Object.fromEntries(e) as Record<string, string>);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(tags, tags, async (before, after) => {
+        const name = `proto${run++}`;
+        seedGallery(name, { tags: before });
+        const res = await upLookup("proj", "dev", "p", args(name));
+        const file = writeDocument(path.join(dir, `${name}.json`), exportDocument([res]));
+        seedGallery(name, { tags: after });
+        const { report } = await check({ files: [file] });
+        const own = (bag: Record<string, string>, k: string) =>
+          Object.hasOwn(bag, k) ? { [k]: bag[k] } : {};
+        const expected = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+          .sort()
+          .filter((k) => own(before, k)[k] !== own(after, k)[k])
+          .map((k) => ({
+            path: ["tags", k],
+            ...(Object.hasOwn(before, k) ? { before: before[k] } : {}),
+            ...(Object.hasOwn(after, k) ? { after: after[k] } : {}),
+            sensitive: false,
+          }));
+        const [entry] = report.lookups;
+        // No tags at all is no `tags` output: the change is then the whole map.
+        if (Object.keys(before).length === 0 || Object.keys(after).length === 0) {
+          assert.equal(entry.status, expected.length > 0 ? "drifted" : "in_sync");
+          return;
+        }
+        assert.equal(entry.status, expected.length > 0 ? "drifted" : "in_sync", JSON.stringify(entry));
+        assert.deepEqual(entry.changes, expected);
+        const json = (JSON.parse(renderJson(report)) as typeof report).lookups[0].changes;
+        assert.deepEqual(json, expected, "--json holds every change");
+        const text = renderTerminal(report);
+        for (const change of expected)
+          assert.ok(text.includes(describeChange(change)), describeChange(change));
+        assert.doesNotMatch(text, /native code|function|\[object Object\]/);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it("a self-managed backend folder: project and legacy layouts, gzip, named stacks; backups ignored", async () => {

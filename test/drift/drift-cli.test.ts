@@ -3,6 +3,7 @@
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import type { ArmClient } from "#internal/arm/armClient";
 import type { DriftReport } from "#internal/drift/checkDrift";
@@ -12,7 +13,9 @@ import {
   checkpointDocument,
   ciphertext,
   exportDocument,
+  gzipBomb,
   lookupAfterUp,
+  plaintext,
   writeDocument,
   type Json,
 } from "../support/driftState";
@@ -43,10 +46,10 @@ describe("drift: the gallery-lookup drift command", function () {
   let unreadable: string;
   const driftName = "cliDrift";
 
-  function run(args: string[], input?: Buffer): Promise<Run> {
+  function run(args: string[], input?: Buffer, childEnv: NodeJS.ProcessEnv = env): Promise<Run> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [MAIN, "drift", ...args], {
-        env,
+        env: childEnv,
         stdio: ["pipe", "pipe", "pipe"],
       });
       let stdout = "";
@@ -157,7 +160,7 @@ describe("drift: the gallery-lookup drift command", function () {
     const r = await run(["--json", inSync, drifted, unreadable]);
     assert.equal(r.code, 1);
     const report = JSON.parse(r.stdout) as DriftReport;
-    assert.equal(report.formatVersion, "1.0");
+    assert.equal(report.formatVersion, "1.1");
     assert.equal(report.exitCode, 1);
     assert.deepEqual(
       report.lookups.map((l) => [l.stack, l.status]),
@@ -259,6 +262,244 @@ describe("drift: the gallery-lookup drift command", function () {
     assert.equal(quiet.status, 0);
     assert.ok(!quiet.stdout.includes("galleries read"), "--quiet: no progress");
     assert.ok(!quiet.stdout.includes("\u001b[3"), "--no-color: no colour");
+  });
+
+  it("a gzip bomb (3 MB expanding to 3 GiB) is a source error naming it, under --max-state-bytes; the other stacks are still checked", async () => {
+    const bomb = path.join(dir, "bomb.json.gz");
+    fs.writeFileSync(bomb, gzipBomb(3 * 2 ** 30));
+    const r = await run(["--json", "--max-state-bytes", "4MiB", bomb, inSync]);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as DriftReport;
+    assert.deepEqual(
+      report.sources.map((s) => [s.source, s.lookups]),
+      [
+        [bomb, 0],
+        [inSync, 1],
+      ],
+    );
+    assert.match(
+      report.sources[0].error ?? "",
+      /bomb\.json\.gz: larger than 4 MiB once decompressed, the limit for one state source.*--max-state-bytes/,
+    );
+    assert.equal(report.sources[1].error, undefined);
+    assert.deepEqual(
+      report.lookups.map((l) => l.status),
+      ["in_sync"],
+    );
+    const text = await run(["--max-state-bytes", "4M", bomb]);
+    assert.match(text.stdout, /^! .*bomb\.json\.gz: larger than 4 MiB once decompressed/m);
+  });
+
+  it("plain files and stdin are held to the same limit; 256 MiB by default", async () => {
+    const big = path.join(dir, "big.json");
+    // Valid state, padded past the limit: its size, not its content, is what is refused.
+    fs.writeFileSync(big, fs.readFileSync(inSync, "utf8") + " ".repeat(70 * 1024));
+    const file = await run(["--json", "--max-state-bytes", "64KiB", big, drifted]);
+    assert.equal(file.code, 1);
+    const report = JSON.parse(file.stdout) as DriftReport;
+    assert.match(
+      report.sources[0].error ?? "",
+      /big\.json: larger than 64 KiB, the limit for one state source/,
+    );
+    assert.deepEqual(
+      report.lookups.map((l) => l.status),
+      ["drifted"],
+    );
+    const stdin = await run(["--json", "--max-state-bytes", "65536", "-"], fs.readFileSync(big));
+    assert.equal(stdin.code, 1);
+    assert.match((JSON.parse(stdin.stdout) as DriftReport).sources[0].error ?? "", /^-: larger than 64 KiB/);
+    // A sparse file one byte past the default: refused by its size, before a byte is read.
+    const sparse = path.join(dir, "sparse.json");
+    fs.writeFileSync(sparse, "");
+    fs.truncateSync(sparse, 256 * 2 ** 20 + 1);
+    const byDefault = await run([sparse]);
+    assert.equal(byDefault.code, 1);
+    assert.match(byDefault.stdout, /sparse\.json: larger than 256 MiB, the limit/);
+    fs.rmSync(sparse);
+    for (const bad of ["0", "1TiB", "600MiB", "12 parsecs", "-5"]) {
+      const usage = await run([`--max-state-bytes=${bad}`, inSync]);
+      assert.equal(usage.code, 1, bad);
+      assert.match(usage.stderr, /--max-state-bytes must be a number of bytes from 1 to 512MiB/, bad);
+    }
+  });
+
+  it("symbolic links and special files in a backend folder are reported as skipped, with the reason, and fail the run", async function () {
+    if (spawnSync("mkfifo", ["--version"]).status !== 0) this.skip();
+    const backend = path.join(dir, "backend-odd");
+    const stacks = path.join(backend, ".pulumi", "stacks", "proj");
+    writeDocument(
+      path.join(stacks, "dev.json"),
+      checkpointDocument("organization/proj/dev", await stackDoc("dev", ["myGalleryName"])),
+    );
+    fs.symlinkSync(inSync, path.join(stacks, "linked.json"));
+    assert.equal(spawnSync("mkfifo", [path.join(stacks, "piped.json")]).status, 0);
+    fs.symlinkSync(stacks, path.join(backend, ".pulumi", "stacks", "elsewhere"));
+    const r = await run(["--json", "--backend", backend]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const report = JSON.parse(r.stdout) as DriftReport;
+    assert.deepEqual(
+      report.sources.map((s) => [path.basename(s.source), s.lookups, s.skipped?.split(":")[0]]),
+      [
+        ["elsewhere", 0, "a symbolic link"],
+        ["dev.json", 1, undefined],
+        ["linked.json", 0, "a symbolic link"],
+        ["piped.json", 0, "a named pipe (FIFO), not a state file"],
+      ],
+    );
+    assert.deepEqual(
+      report.lookups.map((l) => l.status),
+      ["in_sync"],
+    );
+    const text = await run(["--backend", backend]);
+    assert.match(text.stdout, /^! skipped .*linked\.json: a symbolic link: not followed/m);
+    assert.match(text.stdout, /^! skipped .*piped\.json: a named pipe/m);
+    const md = await run(["--markdown", "--backend", backend]);
+    assert.match(md.stdout, /^- \*\*Skipped state:\*\* `.*piped\.json`: a named pipe/m);
+    // Naming the one good stack reads it alone, and nothing is skipped.
+    assert.equal((await run(["--backend", backend, "--stack", "proj/dev"])).code, 0);
+  });
+
+  it("a stale emulator environment (nothing listens on its port) is named at once, as preview names it", async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const origin = `https://127.0.0.1:${port}`;
+    const stale = { ...env, AZURE_RESOURCE_MANAGER_ENDPOINT: origin, AZURE_AUTHORITY_HOST: origin };
+    const r = await run([inSync], undefined, stale);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, "");
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `AZURE_RESOURCE_MANAGER_ENDPOINT=${origin} names a local emulator, but nothing listens on 127\\.0\\.0\\.1:${port}: start it`,
+      ),
+    );
+    assert.doesNotMatch(r.stderr, /sign|credential|token/i);
+  });
+
+  describe("--show-secrets exports: no secret value in any report or log line", () => {
+    // Every field of a lookup that can be a secret, each holding a canary of its own.
+    const secret = {
+      invalidName: "canaryBADNAME-9f31!",
+      deletedId: "",
+      subscription: "c4a7a1e5-5ec7-4e70-9000-00000000c0de",
+      resourceGroup: "canaryRG-47d1",
+      galleryName: "canaryGALLERY3b6e",
+      tagKey: "canaryTAGKEY-18aa",
+      tagValue: "canaryTAGVALUE-e40c",
+    };
+    let files: string[] = [];
+    const canaries = () => Object.values(secret).filter(Boolean);
+    /** Wraps the named properties of a lookup resource (inputs and outputs) as --show-secrets plaintext. */
+    const secretly = (resource: Json, keys: string[], values: Json = {}): Json => {
+      for (const bag of ["inputs", "outputs"]) {
+        const props = resource[bag] as Json;
+        for (const key of keys) {
+          const value = key in values ? values[key] : props[key];
+          if (value !== undefined) props[key] = plaintext(value);
+        }
+      }
+      return resource;
+    };
+
+    before(async () => {
+      const sub = azure.subscriptionId;
+      const rg = azure.resourceGroupName;
+      for (const name of ["canaryDeleted5ec", secret.galleryName])
+        azure.putGallery({
+          subscriptionId: sub,
+          resourceGroupName: rg,
+          gallery: { name, location: "westus", tags: { env: "prod" }, properties: {} },
+        });
+      const resources = baseResources("proj", "secrets");
+      const up = (name: string, a: Record<string, string>) =>
+        lookupAfterUp(client, { project: "proj", stack: "secrets", name }, a as never);
+      // A secret gallery name that breaks ARM's naming rule: never quoted in the message.
+      resources.push(
+        secretly(await up("badName", args("myGalleryName")), ["galleryName"], {
+          galleryName: secret.invalidName,
+        }),
+      );
+      // A secret resource id of a gallery since deleted: not in galleryId, nor as the deleted `before`.
+      const deleted = await up("deletedId", args("canaryDeleted5ec"));
+      secret.deletedId = String((deleted.outputs as Json).resourceId);
+      resources.push(secretly(deleted, ["resourceId"]));
+      // A secret subscription ARM does not know: not in galleryId, nor in ARM's 404 text.
+      const subscription = await up("subscription", args("myGalleryName"));
+      resources.push(secretly(subscription, ["subscriptionId"], { subscriptionId: secret.subscription }));
+      (subscription.outputs as Json).resourceId = String((subscription.outputs as Json).resourceId).replace(
+        sub,
+        secret.subscription,
+      );
+      subscription.id = (subscription.outputs as Json).resourceId;
+      // A secret resource group that does not exist.
+      resources.push(
+        secretly(await up("resourceGroup", args("myGalleryName")), ["resourceGroupName"], {
+          resourceGroupName: secret.resourceGroup,
+        }),
+      );
+      // A secret gallery name that exists, with secret tags that drift: the name is also in the
+      // (plain) resourceId, id and name outputs, as Pulumi leaves them.
+      const tagged = await up("tagged", args(secret.galleryName));
+      (tagged.outputs as Json).tags = { [secret.tagKey]: secret.tagValue };
+      resources.push(secretly(tagged, ["galleryName", "tags"]));
+      azure.removeGallery(galleryId(sub, rg, "canaryDeleted5ec"));
+      azure.patchGallery(galleryId(sub, rg, secret.galleryName), { tags: { env: "test" } });
+      files = [writeDocument(path.join(dir, "secrets.json"), exportDocument(resources))];
+    });
+
+    for (const format of ["terminal", "--json", "--markdown"]) {
+      it(`${format}: every secret withheld, in the report, on stderr and in the verbose log`, async () => {
+        const r = await run([...(format === "terminal" ? [] : [format]), ...files], undefined, {
+          ...env,
+          AZURE_LOG_LEVEL: "verbose",
+        });
+        assert.equal(r.code, 1, r.stderr);
+        for (const canary of canaries()) {
+          for (const form of [
+            canary,
+            canary.toLowerCase(),
+            canary.toUpperCase(),
+            encodeURIComponent(canary),
+          ]) {
+            assert.ok(!r.stdout.includes(form), `${format}: ${canary} in the report:\n${r.stdout}`);
+            assert.ok(!r.stderr.includes(form), `${format}: ${canary} on stderr`);
+          }
+        }
+        assert.ok(r.stdout.includes("[secret]"), "withheld values are marked");
+        assert.match(r.stderr, /azure:gallery-lookup/, "the verbose log was written, and scrubbed");
+      });
+    }
+
+    it("--json marks what it withheld: sensitive changes, galleryId and error messages", async () => {
+      const r = await run(["--json", ...files]);
+      const report = JSON.parse(r.stdout) as DriftReport;
+      const byName = Object.fromEntries(report.lookups.map((l) => [l.urn.split("::").pop(), l]));
+      assert.equal(byName.badName.status, "unreadable");
+      assert.match(
+        byName.badName.error?.message ?? "",
+        /^galleryName: must be 1 to 80 characters.*\(got a secret value, withheld\)$/,
+      );
+      assert.equal(byName.deletedId.status, "deleted");
+      assert.equal(byName.deletedId.galleryId, "[secret]");
+      assert.deepEqual(byName.deletedId.changes, [
+        { path: ["resourceId"], before: "[secret]", sensitive: true },
+      ]);
+      assert.deepEqual(byName.deletedId.sensitiveFields, ["galleryId"]);
+      for (const name of ["subscription", "resourceGroup"]) {
+        assert.equal(byName[name].status, "deleted", name);
+        assert.match(byName[name].error?.message ?? "", /\[secret\]/, name);
+        assert.ok(byName[name].sensitiveFields?.includes("error.message"), name);
+      }
+      assert.match(byName.subscription.galleryId, /^\/subscriptions\/\[secret\]\/resourceGroups\//);
+      assert.equal(byName.subscription.error?.code, "SubscriptionNotFound");
+      assert.equal(byName.tagged.status, "drifted");
+      assert.match(byName.tagged.galleryId, /\/galleries\/\[secret\]$/);
+      assert.deepEqual(byName.tagged.changes, [
+        { path: ["tags"], before: "[secret]", after: "[secret]", sensitive: true },
+      ]);
+    });
   });
 
   it("sent nothing but GETs to ARM", () => {

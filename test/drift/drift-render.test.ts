@@ -1,12 +1,12 @@
 // The renderings of a drift report: values that cannot rewrite a terminal or break a Markdown table,
 // colour only when asked, secrets withheld.
 import { strict as assert } from "node:assert";
-import { checkDrift, type DriftReport } from "#internal/drift/checkDrift";
+import { checkDrift, DRIFT_FORMAT_VERSION, type DriftReport } from "#internal/drift/checkDrift";
 import { renderJson, renderMarkdown, renderTerminal, showValue } from "#internal/drift/render";
 
 function report(changes: DriftReport["lookups"][number]["changes"]): DriftReport {
   return {
-    formatVersion: "1.0",
+    formatVersion: DRIFT_FORMAT_VERSION,
     checkedAt: "2026-11-30T00:00:00.000Z",
     exitCode: 2,
     summary: {

@@ -166,3 +166,13 @@ export function writeDocument(file: string, doc: Json): string {
   fs.writeFileSync(file, file.endsWith(".gz") ? gzipSync(text) : text);
   return file;
 }
+
+/**
+ * A gzip file that expands to `expandedBytes` zeros: one 16 MiB member (16 KiB compressed) repeated, as
+ * gzip allows, so that 3 GiB cost 3 MB on disk and no time to make.
+ */
+export function gzipBomb(expandedBytes: number): Buffer {
+  const memberBytes = 16 * 1024 * 1024;
+  const member = gzipSync(Buffer.alloc(memberBytes), { level: 9 });
+  return Buffer.concat(Array.from({ length: Math.ceil(expandedBytes / memberBytes) }, () => member));
+}
