@@ -19,6 +19,8 @@ import {
   type StateSource,
 } from "./sources";
 import { readStateDocument, type StoredLookup } from "./state";
+import { globMatcher } from "./glob";
+import { pulumiStackSources, type PulumiStacksOptions } from "./pulumiStacks";
 import { lookupVerdict, WITHHELD, type DriftChange } from "./verdict";
 
 /** The version of the report's schema (docs/drift.md). A minor bump adds fields; a major one changes them. */
@@ -32,6 +34,8 @@ export interface DriftCheckOptions {
   backend?: string;
   /** Stacks of `backend` to check (`stack`, `project/stack`); default all. */
   stacks?: readonly string[];
+  /** Stacks read through the user's own Pulumi CLI (`pulumi stack export`), any backend it is logged in to. */
+  pulumi?: PulumiStacksOptions;
   /**
    * Changed fields teams accept: a path of output names joined with `.` (`sharingStatus`, `tags.costCenter`).
    * A change at or below an ignored path does not count as drift; it is still listed as ignored.
@@ -157,20 +161,6 @@ function galleryKey(args: ValidLookupArgs): string {
   ]
     .join("|")
     .toLowerCase();
-}
-
-function globMatcher(patterns: readonly string[]): (candidates: string[]) => boolean {
-  const res = patterns.map(
-    (p) =>
-      new RegExp(
-        `^${p
-          .split("*")
-          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-          .join(".*")}$`,
-        "i",
-      ),
-  );
-  return (candidates) => res.some((re) => candidates.some((c) => re.test(c)));
 }
 
 function pathMatcher(fields: readonly string[]): (path: string[]) => boolean {
@@ -375,6 +365,8 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
     sources.push(...(await backendSources(options.backend, options.stacks ?? [], sourceOptions)));
   else if ((options.stacks ?? []).length > 0)
     throw new Error("stacks: naming stacks needs a backend (`--backend file://<folder>`)");
+  if (options.pulumi !== undefined)
+    sources.push(...(await pulumiStackSources(options.pulumi, sourceOptions)));
   if (sources.length === 0) throw new Error("no state given: name export files (`-` for stdin) or a backend");
   const concurrency = options.concurrency ?? 32;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
