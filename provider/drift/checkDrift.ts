@@ -20,7 +20,7 @@ import {
 } from "./sources";
 import { readStateDocument, type StoredLookup } from "./state";
 import { globMatcher } from "./glob";
-import { pulumiStackSources, type PulumiStacksOptions } from "./pulumiStacks";
+import { PULUMI_SOURCE_PREFIX, pulumiStackSources, type PulumiStacksOptions } from "./pulumiStacks";
 import { lookupVerdict, WITHHELD, type DriftChange } from "./verdict";
 
 /** The version of the report's schema (docs/drift.md). A minor bump adds fields; a major one changes them. */
@@ -137,6 +137,10 @@ const INVALID_REMEDY =
 
 const MALFORMED_REMEDY =
   "the stored properties are not what this package writes; run `pulumi refresh` for this stack so that its state holds what the provider returns";
+
+const ENCRYPTED_REMEDY_VIA_CLI =
+  "its arguments or stored outputs are secrets encrypted by the stack's secrets provider: run the check again with --show-secrets " +
+  "(checkDrift's pulumi.showSecrets), in an environment where the Pulumi CLI can decrypt them (the passphrase, or the key vault's credentials)";
 
 /** A gallery read once for every lookup that names it. */
 interface GalleryRead {
@@ -449,7 +453,9 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
               name: "EncryptedStateError",
               message: `encrypted in state: ${encrypted.join(", ")}`,
             };
-            entry.remedy = ENCRYPTED_REMEDY;
+            entry.remedy = source.name.startsWith(PULUMI_SOURCE_PREFIX)
+              ? ENCRYPTED_REMEDY_VIA_CLI
+              : ENCRYPTED_REMEDY;
             continue;
           }
           if (!validation.args) {

@@ -38,6 +38,8 @@ export interface PulumiStacksOptions {
 }
 
 export const DEFAULT_EXPORT_CONCURRENCY = 4;
+/** What the name of each stack's source starts with in the report: `pulumi:org/project/stack`. */
+export const PULUMI_SOURCE_PREFIX = "pulumi:";
 export const DEFAULT_PULUMI_TIMEOUT_MS = 300_000;
 
 /** Values of the environment that could be echoed in a CLI's error text: never quoted back. */
@@ -278,7 +280,7 @@ export async function pulumiStackSources(
   const limit = sourceOptions.maxStateBytes;
   const exportOne = async (name: string): Promise<string> => {
     const args = ["stack", "export", "--stack", name, ...(options.showSecrets ? ["--show-secrets"] : [])];
-    const source = `pulumi:${name}`;
+    const source = `${PULUMI_SOURCE_PREFIX}${name}`;
     const run = await runner.run(args, (stdout) =>
       readDocument(stdout, source, limit ?? Number.MAX_SAFE_INTEGER),
     );
@@ -299,7 +301,7 @@ export async function pulumiStackSources(
     }
   };
   return unique.map((name, i) => ({
-    name: `pulumi:${name}`,
+    name: `${PULUMI_SOURCE_PREFIX}${name}`,
     read: async () => {
       for (let j = i; j < i + concurrency; j++) start(j);
       try {

@@ -182,6 +182,10 @@ describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-sta
     const entry = json(hidden).lookups.find((l) => l.urn.endsWith("::hidden"));
     assert.equal(entry?.status, "unreadable");
     assert.equal(entry?.error?.name, "EncryptedStateError");
+    assert.match(
+      entry?.remedy ?? "",
+      /^its arguments or stored outputs are secrets .*: run the check again with --show-secrets/,
+    );
     for (const format of [["--json"], ["--markdown"], [], ["--github"]]) {
       const run = await runDrift([...format, "--show-secrets", "--stack", "organization/beta/dev"], {
         ...env,
