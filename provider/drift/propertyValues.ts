@@ -45,17 +45,20 @@ export function decodePropertyValue(raw: unknown): DecodedValue {
 
 /**
  * A dynamic resource's serialized provider text, looked at one level deep only (a string, or a secret
- * or output value holding one): undefined for anything else, ciphertext included.
+ * or output value holding one). `undefined` when it cannot be read here (absent, ciphertext, an output
+ * value without its value); `null` when it can, and is not text, so is no provider this package wrote.
  */
-export function providerTextOf(raw: unknown): string | undefined {
-  if (typeof raw === "string") return raw;
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
+export function providerTextOf(raw: unknown): string | null | undefined {
+  if (raw === undefined || typeof raw === "string") return raw;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return null;
   const obj = raw as Record<string, unknown>;
-  if (obj[SIG_KEY] === OUTPUT_VALUE_SIG) return typeof obj.value === "string" ? obj.value : undefined;
-  if (obj[SIG_KEY] !== SECRET_SIG || typeof obj.plaintext !== "string") return undefined;
+  const sig = Object.hasOwn(obj, SIG_KEY) ? obj[SIG_KEY] : undefined;
+  if (sig === OUTPUT_VALUE_SIG) return Object.hasOwn(obj, "value") ? providerTextOf(obj.value) : undefined;
+  if (sig !== SECRET_SIG) return null;
+  if (typeof obj.plaintext !== "string") return undefined;
   try {
     const text: unknown = JSON.parse(obj.plaintext);
-    return typeof text === "string" ? text : undefined;
+    return typeof text === "string" ? text : null;
   } catch {
     return undefined;
   }

@@ -30,9 +30,10 @@ export function isDynamicType(type: unknown): boolean {
 }
 
 /**
- * Recognises a GalleryLookup. `providerText` is the decoded `__provider` (undefined when absent or
- * encrypted). A dynamic resource of the generic type whose provider cannot be read is
- * `dynamic-unrecognised`: it may be a lookup, so the caller can count it rather than drop it silently.
+ * Recognises a GalleryLookup. `providerText` is the decoded `__provider`: undefined when absent or
+ * encrypted, null when it is readable but not text (then it is no provider of ours). A dynamic resource
+ * of the generic type whose provider cannot be read is `dynamic-unrecognised`: it may be a lookup, so
+ * the caller can count it rather than drop it silently.
  */
 export function recogniseResource(custom: unknown, type: unknown, providerText: unknown): Recognition {
   if (custom !== true || !isDynamicType(type)) return "other";
@@ -40,5 +41,5 @@ export function recogniseResource(custom: unknown, type: unknown, providerText: 
   if (typeof providerText === "string") {
     return PROVIDER_MARKERS.some((marker) => providerText.includes(marker)) ? "lookup" : "other";
   }
-  return "dynamic-unrecognised";
+  return providerText === null ? "other" : "dynamic-unrecognised";
 }

@@ -10,14 +10,14 @@ import { WITHHELD } from "./verdict";
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** The string leaves of a JSON value, keys included (a secret map's keys are as secret as its values). */
-function stringLeaves(value: unknown, out: string[]): void {
+/** The string leaves of a JSON value, and the keys of its objects when `keys` is set. */
+function stringLeaves(value: unknown, out: string[], keys: boolean): void {
   if (typeof value === "string") out.push(value);
-  else if (Array.isArray(value)) for (const v of value) stringLeaves(v, out);
+  else if (Array.isArray(value)) for (const v of value) stringLeaves(v, out, keys);
   else if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {
-      out.push(k);
-      stringLeaves(v, out);
+      if (keys) out.push(k);
+      stringLeaves(v, out, keys);
     }
   }
 }
@@ -27,10 +27,13 @@ export class SecretValues {
   private readonly values = new Set<string>();
   private pattern: RegExp | undefined;
 
-  /** Adds the string parts of a value stored as a secret. */
+  /**
+   * Adds the string parts of a value stored as a secret. A secret map's keys are not added: its own
+   * change stops at the property, and a key such as `env` withheld from every text would read as noise.
+   */
   add(value: unknown): void {
     const leaves: string[] = [];
-    stringLeaves(value, leaves);
+    stringLeaves(value, leaves, false);
     for (const leaf of leaves) {
       if (leaf === "" || this.values.has(leaf)) continue;
       this.values.add(leaf);
@@ -69,7 +72,7 @@ export class SecretValues {
   reveals(value: unknown): boolean {
     if (this.empty) return false;
     const leaves: string[] = [];
-    stringLeaves(value, leaves);
+    stringLeaves(value, leaves, true);
     return leaves.some((leaf) => this.scrub(leaf) !== leaf);
   }
 }

@@ -18,9 +18,14 @@ export function showValue(value: unknown, present: boolean): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
+/** A property name in a path: as it is when plain, else quoted (a tag key may hold `.`, spaces, ESC). */
+function pathSegment(name: string): string {
+  return /^[\w$-]+$/.test(name) ? name : quoteValue(name);
+}
+
 /** `path: before ⇒ after`. */
 export function describeChange(change: DriftChange): string {
-  return `${change.path.join(".")}: ${showValue(change.before, "before" in change)} ⇒ ${showValue(change.after, "after" in change)}`;
+  return `${change.path.map(pathSegment).join(".")}: ${showValue(change.before, "before" in change)} ⇒ ${showValue(change.after, "after" in change)}`;
 }
 
 /** The lookup's name: the last part of its URN. */

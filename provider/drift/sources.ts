@@ -18,8 +18,9 @@ import { StateSourceError } from "../errors/StateSourceError";
 export { StateSourceError };
 
 /**
- * The most a state source may hold, in bytes of JSON text (after decompression): 256 MiB, some 25 times
- * the state of a stack with 10,000 resources. A gzip bomb stops here instead of taking the process down.
+ * The most a state source may hold, in bytes of JSON text (after decompression): 256 MiB, some 34,000
+ * GalleryLookups as `pulumi stack export` writes them (7.8 kB each, serialized provider included). A
+ * gzip bomb stops here instead of taking the process down.
  */
 export const DEFAULT_MAX_STATE_BYTES = 256 * 1024 * 1024;
 /** The highest limit that can be set: V8 holds at most 2^29 - 24 UTF-16 units in one string (~512 Mi). */

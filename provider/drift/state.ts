@@ -148,9 +148,10 @@ export function lookupsInDeployment(deployment: Json | null, source: string): St
       resource.type,
       providerTextOf(Object.hasOwn(inputs, PROVIDER_KEY) ? inputs[PROVIDER_KEY] : outputs[PROVIDER_KEY]),
     );
-    if (kind === "dynamic-unrecognised") result.unrecognised.push(String(resource.urn));
-    if (kind !== "lookup") continue;
+    // Never String() a value of unknown shape: a deeply nested array overflows the stack in join().
     const urn = typeof resource.urn === "string" ? resource.urn : "";
+    if (kind === "dynamic-unrecognised") result.unrecognised.push(urn || "(a resource without a URN)");
+    if (kind !== "lookup") continue;
     const secret = new Set<string>();
     const encrypted = new Set<string>();
     const lookup: StoredLookup = {

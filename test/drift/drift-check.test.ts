@@ -323,6 +323,14 @@ describe("drift: checkDrift against the emulator", function () {
       inputs: { __provider: "DEEP-PROVIDER" },
       outputs: {},
     });
+    // One whose URN is not text, beside an encrypted provider: named in the warning without being walked.
+    resources.push({
+      urn: "DEEP-URN",
+      custom: true,
+      type: "pulumi-nodejs:dynamic:Resource",
+      inputs: { __provider: ciphertext() },
+      outputs: {},
+    });
     resources.push(await upLookup("proj", "dev", "fine", args("myGalleryName")));
     const odd = await upLookup("proj", "dev", "odd", args("myGalleryName"));
     (odd.outputs as Json).tags = { env: deep(1_000, "x") };
@@ -332,10 +340,9 @@ describe("drift: checkDrift against the emulator", function () {
     const levels = 200_000;
     fs.writeFileSync(
       file,
-      JSON.stringify(exportDocument(resources)).replace(
-        '"DEEP-PROVIDER"',
-        `${"[".repeat(levels)}"x"${"]".repeat(levels)}`,
-      ),
+      JSON.stringify(exportDocument(resources))
+        .replace('"DEEP-PROVIDER"', `${"[".repeat(levels)}"x"${"]".repeat(levels)}`)
+        .replace('"DEEP-URN"', `${"[".repeat(levels)}"u"${"]".repeat(levels)}`),
     );
     const { report } = await check({ files: [file], unreadable: "warn" });
     assert.deepEqual(report.sources, [{ source: file, lookups: 2 }]);
@@ -348,6 +355,10 @@ describe("drift: checkDrift against the emulator", function () {
     );
     assert.match(report.lookups[1].error?.message ?? "", /^tags: nested deeper than 64 levels/);
     assert.equal(report.lookups[1].error?.name, "StateFormatError");
+    assert.match(
+      report.warnings[0],
+      /1 dynamic resource\(s\) .*encrypted provider.*: \(a resource without a URN\)$/,
+    );
   });
 
   it("the drift errors are the package's: StateSourceError extends GalleryLookupError", async () => {

@@ -123,6 +123,7 @@ describe("drift: the gallery-lookup drift command", function () {
       "--ignore-lookup",
       "--unreadable",
       "--concurrency",
+      "--max-state-bytes",
       "FILE...",
       "`-`",
     ]) {
@@ -380,6 +381,13 @@ describe("drift: the gallery-lookup drift command", function () {
       ),
     );
     assert.doesNotMatch(r.stderr, /sign|credential|token/i);
+    // The same check, so the same reason, as `preview` gives (it fails there before running anything).
+    const preview = spawnSync(process.execPath, [MAIN, "preview", path.join(__dirname, "..", "..", "..")], {
+      env: stale,
+      encoding: "utf8",
+    });
+    assert.equal(preview.status, 1);
+    assert.ok(preview.stderr.includes(`but nothing listens on 127.0.0.1:${port}`), preview.stderr);
   });
 
   describe("--show-secrets exports: no secret value in any report or log line", () => {
@@ -392,6 +400,11 @@ describe("drift: the gallery-lookup drift command", function () {
       galleryName: "canaryGALLERY3b6e",
       tagKey: "canaryTAGKEY-18aa",
       tagValue: "canaryTAGVALUE-e40c",
+      description: "canaryDESCRIPTION-77b0",
+      newDescription: "canaryNEWDESCRIPTION-2c5d",
+      // Options and cloud: fixed spellings, so the check is that they show nowhere, log lines included.
+      expand: "SharingProfile/Groups",
+      environment: "AzurePublicCloud",
     };
     let files: string[] = [];
     const canaries = () => Object.values(secret).filter(Boolean);
@@ -414,7 +427,12 @@ describe("drift: the gallery-lookup drift command", function () {
         azure.putGallery({
           subscriptionId: sub,
           resourceGroupName: rg,
-          gallery: { name, location: "westus", tags: { env: "prod" }, properties: {} },
+          gallery: {
+            name,
+            location: "westus",
+            tags: { env: "prod" },
+            properties: { description: secret.description },
+          },
         });
       const resources = baseResources("proj", "secrets");
       const up = (name: string, a: Record<string, string>) =>
@@ -443,13 +461,19 @@ describe("drift: the gallery-lookup drift command", function () {
           resourceGroupName: secret.resourceGroup,
         }),
       );
-      // A secret gallery name that exists, with secret tags that drift: the name is also in the
-      // (plain) resourceId, id and name outputs, as Pulumi leaves them.
+      // A secret gallery name that exists, with secret tags and description that drift: the name is
+      // also in the (plain) resourceId, id and name outputs, as Pulumi leaves them.
       const tagged = await up("tagged", args(secret.galleryName));
       (tagged.outputs as Json).tags = { [secret.tagKey]: secret.tagValue };
-      resources.push(secretly(tagged, ["galleryName", "tags"]));
+      resources.push(secretly(tagged, ["galleryName", "tags", "description"]));
+      // Secret options and cloud, in sync.
+      const options = { ...args("myGalleryName"), expand: secret.expand, environment: secret.environment };
+      resources.push(secretly(await up("options", options), ["expand", "environment"]));
       azure.removeGallery(galleryId(sub, rg, "canaryDeleted5ec"));
-      azure.patchGallery(galleryId(sub, rg, secret.galleryName), { tags: { env: "test" } });
+      azure.patchGallery(galleryId(sub, rg, secret.galleryName), {
+        tags: { env: "test" },
+        properties: { description: secret.newDescription },
+      });
       files = [writeDocument(path.join(dir, "secrets.json"), exportDocument(resources))];
     });
 
@@ -502,7 +526,9 @@ describe("drift: the gallery-lookup drift command", function () {
       assert.match(byName.tagged.galleryId, /\/galleries\/\[secret\]$/);
       assert.deepEqual(byName.tagged.changes, [
         { path: ["tags"], before: "[secret]", after: "[secret]", sensitive: true },
+        { path: ["description"], before: "[secret]", after: "[secret]", sensitive: true },
       ]);
+      assert.equal(byName.options.status, "in_sync");
     });
   });
 

@@ -44,6 +44,18 @@ describe("drift: rendering the report", () => {
     assert.ok(showValue(["x".repeat(400)], true).endsWith("…"));
   });
 
+  it("a property name that is not plain is quoted in the path: a tag key cannot rewrite the terminal", () => {
+    const text = renderTerminal(
+      report([
+        { path: ["tags", "\u001b[2Jcost.center\n"], before: "a", after: "b", sensitive: false },
+        { path: ["tags", "team-1"], before: "a", after: "b", sensitive: false },
+      ]),
+    );
+    assert.ok(!text.includes("\u001b"), text);
+    assert.ok(text.includes('tags."\\u001b[2Jcost.center\\n": "a" ⇒ "b"'), text);
+    assert.ok(text.includes('tags.team-1: "a" ⇒ "b"'), text);
+  });
+
   it("Markdown: a pipe or backtick in a value cannot break the table", () => {
     const md = renderMarkdown(
       report([{ path: ["tags", "a|b"], before: "x`y", after: "z", sensitive: false }]),
