@@ -8,13 +8,12 @@
 // `pulumi up` of 200 stacks would take an hour, so one real stack is brought up and its checkpoint, as
 // the CLI wrote it into `.pulumi/stacks/<project>/<stack>.json`, is the template of 200 written beside it
 // (the stack name and the galleries substituted); the CLI is then asked to list and export them.
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DriftReport } from "#internal/drift/checkDrift";
-import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
-import { MAIN } from "../test/support/driftCli";
-import { lookupsProgram, pulumiBinary, pulumiProject } from "../test/support/pulumiCli";
+import { startEmulator } from "#internal/emulator/index";
+import { runDrift } from "../test/support/driftCli";
+import { lookupsProgram, pulumiBinary, pulumiProject, putGalleries } from "../test/support/pulumiCli";
 import { figure, type Figure } from "./figure";
 import { round3 } from "./stats";
 
@@ -28,25 +27,6 @@ const galleryName = (i: number) => `fleet${String(i).padStart(5, "0")}`;
 const bucketMinimumMs = (reads: number) =>
   (Math.max(0, reads - BUCKET.burst) / BUCKET.refillPerSecond) * 1000;
 
-function seed(emulator: EmulatorHandle): void {
-  for (let i = 0; i < GALLERIES; i++) {
-    emulator.putGallery({
-      subscriptionId: emulator.subscriptionId,
-      resourceGroupName: emulator.resourceGroupName,
-      gallery: {
-        name: galleryName(i),
-        location: "westus",
-        tags: { team: "platform" },
-        properties: {
-          identifier: { uniqueName: `${emulator.subscriptionId}-${galleryName(i).toUpperCase()}` },
-          sharingProfile: { permissions: "Private" },
-          provisioningState: "Succeeded",
-        },
-      },
-    });
-  }
-}
-
 interface CliRun {
   ms: number;
   code: number | null;
@@ -59,27 +39,15 @@ interface Round extends CliRun {
   throttled: number;
 }
 
-function driftCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [MAIN, "drift", ...args], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const ms = performance.now() - started;
-      try {
-        resolve({ ms, code, report: JSON.parse(stdout) as DriftReport });
-      } catch {
-        reject(new Error(`drift ${args.join(" ")} exited ${code} without a report:\n${stderr}`));
-      }
-    });
-  });
+async function driftCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  const started = performance.now();
+  const run = await runDrift(args, env, { timeoutMs: 600_000 });
+  const ms = performance.now() - started;
+  try {
+    return { ms, code: run.code, report: JSON.parse(run.stdout) as DriftReport };
+  } catch {
+    throw new Error(`drift ${args.join(" ")} exited ${run.code} without a report:\n${run.stderr}`);
+  }
 }
 
 /** Runs figures 8g-8i. */
@@ -91,7 +59,10 @@ export async function driftStacksBench(
   const emulator = await startEmulator({ throttle: false, journalLimit: 200_000 });
   try {
     log(`drift --all-stacks: seeding ${GALLERIES} galleries, bringing up the template stack`);
-    seed(emulator);
+    putGalleries(
+      emulator,
+      Array.from({ length: GALLERIES }, (_, i) => galleryName(i)),
+    );
     const lookups = Object.fromEntries(
       Array.from({ length: PER_STACK }, (_, k) => [`lookup${k}`, { galleryName: galleryName(k) }]),
     );

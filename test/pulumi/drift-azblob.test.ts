@@ -11,11 +11,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { DriftReport } from "#internal/drift/checkDrift";
-import { galleryId, realisticGallery, startEmulator } from "#internal/emulator/index";
+import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type Azurite } from "../support/azurite";
 import { runDrift, verdicts } from "../support/driftCli";
-import { lookupsProgram, pulumiBackend, requirePulumi } from "../support/pulumiCli";
+import { lookupsProgram, pulumiBackend, putGalleries, requirePulumi, userShell } from "../support/pulumiCli";
 
 describe("real Pulumi CLI on an azblob:// backend (Azurite): drift through the CLI", function () {
   this.timeout(300_000);
@@ -31,10 +31,7 @@ describe("real Pulumi CLI on an azblob:// backend (Azurite): drift through the C
     azure = await startEmulator();
     azurite = await startAzurite();
     await azurite.createContainer("state");
-    for (const name of ["azblobDev", "azblobProd"]) {
-      const seed = realisticGallery(azure.subscriptionId, azure.resourceGroupName);
-      azure.putGallery({ ...seed, gallery: { ...seed.gallery, id: id(name), name } });
-    }
+    putGalleries(azure, ["azblobDev", "azblobProd"]);
     const login = {
       PULUMI_BACKEND_URL: `azblob://state?domain=${azurite.host}&protocol=http&localemu=true`,
       AZURE_STORAGE_ACCOUNT: AZURITE_ACCOUNT,
@@ -51,8 +48,7 @@ describe("real Pulumi CLI on an azblob:// backend (Azurite): drift through the C
       },
       { env: login },
     );
-    env = { ...backend.env };
-    delete env.PULUMI_CLI;
+    env = userShell(backend);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-drift-azblob-"));
   });
   after(async () => {

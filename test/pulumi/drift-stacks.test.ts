@@ -6,10 +6,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { DriftReport } from "#internal/drift/checkDrift";
-import { galleryId, realisticGallery, startEmulator } from "#internal/emulator/index";
+import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import { runDrift, verdicts, type DriftRun } from "../support/driftCli";
-import { lookupsProgram, pulumiBackend, requirePulumi } from "../support/pulumiCli";
+import { lookupsProgram, pulumiBackend, putGalleries, requirePulumi, userShell } from "../support/pulumiCli";
 
 const SECRET_GALLERY = "canarySecretGallery7f3a";
 
@@ -24,10 +24,7 @@ describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-sta
   before(async function () {
     const binary = requirePulumi(this);
     azure = await startEmulator();
-    for (const name of ["driftAlphaDev", "driftAlphaProd", "driftBetaDev", SECRET_GALLERY]) {
-      const seed = realisticGallery(azure.subscriptionId, azure.resourceGroupName);
-      azure.putGallery({ ...seed, gallery: { ...seed.gallery, id: id(name), name } });
-    }
+    putGalleries(azure, ["driftAlphaDev", "driftAlphaProd", "driftBetaDev", SECRET_GALLERY]);
     backend = await pulumiBackend(binary, azure, {
       alpha: {
         dev: lookupsProgram(azure.resourceGroupName, { images: { galleryName: "driftAlphaDev" } }),
@@ -41,8 +38,7 @@ describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-sta
       },
     });
     // A user's shell: logged in (PULUMI_BACKEND_URL), the CLI on PATH, the emulator's Azure settings.
-    env = { ...backend.env };
-    delete env.PULUMI_CLI;
+    env = userShell(backend);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-drift-stacks-"));
   });
   after(async () => {

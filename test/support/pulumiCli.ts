@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { galleryId, realisticGallery } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import { installedProgram, REPO_ROOT } from "./engineInstall";
 
@@ -294,4 +295,31 @@ export async function pulumiBackend(
       for (const p of Object.values(made)) p.close();
     },
   };
+}
+
+/** Serves a realistic gallery (identity, sharing groups, tags) under each name (and its uniqueName), in the emulator's default group. */
+export function putGalleries(azure: EmulatorHandle, names: readonly string[]): void {
+  for (const name of names) {
+    const seed = realisticGallery(azure.subscriptionId, azure.resourceGroupName);
+    const properties = {
+      ...seed.gallery.properties,
+      identifier: { uniqueName: `${azure.subscriptionId}-${name.toUpperCase()}` },
+    };
+    azure.putGallery({
+      ...seed,
+      gallery: {
+        ...seed.gallery,
+        id: galleryId(azure.subscriptionId, azure.resourceGroupName, name),
+        name,
+        properties,
+      },
+    });
+  }
+}
+
+/** A user's shell for `gallery-lookup drift`: the project's login and CLI on PATH, no PULUMI_CLI override. */
+export function userShell(project: { env: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+  const env = { ...project.env };
+  delete env.PULUMI_CLI;
+  return env;
 }
