@@ -6,6 +6,9 @@
 //         with the same padding of other resources (4x the state), against the 50-file run;
 //  8e-8f  10,000 lookups of 10,000 distinct galleries: none failing on 429, wall time against the
 //         bucket's minimum ((10000-250)/25 = 390 s). Skipped with BENCH_QUICK=1.
+//  8g-8i  `drift --all-stacks` over 200 stacks of a file:// backend through the real Pulumi CLI
+//         (bench/driftStacks.ts); BENCH_DRIFT_ONLY=8g runs only these and updates their lines in
+//         bench/drift-results.json, keeping the others.
 // Each run is a fresh child process (a fresh pacer), with the emulator's buckets refilled before it.
 import { fork } from "node:child_process";
 import * as fs from "node:fs";
@@ -17,6 +20,7 @@ import { exportDocument, lookupProviderText, lookupResource, type Json } from ".
 import { emulatorClient } from "../test/support/reliability";
 import type { DriftChildReport } from "./driftChild";
 import type { ChildMessage } from "./protocol";
+import { driftStacksBench } from "./driftStacks";
 import { figure, type Figure } from "./figure";
 import { round3 } from "./stats";
 
@@ -277,19 +281,43 @@ export async function driftBench(
     fs.rmSync(work, { recursive: true, force: true });
     await emulator.close();
   }
+  const stacks = await driftStacksBench(log);
+  figures.push(...stacks.figures);
+  Object.assign(raw, stacks.raw);
   return { figures, raw };
 }
 
+/** `BENCH_DRIFT_ONLY=8g`: figures 8g-8i alone, merged into the committed run's other figures. */
+async function onlyStacks(log: (message: string) => void, file: string) {
+  const { figures, raw } = await driftStacksBench(log);
+  const prior = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    figures: Figure[];
+    raw: Record<string, unknown>;
+  };
+  const ids = new Set(figures.map((f) => f.id));
+  return {
+    figures: [...prior.figures.filter((f) => !ids.has(f.id)), ...figures],
+    raw: { ...prior.raw, ...raw },
+    stacksWhen: new Date().toISOString(),
+  };
+}
+
 if (require.main === module) {
-  driftBench((m) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`)).then(
-    ({ figures, raw }) => {
+  const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+  const file = path.resolve(__dirname, "..", "..", "bench", "drift-results.json");
+  const only = process.env.BENCH_DRIFT_ONLY === "8g";
+  (only ? onlyStacks(log, file) : driftBench(log)).then(
+    (result) => {
+      const { figures, raw } = result;
       // Alone, it writes its own file; within `npm run bench` its figures join bench/results.json.
-      const file = path.resolve(__dirname, "..", "..", "bench", "drift-results.json");
+      const prior = only ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>) : {};
       const report = {
-        when: new Date().toISOString(),
+        ...prior,
+        when: only ? prior.when : new Date().toISOString(),
+        ...("stacksWhen" in result ? { stacksWhen: result.stacksWhen } : {}),
         node: process.version,
         cpus: os.cpus().length,
-        quick: process.env.BENCH_QUICK === "1",
+        quick: only ? prior.quick : process.env.BENCH_QUICK === "1",
         figures,
         raw,
       };

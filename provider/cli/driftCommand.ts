@@ -2,8 +2,10 @@
 // programs. The work is in ../drift; this module parses the flags, shows progress and prints the report.
 import type { DriftCheckOptions, DriftReport } from "../drift/checkDrift";
 import { UsageError } from "../errors/UsageError";
+import { pulumiStacksOf } from "./driftStacks";
 import { isLoopbackEndpoint, probeEmulator } from "./emulatorProbe";
 import { parseArgs, stringFlag, type CommandSpec } from "./args";
+import { installStopHandlers, stopSignal } from "./lifecycle";
 
 export const DRIFT_USAGE = `Usage: gallery-lookup drift [options] [FILE...]
 
@@ -17,13 +19,31 @@ State (one or both):
                             \`-\` reads standard input
   --backend URL             A self-managed backend, read in place: file://<folder> (as given to
                             \`pulumi login\`) or the folder; every stack in it, or those named by --stack
-  --stack NAME              With --backend: check this stack only (stack or project/stack); repeatable
+  --stack NAME              With --backend: check this stack only (stack or project/stack); repeatable.
+                            Without --backend: \`pulumi stack export --stack NAME\` through the Pulumi CLI,
+                            with its own login, backend (Pulumi Cloud, azblob://, s3://, gs://, file://)
+                            and secrets provider; NAME as the CLI takes it (org/project/stack)
+  --all-stacks[=GLOB]       Every stack \`pulumi stack ls --all --json\` lists, or those matching GLOB
+                            (* wildcard, any case; against org/project/stack, project/stack or stack)
+  --show-secrets            Passed to each \`pulumi stack export\`, so that lookups whose arguments are
+                            secrets can be checked; no decrypted value reaches the report or a message
+  --pulumi PATH             The Pulumi CLI to run (default: PULUMI_CLI, else \`pulumi\` on PATH). Not
+                            found: exit 1, naming it. Not logged in (\`pulumi whoami\` fails): exit 1,
+                            quoting its error, before any stack is read
+  --export-concurrency N    Stacks exported at once (1-32, default 4); each export that fails is that
+                            stack's error, and the others are still checked
+  --pulumi-timeout S        Seconds each \`pulumi\` command may take (default 300); past it (or on
+                            Ctrl-C) its whole process group is killed
 
 Report (default: a readable report on stdout, coloured on a terminal):
   --json                    The report as JSON (versioned schema: docs/drift.md)
   --markdown                The report as Markdown (pull-request comment, CI step summary)
   --no-color                No colour even on a terminal (NO_COLOR is honoured too)
   --quiet                   No progress on stderr (progress shows only on a terminal, after 1 s)
+  --github                  In GitHub Actions (GITHUB_ACTIONS=true, GITHUB_STEP_SUMMARY set): the
+                            Markdown report appended to the job summary, one ::warning:: (drift) or
+                            ::error:: (not checked) annotation per lookup, then the plain report;
+                            elsewhere a note on stderr and the plain report
 
 What counts:
   --ignore-field PATH       A changed output that is accepted: a name or a dotted path
@@ -51,6 +71,7 @@ GALLERY_LOOKUP_* variables).
 export interface DriftCommandArgs {
   options: DriftCheckOptions;
   format: "terminal" | "json" | "markdown";
+  github: boolean;
   quiet: boolean;
   noColour: boolean;
   help: boolean;
@@ -87,7 +108,12 @@ export const DRIFT_SPEC: CommandSpec = {
   maxOperands: Infinity,
   flags: [
     { name: "backend", value: "URL", description: "A self-managed backend" },
-    { name: "stack", value: "NAME", multiple: true, description: "With --backend: this stack only" },
+    {
+      name: "stack",
+      value: "NAME",
+      multiple: true,
+      description: "A stack (of --backend, or through the Pulumi CLI)",
+    },
     { name: "json", description: "The report as JSON" },
     { name: "markdown", description: "The report as Markdown" },
     { name: "no-color", description: "No colour" },
@@ -97,28 +123,52 @@ export const DRIFT_SPEC: CommandSpec = {
     { name: "unreadable", value: "error|warn", description: "An unreadable lookup fails or warns" },
     { name: "concurrency", value: "N", description: "Galleries read at once" },
     { name: "max-state-bytes", value: "N", description: "Bytes one state source may hold" },
+    { name: "all-stacks", description: "Every stack the Pulumi CLI lists (=GLOB: those matching)" },
+    { name: "show-secrets", description: "Exports with --show-secrets" },
+    { name: "pulumi", value: "PATH", description: "The Pulumi CLI to ask" },
+    { name: "export-concurrency", value: "N", description: "Stacks exported at once" },
+    { name: "pulumi-timeout", value: "S", description: "Seconds each pulumi command may take" },
+    { name: "github", description: "Job summary and annotations in GitHub Actions" },
   ],
 };
 
 /** Parses the command's flags; throws {@link UsageError} on anything it does not know, naming the flag and the rule. */
 export function parseDriftArgs(args: string[]): DriftCommandArgs {
-  const parsed = parseArgs(DRIFT_SPEC, args);
+  // node:util's parser has no optional values: `--all-stacks=GLOB` is parsed as the flag, and
+  // driftStacks.ts reads the pattern from the raw arguments.
+  const parsed = parseArgs(
+    DRIFT_SPEC,
+    args.map((arg, i) =>
+      arg.startsWith("--all-stacks=") && !args.slice(0, i).includes("--") ? "--all-stacks" : arg,
+    ),
+  );
   const list = (name: string) => parsed.lists.get(name);
+  // Absent flags are undefined, as node:util reports them (driftStacks.ts tells given from not given).
   const v = {
     backend: stringFlag(parsed, "backend"),
     stack: list("stack"),
-    json: parsed.flags.has("json"),
-    markdown: parsed.flags.has("markdown"),
-    "no-color": parsed.flags.has("no-color"),
-    quiet: parsed.flags.has("quiet"),
+    json: parsed.flags.has("json") || undefined,
+    markdown: parsed.flags.has("markdown") || undefined,
+    "no-color": parsed.flags.has("no-color") || undefined,
+    quiet: parsed.flags.has("quiet") || undefined,
     "ignore-field": list("ignore-field"),
     "ignore-lookup": list("ignore-lookup"),
     unreadable: stringFlag(parsed, "unreadable"),
     concurrency: stringFlag(parsed, "concurrency"),
     "max-state-bytes": stringFlag(parsed, "max-state-bytes"),
+    "all-stacks": parsed.flags.has("all-stacks") || undefined,
+    "show-secrets": parsed.flags.has("show-secrets") || undefined,
+    pulumi: stringFlag(parsed, "pulumi"),
+    "export-concurrency": stringFlag(parsed, "export-concurrency"),
+    "pulumi-timeout": stringFlag(parsed, "pulumi-timeout"),
+    github: parsed.flags.has("github") || undefined,
     help: parsed.help,
   };
   if (v.json && v.markdown) throw new UsageError("--json and --markdown cannot be combined: pick one format");
+  if (v.github && (v.json || v.markdown))
+    throw new UsageError(
+      "--github prints its own report (Markdown to the job summary): drop --json/--markdown",
+    );
   if (v.unreadable !== undefined && v.unreadable !== "error" && v.unreadable !== "warn") {
     throw new UsageError(`--unreadable must be "error" or "warn" (got ${JSON.stringify(v.unreadable)})`);
   }
@@ -136,8 +186,7 @@ export function parseDriftArgs(args: string[]): DriftCommandArgs {
     v["max-state-bytes"] === undefined
       ? undefined
       : byteCount("--max-state-bytes", v["max-state-bytes"], MAX_STATE_BYTES_LIMIT);
-  if (v.stack && v.backend === undefined)
-    throw new UsageError("--stack needs --backend: export files name their own stack");
+  const pulumi = pulumiStacksOf(v, args);
   const ignoreFields = (v["ignore-field"] ?? [])
     .flatMap((f) => f.split(","))
     .map((f) => f.trim())
@@ -145,19 +194,23 @@ export function parseDriftArgs(args: string[]): DriftCommandArgs {
   const options: DriftCheckOptions = {
     files: parsed.operands,
     ...(v.backend !== undefined ? { backend: v.backend } : {}),
-    ...(v.stack ? { stacks: v.stack } : {}),
+    ...(v.stack && v.backend !== undefined ? { stacks: v.stack } : {}),
+    ...(pulumi ? { pulumi } : {}),
     ignoreFields,
     ignoreLookups: v["ignore-lookup"] ?? [],
     unreadable: v.unreadable ?? "error",
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(maxStateBytes !== undefined ? { maxStateBytes } : {}),
   };
-  if (!v.help && parsed.operands.length === 0 && v.backend === undefined) {
-    throw new UsageError("no state given: name export files (`-` for stdin) or --backend file://<folder>");
+  if (!v.help && parsed.operands.length === 0 && v.backend === undefined && !pulumi) {
+    throw new UsageError(
+      "no state given: name export files (`-` for stdin), --backend file://<folder>, --stack NAME or --all-stacks",
+    );
   }
   return {
     options,
     format: v.json ? "json" : v.markdown ? "markdown" : "terminal",
+    github: v.github === true,
     quiet: v.quiet === true,
     noColour: v["no-color"] === true,
     help: v.help === true,
@@ -228,14 +281,33 @@ export async function runDriftCommand(args: string[]): Promise<number> {
   const render = require("../drift/render") as typeof import("../drift/render");
   const progress = progressReporter(!parsed.quiet && process.stderr.isTTY === true);
   let report: DriftReport;
+  // Stacks exported through the Pulumi CLI are child process groups: Ctrl-C must end them too.
+  if (parsed.options.pulumi) installStopHandlers();
   try {
-    report = await checkDrift({ ...parsed.options, onProgress: progress.update });
+    report = await checkDrift({
+      ...parsed.options,
+      ...(parsed.options.pulumi ? { pulumi: { ...parsed.options.pulumi, signal: stopSignal } } : {}),
+      onProgress: progress.update,
+    });
   } catch (error) {
     progress.end();
     process.stderr.write(`gallery-lookup drift: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   } finally {
     progress.end();
+  }
+  if (parsed.github) {
+    const { reportToGitHub } = require("../drift/github") as typeof import("../drift/github");
+    const written = reportToGitHub(
+      report,
+      { markdown: render.renderMarkdown(report), plain: render.renderTerminal(report, false) },
+      {
+        env: process.env,
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+      },
+    );
+    return written ? report.exitCode : 1;
   }
   const colour = process.stdout.isTTY === true && !parsed.noColour && !process.env.NO_COLOR;
   process.stdout.write(

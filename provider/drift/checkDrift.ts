@@ -19,6 +19,8 @@ import {
   type StateSource,
 } from "./sources";
 import { readStateDocument, type StoredLookup } from "./state";
+import { globMatcher } from "./glob";
+import { PULUMI_SOURCE_PREFIX, pulumiStackSources, type PulumiStacksOptions } from "./pulumiStacks";
 import { lookupVerdict, WITHHELD, type DriftChange } from "./verdict";
 
 /** The version of the report's schema (docs/drift.md). A minor bump adds fields; a major one changes them. */
@@ -32,6 +34,8 @@ export interface DriftCheckOptions {
   backend?: string;
   /** Stacks of `backend` to check (`stack`, `project/stack`); default all. */
   stacks?: readonly string[];
+  /** Stacks read through the user's own Pulumi CLI (`pulumi stack export`), any backend it is logged in to. */
+  pulumi?: PulumiStacksOptions;
   /**
    * Changed fields teams accept: a path of output names joined with `.` (`sharingStatus`, `tags.costCenter`).
    * A change at or below an ignored path does not count as drift; it is still listed as ignored.
@@ -134,6 +138,10 @@ const INVALID_REMEDY =
 const MALFORMED_REMEDY =
   "the stored properties are not what this package writes; run `pulumi refresh` for this stack so that its state holds what the provider returns";
 
+const ENCRYPTED_REMEDY_VIA_CLI =
+  "its arguments or stored outputs are secrets encrypted by the stack's secrets provider: run the check again with --show-secrets " +
+  "(checkDrift's pulumi.showSecrets), in an environment where the Pulumi CLI can decrypt them (the passphrase, or the key vault's credentials)";
+
 /** A gallery read once for every lookup that names it. */
 interface GalleryRead {
   args: ValidLookupArgs;
@@ -157,20 +165,6 @@ function galleryKey(args: ValidLookupArgs): string {
   ]
     .join("|")
     .toLowerCase();
-}
-
-function globMatcher(patterns: readonly string[]): (candidates: string[]) => boolean {
-  const res = patterns.map(
-    (p) =>
-      new RegExp(
-        `^${p
-          .split("*")
-          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-          .join(".*")}$`,
-        "i",
-      ),
-  );
-  return (candidates) => res.some((re) => candidates.some((c) => re.test(c)));
 }
 
 function pathMatcher(fields: readonly string[]): (path: string[]) => boolean {
@@ -375,6 +369,8 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
     sources.push(...(await backendSources(options.backend, options.stacks ?? [], sourceOptions)));
   else if ((options.stacks ?? []).length > 0)
     throw new Error("stacks: naming stacks needs a backend (`--backend file://<folder>`)");
+  if (options.pulumi !== undefined)
+    sources.push(...(await pulumiStackSources(options.pulumi, sourceOptions)));
   if (sources.length === 0) throw new Error("no state given: name export files (`-` for stdin) or a backend");
   const concurrency = options.concurrency ?? 32;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
@@ -457,7 +453,9 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
               name: "EncryptedStateError",
               message: `encrypted in state: ${encrypted.join(", ")}`,
             };
-            entry.remedy = ENCRYPTED_REMEDY;
+            entry.remedy = source.name.startsWith(PULUMI_SOURCE_PREFIX)
+              ? ENCRYPTED_REMEDY_VIA_CLI
+              : ENCRYPTED_REMEDY;
             continue;
           }
           if (!validation.args) {

@@ -10,4 +10,5 @@ export {
   type LookupStatus,
 } from "./checkDrift";
 export type { DriftChange } from "./verdict";
+export type { PulumiStacksOptions } from "./pulumiStacks";
 export { renderJson, renderMarkdown, renderTerminal } from "./render";

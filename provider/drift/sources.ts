@@ -72,7 +72,7 @@ const isZlibError = (error: unknown): error is NodeJS.ErrnoException =>
  * recognised by its magic bytes, whatever the file is called, and inflated as it arrives, so that a
  * small file that expands to gigabytes costs no more than the limit.
  */
-async function readDocument(
+export async function readDocument(
   chunks: AsyncIterable<Buffer | string>,
   name: string,
   limit: number,

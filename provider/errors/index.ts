@@ -12,3 +12,4 @@ export { SettingsError } from "./SettingsError";
 export { InvalidArgumentError, type ArgumentFailure } from "./InvalidArgumentError";
 export { StateFormatError } from "./StateFormatError";
 export { StateSourceError } from "./StateSourceError";
+export { PulumiCliError } from "./PulumiCliError";

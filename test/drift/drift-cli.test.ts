@@ -228,7 +228,11 @@ describe("drift: the gallery-lookup drift command", function () {
       [["--json", "--markdown", inSync], /--json and --markdown cannot be combined/],
       [["--unreadable", "maybe", inSync], /--unreadable must be "error" or "warn"/],
       [["--concurrency", "0", inSync], /--concurrency must be a whole number from 1 to 256/],
-      [["--stack", "dev", inSync], /--stack needs --backend/],
+      // --stack without --backend asks the Pulumi CLI, which the next flag is not for.
+      [
+        ["--stack", "dev", "--export-concurrency", "99", inSync],
+        /--export-concurrency must be a whole number from 1 to 32/,
+      ],
       [["--frobnicate", inSync], /unknown option '--frobnicate' for 'drift'/],
     ];
     for (const [argv, message] of cases) {

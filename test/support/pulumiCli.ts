@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { galleryId, realisticGallery } from "#internal/emulator/index";
 import type { EmulatorHandle, JournalEntry } from "#internal/emulator/types";
 import { installedProgram, REPO_ROOT } from "./engineInstall";
 
@@ -307,4 +308,106 @@ export async function basicExampleProject(
   });
   await project.ok(["config", "set", "galleryName", galleryName]);
   return project;
+}
+
+/**
+ * A program of GalleryLookups in the emulator's default resource group: lookup name → gallery name. A
+ * lookup marked `secret` gets its galleryName through `pulumi.secret`, so the state holds it encrypted.
+ */
+export function lookupsProgram(
+  resourceGroupName: string,
+  lookups: Record<string, { galleryName: string; secret?: boolean }>,
+): string {
+  const lines = [
+    'import * as pulumi from "@pulumi/pulumi";',
+    'import { GalleryLookup } from "pulumi-azure-gallery-lookup";',
+    "",
+  ];
+  for (const [name, { galleryName, secret }] of Object.entries(lookups)) {
+    const value = secret ? `pulumi.secret(${JSON.stringify(galleryName)})` : JSON.stringify(galleryName);
+    lines.push(
+      `new GalleryLookup(${JSON.stringify(name)}, { resourceGroupName: ${JSON.stringify(resourceGroupName)}, galleryName: ${value} });`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Projects and stacks on one shared file:// backend, each stack brought up (`pulumi up`) from its program.
+ * Returns the projects by name; every project shares `backendDir` and the first project's environment
+ * (its PULUMI_HOME) is what a user's logged-in shell would be.
+ */
+export async function pulumiBackend(
+  binary: string,
+  azure: EmulatorHandle,
+  projects: Record<string, Record<string, string>>,
+  options: { backendDir?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{
+  projects: Record<string, PulumiProject>;
+  backendDir: string;
+  env: NodeJS.ProcessEnv;
+  close(): void;
+}> {
+  const made: Record<string, PulumiProject> = {};
+  let backendDir = options.backendDir;
+  for (const [name, stacks] of Object.entries(projects)) {
+    let project: PulumiProject | undefined;
+    for (const [stack, program] of Object.entries(stacks)) {
+      if (!project) {
+        project = await pulumiProject(
+          binary,
+          azure,
+          { "index.ts": program },
+          {
+            name,
+            stack,
+            ...(backendDir ? { backendDir } : {}),
+            ...(options.env ? { env: options.env } : {}),
+          },
+        );
+        backendDir = project.backendDir;
+      } else {
+        fs.writeFileSync(path.join(project.dir, "index.ts"), program);
+        await project.ok(["stack", "init", stack]);
+      }
+      await project.ok(["up", "--yes", "--skip-preview", "--stack", stack]);
+    }
+    made[name] = project!;
+  }
+  const first = Object.values(made)[0];
+  return {
+    projects: made,
+    backendDir: backendDir!,
+    env: first.env,
+    close() {
+      for (const p of Object.values(made)) p.close();
+    },
+  };
+}
+
+/** Serves a realistic gallery (identity, sharing groups, tags) under each name (and its uniqueName), in the emulator's default group. */
+export function putGalleries(azure: EmulatorHandle, names: readonly string[]): void {
+  for (const name of names) {
+    const seed = realisticGallery(azure.subscriptionId, azure.resourceGroupName);
+    const properties = {
+      ...seed.gallery.properties,
+      identifier: { uniqueName: `${azure.subscriptionId}-${name.toUpperCase()}` },
+    };
+    azure.putGallery({
+      ...seed,
+      gallery: {
+        ...seed.gallery,
+        id: galleryId(azure.subscriptionId, azure.resourceGroupName, name),
+        name,
+        properties,
+      },
+    });
+  }
+}
+
+/** A user's shell for `gallery-lookup drift`: the project's login and CLI on PATH, no PULUMI_CLI override. */
+export function userShell(project: { env: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+  const env = { ...project.env };
+  delete env.PULUMI_CLI;
+  return env;
 }

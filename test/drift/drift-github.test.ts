@@ -1,0 +1,189 @@
+// `gallery-lookup drift --github`: inside GitHub Actions, the Markdown report appended to the job summary
+// and one workflow annotation per lookup that needs attention, every line checked against the
+// workflow-command format (with names and tags written to break it); outside Actions, a note and the
+// plain report.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { ArmClient } from "#internal/arm/armClient";
+import { galleryId, type EmulatorHandle } from "#internal/emulator/index";
+import { runDrift } from "../support/driftCli";
+import {
+  baseResources,
+  ciphertext,
+  exportDocument,
+  lookupAfterUp,
+  writeDocument,
+  type Json,
+} from "../support/driftState";
+import {
+  assertNoCanary,
+  canaryEnvironment,
+  emulatorClient,
+  startCanaryEmulator,
+} from "../support/reliability";
+
+/** A name and a tag made to break the format: line breaks, `::` (a URN cannot hold it in a name), commas, colons, percent escapes. */
+const HOSTILE_NAME = "evil%0A:error title=x:pwned,a:b\nnext";
+const HOSTILE_TAG = "50%,owner:x\r\n::warning::fake %25 %3A";
+
+/** What varies from run to run in a plain report. */
+const steady = (text: string) =>
+  text.replace(/x-ms-request-id [0-9a-f-]+/g, "x-ms-request-id …").replace(/in \d+ ms/g, "in … ms");
+
+/** The toolkit's unescaping (actions/toolkit packages/core command.ts), to read back what the runner reads. */
+const unescapeData = (s: string) => s.replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%25/g, "%");
+const unescapeProperty = (s: string) => unescapeData(s.replace(/%3A/g, ":").replace(/%2C/g, ","));
+
+describe("drift: --github (job summary and workflow annotations)", function () {
+  this.timeout(60_000);
+  let azure: EmulatorHandle;
+  let client: ArmClient;
+  let dir: string;
+  let files: string[];
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    azure = await startCanaryEmulator();
+    client = emulatorClient(azure);
+    env = { PATH: process.env.PATH, HOME: os.homedir(), ...canaryEnvironment(azure) };
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "drift-github-"));
+    const args = (galleryName: string) => ({
+      subscriptionId: azure.subscriptionId,
+      resourceGroupName: azure.resourceGroupName,
+      galleryName,
+    });
+    for (const name of ["ghDrifted", "ghDeleted"]) {
+      azure.putGallery({
+        subscriptionId: azure.subscriptionId,
+        resourceGroupName: azure.resourceGroupName,
+        gallery: { name, location: "westus", tags: { owner: "platform" }, properties: {} },
+      });
+    }
+    const where = (stack: string, name: string) => ({ project: "proj,ect:1", stack, name });
+    const prod = baseResources("proj,ect:1", "prod%25");
+    prod.push(await lookupAfterUp(client, where("prod%25", HOSTILE_NAME), args("ghDrifted")));
+    prod.push(await lookupAfterUp(client, where("prod%25", "gone"), args("ghDeleted")));
+    const secret = await lookupAfterUp(client, where("prod%25", "sealed"), args("myGalleryName"));
+    for (const bag of ["inputs", "outputs"]) (secret[bag] as Json).galleryName = ciphertext();
+    prod.push(secret);
+    files = [
+      writeDocument(path.join(dir, "prod.json"), exportDocument(prod)),
+      path.join(dir, "broken,%0A.json"),
+    ];
+    fs.writeFileSync(files[1], "not json");
+    azure.patchGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, "ghDrifted"), {
+      tags: { owner: HOSTILE_TAG },
+    });
+    assert.ok(azure.removeGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, "ghDeleted")));
+  });
+  after(async () => {
+    client?.close();
+    await azure?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("inside Actions: one annotation per lookup to look at, each line in the workflow-command format", async () => {
+    const summary = path.join(dir, "summary.md");
+    fs.writeFileSync(summary, "# earlier step\n");
+    const run = await runDrift(["--github", ...files], {
+      ...env,
+      GITHUB_ACTIONS: "true",
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    assertNoCanary(run.stdout + run.stderr, "drift --github");
+    assert.equal(run.code, 1, "an unreadable lookup and source fail the run");
+    assert.equal(run.stderr, "");
+    const lines = run.stdout.split("\n");
+    const fence = lines.findIndex((l) => l.startsWith("::stop-commands::"));
+    assert.ok(fence > 0, run.stdout);
+    const annotations = lines.slice(0, fence).map((line) => {
+      // ::command key=value::data — properties escaped so that neither ':' nor ',' appears raw in them.
+      const m = /^::(warning|error) title=([^:,\r\n]*)::([^\r\n]*)$/.exec(line);
+      assert.ok(m, `not a workflow command: ${JSON.stringify(line)}`);
+      assert.doesNotMatch(m[3], /%(?!25|0D|0A)/, `an unescaped % in the data of ${line}`);
+      assert.doesNotMatch(m[2], /%(?!25|0D|0A|3A|2C)/, `an unescaped % in the title of ${line}`);
+      return { command: m[1], title: unescapeProperty(m[2]), message: unescapeData(m[3]) };
+    });
+    assert.deepEqual(
+      annotations.map((a) => [a.command, a.title.split(":")[0]]),
+      [
+        ["error", "State not read"],
+        ["warning", "Gallery drifted"],
+        ["warning", "Gallery deleted"],
+        ["error", "Lookup unreadable"],
+      ],
+    );
+    const drifted = annotations[1];
+    // Read back as the runner reads it: the hostile name whole, its line break made visible, on one line.
+    assert.equal(
+      drifted.title,
+      `Gallery drifted: proj,ect:1/prod%25 ${HOSTILE_NAME.replace("\n", "\\u000a")}`,
+    );
+    assert.ok(!drifted.title.includes("\n"));
+    const [id, change] = drifted.message.split("\n");
+    assert.equal(id, galleryId(azure.subscriptionId, azure.resourceGroupName, "ghDrifted"));
+    assert.equal(change, `tags.owner: "platform" ⇒ ${JSON.stringify(HOSTILE_TAG)}`);
+    assert.match(
+      annotations[2].message,
+      /resourceId: "\/subscriptions\/.*" ⇒ \(absent\)\nGalleryNotFoundError: .*ghDeleted failed with HTTP 404/,
+    );
+    assert.match(annotations[3].message, /EncryptedStateError: encrypted in state: galleryName/);
+    assert.match(annotations[0].title, /^State not read$/);
+    assert.match(annotations[0].message, /broken,%0A\.json/);
+
+    // The plain report follows, fenced: nothing in it is read as a command, and nothing follows the fence.
+    const token = lines[fence].slice("::stop-commands::".length);
+    assert.match(token, /^gallery-lookup-[0-9a-f]{24}$/);
+    const end = lines.indexOf(`::${token}::`);
+    assert.ok(end > fence + 1, "the report is closed by the resume line");
+    assert.deepEqual(lines.slice(end + 1), [""]);
+    const plain = await runDrift(files, env);
+    assert.equal(
+      steady(`${lines.slice(fence + 1, end).join("\n")}\n`),
+      steady(plain.stdout),
+      "the plain report, as without --github",
+    );
+
+    const written = fs.readFileSync(summary, "utf8");
+    assert.ok(written.startsWith("# earlier step\n"), "appended, not overwritten");
+    const markdown = await runDrift(["--markdown", ...files], env);
+    assert.equal(steady(written), steady(`# earlier step\n${markdown.stdout}\n`));
+  });
+
+  it("outside Actions: a note on stderr, and the plain report", async () => {
+    for (const outside of [{}, { GITHUB_ACTIONS: "true" }, { GITHUB_STEP_SUMMARY: path.join(dir, "s.md") }]) {
+      const run = await runDrift(["--github", files[0]], { ...env, ...outside });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /--github: not inside GitHub Actions .*: printing the plain report\n$/);
+      assert.equal(steady(run.stdout), steady((await runDrift([files[0]], env)).stdout));
+      assert.ok(!fs.existsSync(path.join(dir, "s.md")), "no summary written outside Actions");
+    }
+  });
+
+  it("a job summary that cannot be written fails the run, after the annotations", async () => {
+    const run = await runDrift(["--github", files[0]], {
+      ...env,
+      GITHUB_ACTIONS: "true",
+      GITHUB_STEP_SUMMARY: path.join(dir, "no-such-folder", "summary.md"),
+    });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /cannot append to the job summary GITHUB_STEP_SUMMARY names \(ENOENT\)/);
+    assert.match(run.stdout, /^::warning title=Gallery drifted/);
+  });
+
+  it("--help names the new flags", async () => {
+    const help = await runDrift(["--help"], env);
+    for (const flag of [
+      "--all-stacks[=GLOB]",
+      "--show-secrets",
+      "--pulumi PATH",
+      "--export-concurrency",
+      "--pulumi-timeout",
+      "--github",
+    ]) {
+      assert.ok(help.stdout.includes(flag), `--help mentions ${flag}`);
+    }
+  });
+});
