@@ -78,7 +78,14 @@ describe("real Pulumi CLI: a stack written by 0.1.0, then today's package", func
     await project.ok(["refresh", "--yes", "--skip-preview"]);
     const refreshed = storedLookup(await project.exportStack());
     assert.equal(refreshed.inputs?.__provider, PROVIDER_0_1_0, "refresh keeps the stored provider");
-    assert.deepEqual(refreshed.outputs, storedLookup(deployed).outputs, "refresh changed nothing");
+    // Today's read folds what the gallery lacks as null (so a preview knows it); nothing else may change.
+    const withoutNulls = (outputs: Record<string, unknown> = {}) =>
+      Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== null));
+    assert.deepEqual(
+      withoutNulls(refreshed.outputs),
+      withoutNulls(storedLookup(deployed).outputs),
+      "refresh changed nothing",
+    );
 
     const preview = await project.run(["preview", "--expect-no-changes", "--diff"]);
     assert.equal(preview.code, 0, `the upgrade alone is no change:\n${preview.stdout}${preview.stderr}`);
