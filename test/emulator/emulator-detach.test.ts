@@ -5,16 +5,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as path from "node:path";
-import { runCli, waitFor } from "../support/cliProject";
-
-/** Whether the process runs (a zombie awaiting its reaper, once its parent has gone, has stopped). */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
+import { alive, runCli, waitFor } from "../support/cliProject";
 
 function exportsOf(stdout: string): Record<string, string> {
   return Object.fromEntries(

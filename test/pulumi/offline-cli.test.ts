@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import {
+  alive,
   CLI,
   isolatedEnv,
   runCli,
@@ -22,15 +23,6 @@ import { installedProgram } from "../support/engineInstall";
 import { requirePulumi } from "../support/pulumiCli";
 
 const digest = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-
-/** Whether the process runs (a zombie awaiting its reaper, once its parent has gone, has stopped). */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
 
 describe("real Pulumi CLI: trying a program offline", function () {
   this.timeout(180_000);

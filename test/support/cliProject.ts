@@ -132,6 +132,15 @@ export function writeProject(files: ProjectFiles = {}): { dir: string; seedFile:
   return { dir, seedFile };
 }
 
+/** Whether the process runs (a zombie awaiting its reaper, once its parent has gone, has stopped). */
+export function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 /** Processes whose working directory is inside `dir` (the runtime and the provider host run there). */
 export function processesIn(dir: string): number[] {
   const pids: number[] = [];
