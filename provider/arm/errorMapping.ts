@@ -4,34 +4,36 @@
  */
 import { galleryResourceId } from "../gallery/galleryId";
 import { SIGN_IN_HINT, UNTRUSTED_CERTIFICATE_HINT, isCertificateError } from "../auth/signInHint";
-import { escapeUnsafe, redactSecrets, sanitizeText } from "../errors/safeText";
-import type { TransportResult } from "./httpTransport";
+import { escapeUnsafe, sanitizeText } from "../errors/safeText";
+import type { PipelineResponse, RestError } from "@azure/core-rest-pipeline";
 import { ArmRequestError } from "../errors/ArmRequestError";
 import { AuthenticationFailedError } from "../errors/AuthenticationFailedError";
 import { AuthorizationFailedError } from "../errors/AuthorizationFailedError";
 import { ConnectionError } from "../errors/ConnectionError";
-import type { GalleryLookupError } from "../errors/GalleryLookupError";
+import { GalleryLookupError } from "../errors/GalleryLookupError";
 import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import { InvalidResponseError } from "../errors/InvalidResponseError";
 import { LookupTimeoutError } from "../errors/LookupTimeoutError";
 import { ThrottledError } from "../errors/ThrottledError";
 import type { ArmGallery } from "../types/armGallery";
 import type { GalleryReference } from "../types/lookup";
+import { logger } from "./logger";
+import {
+  PAST_DEADLINE,
+  RESPONSE_TOO_LARGE,
+  type LookupTrace,
+  type PastDeadline,
+  type TokenRenewal,
+} from "./lookupTrace";
+import { retryAfterMs } from "./policies/retryAfter";
 
-/** An HTTP answer as the transport hands it over. Header names lower-case. */
-export interface ArmAnswer {
-  status: number;
-  headers: Readonly<Record<string, string | undefined>>;
-  body: string;
-}
+/** An HTTP answer as the pipeline hands it over. */
+export type ArmAnswer = Pick<PipelineResponse, "status" | "headers" | "bodyAsText">;
 
-/** ARM's error body: `{ error: { code, message, target, details, innererror } }`. */
+/** What messages quote of ARM's error body, `{ error: { code, message, … } }`. */
 export interface CloudErrorBody {
   code?: string;
   message?: string;
-  target?: string;
-  details?: CloudErrorBody[];
-  innererror?: unknown;
 }
 
 /** How the lookup went before it failed: quoted in every message. */
@@ -43,13 +45,10 @@ export interface FailureContext {
 
 export const DEFAULT_ACTION = "Microsoft.Compute/galleries/read";
 
-/** How a 401 was met: a token with the claims of ARM's challenge, or one from past every cache. */
-export type TokenRenewal = "claims" | "bypassCache";
-
 /** What the client adds to an answer's error: how it tried to recover, and why it stopped. */
 export interface AnswerNote {
   /** After a 401: how the token was renewed, or `sameToken` when the credential handed back the refused one. */
-  renewal?: TokenRenewal | "sameToken";
+  renewal?: TokenRenewal;
   /** The credential's name, for `sameToken`. */
   credential?: string;
   /** Set when ARM asked (Retry-After) to wait past this deadline. */
@@ -62,20 +61,6 @@ export function galleryPath(given: GalleryReference): string {
   return `subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroupName}/galleries/${ref.galleryName}`;
 }
 
-/** The answer with every occurrence of the sent token replaced, in the body and every header. */
-export function redactAnswer<T extends TransportResult>(result: T, token: string): T {
-  if (result.kind === "oversized") return result;
-  if (result.kind === "networkError") return { ...result, message: redactSecrets(result.message, [token]) };
-  // The usual case, on every lookup: nothing echoed, nothing copied.
-  const echoed = (value: string | undefined) => value !== undefined && value.includes(token);
-  if (!echoed(result.body) && !Object.values(result.headers).some(echoed)) return result;
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(result.headers)) {
-    headers[name] = value === undefined ? undefined : redactSecrets(value, [token]);
-  }
-  return { ...result, headers, body: redactSecrets(result.body, [token]) };
-}
-
 /** The `error` object of a CloudError body, or undefined when the body is not one. */
 export function parseCloudError(body: string): CloudErrorBody | undefined {
   const parsed = parseJson(body);
@@ -84,9 +69,6 @@ export function parseCloudError(body: string): CloudErrorBody | undefined {
   return {
     ...(typeof error.code === "string" ? { code: error.code } : {}),
     ...(typeof error.message === "string" ? { message: error.message } : {}),
-    ...(typeof error.target === "string" ? { target: error.target } : {}),
-    ...(Array.isArray(error.details) ? { details: error.details as CloudErrorBody[] } : {}),
-    ...(error.innererror !== undefined ? { innererror: error.innererror } : {}),
   };
 }
 
@@ -96,7 +78,7 @@ export function parseCloudError(body: string): CloudErrorBody | undefined {
  * cache or bug answering for another subscription, resource group, gallery or resource type is refused.
  */
 export function parseGalleryBody(ref: GalleryReference, answer: ArmAnswer): ArmGallery {
-  const parsed = parseJson(answer.body);
+  const parsed = parseJson(answer.bodyAsText ?? "");
   if (!isObject(parsed)) {
     throw invalidResponse(
       ref,
@@ -117,6 +99,86 @@ export function parseGalleryBody(ref: GalleryReference, answer: ArmAnswer): ArmG
   return parsed;
 }
 
+/** What the mapper reads besides the lookup's trace. */
+export interface LookupEnd {
+  endpoint: string;
+  maxResponseBytes: number;
+  /** The credential's name, for a 401 after which it handed back the refused token. */
+  credentialName: () => string;
+}
+
+/**
+ * The one step after the pipeline: its final answer, or what it threw, becomes the Gallery or one of the
+ * package's errors, quoting what the lookup did (its trace).
+ */
+export function lookupResult(
+  outcome: { response: ArmAnswer } | { error: unknown },
+  trace: LookupTrace,
+  end: LookupEnd,
+): ArmGallery {
+  const { status } = "response" in outcome ? outcome.response : { status: 0 };
+  if ("response" in outcome && status >= 200 && status < 300) {
+    logger.verbose(`${trace.what}: HTTP ${status} after ${trace.attempts} attempt(s)`);
+    return parseGalleryBody(trace.ref, outcome.response);
+  }
+  const error = failure(outcome, trace, end);
+  logger.warning(
+    `${trace.what}: ${trace.last}; giving up (${error.name}) after ${trace.attempts} attempt(s)`,
+  );
+  throw error;
+}
+
+function failure(
+  outcome: { response: ArmAnswer } | { error: unknown },
+  trace: LookupTrace,
+  end: LookupEnd,
+): GalleryLookupError {
+  const { ref } = trace;
+  const context: FailureContext = { attempts: trace.attempts, elapsedMs: Date.now() - trace.startedAt };
+  const deadline = { ...context, deadlineMs: trace.deadlineMs, last: trace.last };
+  if ("response" in outcome) {
+    const { response } = outcome;
+    // A second 401 without a renewal of ours: the library met ARM's claims challenge and was refused again.
+    const renewal = trace.renewal ?? (trace.refusals >= 2 ? "claims" : undefined);
+    const asked = retryAfterMs(response);
+    return errorFromAnswer(
+      ref,
+      response,
+      asked === undefined ? context : { ...context, retryAfterMs: asked },
+      {
+        ...(renewal !== undefined ? { renewal } : {}),
+        ...(renewal === "sameToken" ? { credential: end.credentialName() } : {}),
+      },
+    );
+  }
+  const { error } = outcome;
+  if (error instanceof GalleryLookupError) return error;
+  if (error instanceof Error && error.name === "AbortError") return deadlineError(ref, deadline);
+  // The pipeline's own failures are RestErrors (the library is loaded lazily, so no `instanceof`).
+  if (!(error instanceof Error && error.name === "RestError")) throw error;
+  const { code, message, details, response } = error as RestError;
+  if (code === RESPONSE_TOO_LARGE) return oversizedResponse(ref, end.maxResponseBytes, context);
+  if (code !== PAST_DEADLINE) return connectionError(ref, code ?? "UNKNOWN", message, context, end.endpoint);
+  const { waitMs, askedByArm, shared } = details as PastDeadline;
+  const requestId = response === undefined ? undefined : requestIdOf(response);
+  if (shared && trace.attempts > 0 && trace.lastStatus !== 429) {
+    // The class and status say what this lookup met: its own last failure, then another lookup's 429.
+    const last = `${trace.last}, then ARM's Retry-After to another lookup of the subscription (${waitMs} ms)`;
+    return deadlineError(ref, { ...deadline, last });
+  }
+  if (shared || response?.status === 429) {
+    const status = trace.lastStatus === 429 ? { status: 429 } : {};
+    return throttledPastDeadline(ref, { ...deadline, retryAfterMs: waitMs, ...status }, requestId);
+  }
+  if (!askedByArm || response === undefined) return deadlineError(ref, deadline, requestId);
+  return errorFromAnswer(
+    ref,
+    response,
+    { ...context, retryAfterMs: waitMs },
+    { deadlineMs: trace.deadlineMs },
+  );
+}
+
 /** Maps a final non-2xx answer to the package's error. */
 export function errorFromAnswer(
   ref: GalleryReference,
@@ -126,7 +188,7 @@ export function errorFromAnswer(
 ): GalleryLookupError {
   const { status } = answer;
   const requestId = requestIdOf(answer);
-  const cloudError = parseCloudError(answer.body);
+  const cloudError = parseCloudError(answer.bodyAsText ?? "");
   const code = cloudError?.code;
   const armMessage = cloudError?.message === undefined ? undefined : sanitizeText(cloudError.message, 600);
   const details = {
@@ -261,8 +323,8 @@ export function invalidResponse(
   context?: FailureContext,
 ): InvalidResponseError {
   const requestId = requestIdOf(answer);
-  const contentType = sanitizeText(answer.headers["content-type"] ?? "none", 80);
-  const excerpt = sanitizeText(answer.body, 120);
+  const contentType = sanitizeText(answer.headers.get("content-type") ?? "none", 80);
+  const excerpt = sanitizeText(answer.bodyAsText ?? "", 120);
   return new InvalidResponseError(
     `Galleries - Get of ${galleryPath(ref)} got ${problem}: HTTP ${answer.status}, content-type ${contentType}, ` +
       `x-ms-request-id ${requestId ?? "none"}${context ? `, ${attempts(context)}` : ""}; ` +
@@ -287,7 +349,7 @@ export function oversizedResponse(
 
 /** `x-ms-request-id`, sanitized: it is echoed into messages. */
 export function requestIdOf(answer: Pick<ArmAnswer, "headers">): string | undefined {
-  const value = answer.headers["x-ms-request-id"];
+  const value = answer.headers.get("x-ms-request-id");
   return value === undefined ? undefined : sanitizeText(value, 100);
 }
 

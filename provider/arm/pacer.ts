@@ -18,12 +18,10 @@
  *   released early when ARM reports room.
  * - A 429's Retry-After blocks every lookup of the key, for at most {@link MAX_SHARED_BLOCK_MS}: a longer
  *   wait is the business of the lookup that received it, not of every lookup of the process.
- * Pure apart from the injected clock.
+ * Pure apart from the clock (`Date.now()`, which tests fake with sinon).
  */
 
 export interface PacerOptions {
-  /** Clock in ms. Default `Date.now`. */
-  now?: () => number;
   /** Refill rate assumed until successive answers show the real one. Default 25 per second. */
   refillPerSecond?: number;
   /** Fraction of the bucket kept as a reserve for other clients. Default 0.1. */
@@ -90,13 +88,11 @@ export interface PacerSlot {
 }
 
 export class Pacer {
-  private readonly now: () => number;
   private readonly initialRefillPerMs: number;
   private readonly reserveFraction: number;
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(options: PacerOptions = {}) {
-    this.now = options.now ?? Date.now;
     this.initialRefillPerMs =
       clamp(options.refillPerSecond ?? 25, MIN_REFILL_PER_SECOND, MAX_REFILL_PER_SECOND) / 1000;
     this.reserveFraction = options.reserveFraction ?? 0.1;
@@ -163,7 +159,7 @@ export class Pacer {
   /** How long ARM's Retry-After still blocks the key. */
   blockedFor(key: string): number {
     const bucket = this.buckets.get(key);
-    return bucket === undefined ? 0 : Math.max(0, bucket.blockedUntil - this.now());
+    return bucket === undefined ? 0 : Math.max(0, bucket.blockedUntil - Date.now());
   }
 
   /** Feeds back the answer to a booked slot (call exactly once per {@link reserve}). */
@@ -228,7 +224,7 @@ export class Pacer {
   }
 
   private newBucket(): Bucket {
-    const now = this.now();
+    const now = Date.now();
     return {
       tokens: 0,
       updatedAt: now,
@@ -297,7 +293,7 @@ export class Pacer {
 
   /** Brings the estimate to now: refill, decay of the bucket size, expiry of old evidence. */
   private refill(bucket: Bucket): Bucket {
-    const now = this.now();
+    const now = Date.now();
     const elapsed = Math.max(0, now - bucket.updatedAt);
     if (elapsed > 0) {
       bucket.capacity *= 0.5 ** (elapsed / CAPACITY_HALF_LIFE_MS);

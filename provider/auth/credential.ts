@@ -14,7 +14,21 @@ import {
 import { GalleryLookupError } from "../errors/GalleryLookupError";
 import { redactSecrets, sanitizeText } from "../errors/safeText";
 import { currentSignInConfig } from "./stackConfig";
-import type { AcquireToken, TokenRequest } from "./tokenCache";
+
+/**
+ * What the client asks of the credential. `{}`: any valid token (caches allowed). `claims`: ARM sent a
+ * Continuous Access Evaluation challenge; the credential must fetch a token carrying these claims (the
+ * identity library then bypasses its cache). `bypassCache`: ARM refused the token without a challenge
+ * (revoked, or expired on the server's side); no cache may answer, so a fresh credential is used when
+ * one can be made.
+ */
+export interface TokenRequest {
+  claims?: string;
+  bypassCache?: boolean;
+}
+
+/** Fetches one token for the request. */
+export type AcquireToken = (request?: TokenRequest) => Promise<AccessToken>;
 
 /** What the credential needs from the client's settings. */
 export interface CredentialSettings {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { readArmSettings } from "../arm/settings";
+import { readArmSettings } from "../settings/settings";
 import { cloudFromName } from "../gallery/clouds";
 
 /** Where a lookup's defaults come from besides its own arguments. */

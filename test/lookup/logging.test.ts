@@ -5,6 +5,7 @@ import { getGallery } from "pulumi-azure-gallery-lookup";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { EmulatorCredential } from "../support/emulatorCredential";
 import { localClients } from "../support/localClients";
+import { useFakeTime } from "../support/fakeTime";
 
 const TOKEN_CANARY = "tok-canary-5e1d";
 const SECRET_CANARY = "secret-canary-a77c";
@@ -30,10 +31,12 @@ describe("logging through @azure/logger", () => {
     await azure.close();
   });
   beforeEach(() => (lines = []));
+  // Backoffs are 0 ms (no jitter) and any other wait passes at once.
+  useFakeTime(() => ({ random: 0 }));
 
   const client = localClients(
     () => ({ url: azure.armEndpoint, ca: azure.caCert }),
-    () => ({ credential: new EmulatorCredential(azure), sleep: async () => {}, random: () => 0 }),
+    () => ({ credential: new EmulatorCredential(azure) }),
   );
   const ref = () => ({
     subscriptionId: azure.subscriptionId,

@@ -1,5 +1,5 @@
 // Issue 9: what a hostile review found, each through the public API against a hostile HTTPS server on
-// 127.0.0.1 or the emulator. Waits are recorded by an injected sleep (no timed assertions).
+// 127.0.0.1 or the emulator. Time is sinon's fake timers: waits are recorded, not waited (no timed assertions).
 import { strict as assert } from "node:assert";
 import { inspect } from "node:util";
 import type { AccessToken, TokenCredential } from "@azure/identity";
@@ -23,6 +23,7 @@ import { localClients } from "../support/localClients";
 import { assertOnlyGets } from "../support/reliability";
 import { sendJson, startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 import { withEnv } from "../support/environment";
+import { fakeTime, realNow, type FakeTime } from "../support/fakeTime";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 const ref = { subscriptionId: SUB, resourceGroupName: "rg-img", galleryName: "galA" };
@@ -42,29 +43,23 @@ const json = sendJson;
 describe("hardening (issue 9) against a hostile HTTPS server", function () {
   this.timeout(30_000);
   let server: TestHttpsServer;
-  let sleeps: number[];
+  let time: FakeTime;
+  const sleeps = () => time.waits();
   before(async () => (server = await startHttpsServer()));
   after(async () => {
     client.closeAll();
     await server.close();
   });
-  // Waits are recorded and skipped: a fake clock (shared by client and pacer) moves instead.
-  let offset = 0;
-  const now = () => Date.now() + offset;
-  beforeEach(() => (sleeps = []));
+  // Waits are recorded and skipped: the fake clock (shared by client and pacer) jumps instead.
+  beforeEach(() => (time = fakeTime({ random: 0 })));
+  afterEach(() => time.restore());
 
   const client = localClients(
     () => server,
     () => ({
       env: { GALLERY_LOOKUP_MAX_RETRIES: "2", GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "2000" },
       credential: new FixedCredential(),
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        offset += ms;
-      },
-      now,
-      random: () => 0,
-      pacer: new Pacer({ now }),
+      pacer: new Pacer(),
     }),
   );
 
@@ -75,7 +70,7 @@ describe("hardening (issue 9) against a hostile HTTPS server", function () {
         const c = client();
         for (let i = 0; i < 30; i++) await c.getGallery(ref);
         assert.equal(server.requests.length, 30);
-        assert.ok(Math.max(0, ...sleeps) <= 100, `longest wait ${Math.max(...sleeps)} ms`);
+        assert.ok(Math.max(0, ...sleeps()) <= 100, `longest wait ${Math.max(...sleeps())} ms`);
       });
     }
   });
@@ -85,7 +80,7 @@ describe("hardening (issue 9) against a hostile HTTPS server", function () {
     const c = client();
     const results = await Promise.allSettled(Array.from({ length: 300 }, () => c.getGallery(ref)));
     assert.equal(results.filter((r) => r.status === "fulfilled").length, 300);
-    assert.deepEqual(sleeps, [], "no wait at all");
+    assert.deepEqual(sleeps(), [], "no wait at all");
     assert.equal(server.requests.length, 300);
   });
 
@@ -99,7 +94,7 @@ describe("hardening (issue 9) against a hostile HTTPS server", function () {
         // A deadline far off: 300 lookups queue for 64 sockets (each reset costs a new TLS handshake), and
         // a lookup still queued at its deadline is rightly a LookupTimeoutError, which is not this test's point.
         const env = { GALLERY_LOOKUP_MAX_RETRIES: "1", GALLERY_LOOKUP_DEADLINE_MS: "30000" };
-        const c = client(env, { sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 5))) });
+        const c = client(env);
         const results = await Promise.allSettled(Array.from({ length: 300 }, () => c.getGallery(ref)));
         const errors = results.map((r) =>
           r.status === "rejected" ? (r.reason as GalleryLookupError) : undefined,
@@ -124,7 +119,7 @@ describe("hardening (issue 9) against a hostile HTTPS server", function () {
     });
 
     it("a lookup held back past its deadline by another lookup's 429 has no status", async () => {
-      const pacer = new Pacer({ now });
+      const pacer = new Pacer();
       server.reset((_q, res) =>
         json(res, 429, { error: { code: "TooManyRequests", message: "x" } }, { "retry-after": "30" }),
       );
@@ -204,7 +199,7 @@ describe("hardening (issue 9) against a hostile HTTPS server", function () {
 
   describe("item 8: Retry-After cannot block the process for hours", () => {
     it("a 429 asking for a day fails its own lookup at once and holds the others back at most a minute", async () => {
-      const pacer = new Pacer({ now });
+      const pacer = new Pacer();
       let n = 0;
       server.reset((_q, res) =>
         n++ === 0
@@ -216,8 +211,8 @@ describe("hardening (issue 9) against a hostile HTTPS server", function () {
       assert.equal(first.retryAfterMs, 86_400_000);
       await client({}, { pacer }).getGallery(ref);
       assert.ok(
-        sleeps.every((ms) => ms <= MAX_SHARED_BLOCK_MS),
-        String(sleeps),
+        sleeps().every((ms) => ms <= MAX_SHARED_BLOCK_MS),
+        String(sleeps()),
       );
       assert.equal(server.requests.length, 2);
     });
@@ -227,10 +222,11 @@ describe("hardening (issue 9) against a hostile HTTPS server", function () {
         { server: 3_600_000, client: 0 },
         { server: 0, client: -3_600_000 },
       ]) {
-        sleeps = [];
+        time.restore();
+        time = fakeTime({ now: realNow() + skew.client, random: 0 });
         let n = 0;
         server.reset((_q, res) => {
-          const serverNow = Date.now() + skew.server;
+          const serverNow = realNow() + skew.server;
           if (n++ > 0) return json(res, 200, { id: ID });
           json(
             res,
@@ -242,8 +238,8 @@ describe("hardening (issue 9) against a hostile HTTPS server", function () {
             },
           );
         });
-        await client({}, { now: () => now() + skew.client }).getGallery(ref);
-        const waited = Math.max(...sleeps);
+        await client().getGallery(ref);
+        const waited = Math.max(...sleeps());
         assert.ok(waited >= 2000 && waited <= 4000, `skew ${JSON.stringify(skew)}: waited ${waited} ms`);
       }
     });

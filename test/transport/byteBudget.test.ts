@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { ByteBudget, DEFAULT_IN_FLIGHT_BYTES, sharedByteBudget } from "#internal/arm/byteBudget";
-import { createHttpTransport } from "#internal/arm/httpTransport";
-import { SETTING_DEFAULTS } from "#internal/arm/settings";
+import { createPipelineRequest } from "@azure/core-rest-pipeline";
+import { createAxiosHttpClient } from "#internal/arm/axiosHttpClient";
+import { startTrace } from "#internal/arm/lookupTrace";
+import { SETTING_DEFAULTS } from "#internal/settings/settings";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 
 const KiB = 1024;
+const ref = { subscriptionId: "s", resourceGroupName: "rg", galleryName: "g" };
 
 describe("ByteBudget", () => {
   it("grants within the limit at once and makes the rest wait, in arrival order", async () => {
@@ -116,17 +119,22 @@ describe("1,000 concurrent answers, each just under the size cap, through the tr
   after(() => server.close());
 
   async function run(budget: ByteBudget): Promise<number> {
-    const transport = createHttpTransport({ ca: server.ca, maxResponseBytes: CAP, byteBudget: budget });
+    const httpClient = createAxiosHttpClient({
+      ca: server.ca,
+      maxResponseBytes: CAP,
+      attemptTimeoutMs: 50_000,
+      byteBudget: budget,
+    });
+    const send = (i: number) => {
+      const request = createPipelineRequest({ url: `${server.url}/a/${i}` });
+      startTrace(request, { ref, deadlineMs: 50_000, pacerKey: "k", what: `GET ${i}` });
+      return httpClient.sendRequest(request);
+    };
     try {
-      const results = await Promise.all(
-        Array.from({ length: 1000 }, (_, i) =>
-          transport.get(`${server.url}/a/${i}`, "t", { attemptMs: 50_000, remainingMs: 50_000 }, `${i}`),
-        ),
-      );
-      return results.filter((r) => r.kind === "response" && r.status === 200 && r.body === BODY.toString())
-        .length;
+      const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => send(i)));
+      return results.filter((r) => r.status === 200 && r.bodyAsText === BODY.toString()).length;
     } finally {
-      transport.close();
+      httpClient.close();
     }
   }
 

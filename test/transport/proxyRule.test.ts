@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { getDefaultProxySettings } from "@azure/core-rest-pipeline";
 import * as fc from "fast-check";
-import { readProxyRule } from "#internal/arm/proxyRule";
+import { readProxyRule } from "#internal/settings/proxyRule";
 import { applyEnv } from "../support/environment";
 
 const PROXY_NAMES = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy"];

@@ -32,7 +32,6 @@ describe("the axios transport against hostile servers", function () {
     () => ({
       env: { GALLERY_LOOKUP_MAX_RETRIES: "0", GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "2000" },
       credential,
-      sleep: async () => undefined,
     }),
   );
 

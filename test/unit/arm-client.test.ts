@@ -15,6 +15,7 @@ import {
   SettingsError,
   ThrottledError,
 } from "#internal/errors/index";
+import { useFakeTime } from "../support/fakeTime";
 import { localClients } from "../support/localClients";
 import { failure as rejection } from "../support/failure";
 import { sendJson, startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
@@ -35,7 +36,7 @@ class CountingCredential implements TokenCredential {
   calls = 0;
   async getToken(): Promise<AccessToken> {
     this.calls++;
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setImmediate(r));
     return { token: `${CANARY}-${this.calls}`, expiresOnTimestamp: Date.now() + 3_600_000 };
   }
 }
@@ -53,8 +54,8 @@ describe("ArmClient against a local HTTPS server", function () {
   this.timeout(10_000);
   let server: TestHttpsServer;
   let credential: CountingCredential;
-  let sleeps: number[];
-  let fakeNow: number;
+  const time = useFakeTime(() => ({ random: 0 }));
+  const sleeps = (): number[] => time().waits();
   const errors: Error[] = [];
 
   before(async () => {
@@ -66,8 +67,6 @@ describe("ArmClient against a local HTTPS server", function () {
   });
   beforeEach(() => {
     credential = new CountingCredential();
-    sleeps = [];
-    fakeNow = Date.now();
   });
 
   const client = localClients(
@@ -79,13 +78,8 @@ describe("ArmClient against a local HTTPS server", function () {
         GALLERY_LOOKUP_DEADLINE_MS: "60000",
       },
       credential,
-      // Waits are recorded and skipped: the fake clock moves instead.
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        fakeNow += ms;
-      },
-      now: () => fakeNow,
-      pacer: new Pacer({ now: () => fakeNow }),
+      // Waits are recorded and skipped: the fake clock (sinon's) jumps instead.
+      pacer: new Pacer(),
     }),
   );
 
@@ -180,7 +174,7 @@ describe("ArmClient against a local HTTPS server", function () {
     );
     await client().getGallery(ref);
     onlyGets(2);
-    assert.deepEqual(sleeps, [3000]);
+    assert.deepEqual(sleeps(), [3000]);
   });
 
   it("429 with Retry-After as HTTP date waits until then", async () => {
@@ -196,8 +190,8 @@ describe("ArmClient against a local HTTPS server", function () {
     );
     await client().getGallery(ref);
     onlyGets(2);
-    assert.equal(sleeps.length, 1);
-    assert.ok(sleeps[0] >= 1000 && sleeps[0] <= 4000, String(sleeps[0]));
+    assert.equal(sleeps().length, 1);
+    assert.ok(sleeps()[0] >= 1000 && sleeps()[0] <= 4000, String(sleeps()[0]));
   });
 
   it("429 always → ThrottledError after 1 + MAX_RETRIES attempts", async () => {
@@ -218,7 +212,7 @@ describe("ArmClient against a local HTTPS server", function () {
     const e = await failure(client().getGallery(ref));
     assert.ok(e instanceof ThrottledError);
     assert.equal(e.retryAfterMs, 1_200_000);
-    assert.deepEqual(sleeps, []);
+    assert.deepEqual(sleeps(), []);
     onlyGets(1);
   });
 
@@ -228,17 +222,19 @@ describe("ArmClient against a local HTTPS server", function () {
         ? json(res, 503, { error: { code: "ServiceUnavailable", message: "u" } })
         : json(res, 200, GALLERY),
     );
-    await client({}, { random: () => 0.5 }).getGallery(ref);
+    time().setRandom(0.5);
+    await client().getGallery(ref);
     onlyGets(2);
-    assert.deepEqual(sleeps, [250]);
+    assert.deepEqual(sleeps(), [250]);
   });
 
   it("500 always → ArmRequestError after 3 attempts with growing backoff", async () => {
     server.reset((_req, res) => json(res, 500, { error: { code: "InternalServerError", message: "oops" } }));
-    const e = await failure(client({}, { random: () => 0.5 }).getGallery(ref));
+    time().setRandom(0.5);
+    const e = await failure(client().getGallery(ref));
     assert.ok(e instanceof ArmRequestError);
     assert.equal(e.status, 500);
-    assert.deepEqual(sleeps, [250, 500]);
+    assert.deepEqual(sleeps(), [250, 500]);
     onlyGets(3);
   });
 

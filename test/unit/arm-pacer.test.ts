@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import sinon from "sinon";
 import {
   MAX_BELIEVED_READS,
   MAX_REFILL_PER_SECOND,
@@ -86,8 +87,8 @@ interface Scenario {
  * (asking again after each wait), send; a 429 (Retry-After as ARM computes it) starts over.
  */
 export function simulate({ lookups, burst, rate, latencyMs = 40, header = true }: Scenario) {
-  let now = 0;
-  const pacer = new Pacer({ now: () => now });
+  const clock = sinon.useFakeTimers({ now: 0, toFake: ["Date"] });
+  const pacer = new Pacer();
   const server = new ServerBucket(burst, rate);
   const events = new Events();
   const key = "k";
@@ -106,11 +107,11 @@ export function simulate({ lookups, burst, rate, latencyMs = 40, header = true }
       const blocked = pacer.blockedFor(key);
       if (blocked > 0) {
         waited += blocked;
-        events.push(now + blocked, () => step(wait));
+        events.push(Date.now() + blocked, () => step(wait));
       } else if (wait > 0) {
         const chunk = Math.min(wait, RECHECK_MS);
         waited += chunk;
-        events.push(now + chunk, () => step(pacer.waitFor(key, slot)));
+        events.push(Date.now() + chunk, () => step(pacer.waitFor(key, slot)));
       } else {
         pacer.depart(key, slot);
         send();
@@ -120,14 +121,14 @@ export function simulate({ lookups, burst, rate, latencyMs = 40, header = true }
   };
   const send = (): void => {
     requests++;
-    const sentAt = now;
-    events.push(now + latencyMs, () => {
+    const sentAt = Date.now();
+    events.push(Date.now() + latencyMs, () => {
       const r = server.take(sentAt + latencyMs / 2);
       if (r.status === 429) {
         throttled++;
         const retryAfterMs = Math.max(1, Math.ceil(1 / rate)) * 1000;
         pacer.observe(key, { status: 429, headers: {}, retryAfterMs });
-        events.push(now + retryAfterMs, attempt);
+        events.push(Date.now() + retryAfterMs, attempt);
       } else {
         pacer.observe(key, { status: 200, headers: header ? { [HEADER]: String(r.remaining) } : {} });
         done++;
@@ -136,14 +137,27 @@ export function simulate({ lookups, burst, rate, latencyMs = 40, header = true }
     });
   };
   for (let i = 0; i < lookups; i++) attempt();
-  for (let e = events.pop(); e !== undefined; e = events.pop()) {
-    now = e.at;
-    e.run();
+  try {
+    for (let e = events.pop(); e !== undefined; e = events.pop()) {
+      clock.setSystemTime(e.at);
+      e.run();
+    }
+    return { elapsedMs: Date.now(), requests, throttled, done, waited };
+  } finally {
+    clock.uninstall();
   }
-  return { elapsedMs: now, requests, throttled, done, waited };
 }
 
 describe("Pacer", () => {
+  // The pacer reads Date.now(): each test that needs a clock gets sinon's, from 0.
+  let installed: sinon.SinonFakeTimers | undefined;
+  const clock = (): sinon.SinonFakeTimers =>
+    (installed ??= sinon.useFakeTimers({ now: 0, toFake: ["Date"] }));
+  afterEach(() => {
+    installed?.uninstall();
+    installed = undefined;
+  });
+
   it("1,000 lookups at once against ARM's 250 + 25/s bucket: within 1.15x of the minimum, < 5% 429", () => {
     const r = simulate({ lookups: 1000, burst: 250, rate: 25 });
     const minimum = ((1000 - 250) / 25) * 1000;
@@ -180,7 +194,8 @@ describe("Pacer", () => {
   });
 
   it("does not pace sequential lookups while ARM reports room", () => {
-    const pacer = new Pacer({ now: () => 0 });
+    clock();
+    const pacer = new Pacer();
     for (let i = 0; i < 1000; i++) {
       assert.equal(pacer.reserve("k").waitMs, 0, `lookup ${i}`);
       pacer.observe("k", { status: 200, headers: { [HEADER]: "249" } });
@@ -188,7 +203,8 @@ describe("Pacer", () => {
   });
 
   it("counts slots still in flight against what ARM reported", () => {
-    const pacer = new Pacer({ now: () => 0 });
+    clock();
+    const pacer = new Pacer();
     pacer.reserve("k");
     pacer.observe("k", { status: 200, headers: { [HEADER]: "249" } });
     for (let i = 0; i < 230; i++) pacer.reserve("k");
@@ -199,13 +215,13 @@ describe("Pacer", () => {
 
   it("is not poisoned by one huge figure, or by a high figure followed by ARM's real ones", () => {
     for (const first of ["11999", "999999999999"]) {
-      let now = 0;
-      const pacer = new Pacer({ now: () => now });
+      clock();
+      const pacer = new Pacer();
       const waits: number[] = [];
       for (let i = 0; i < 200; i++) {
         const slot = pacer.reserve("k");
         waits.push(slot.waitMs);
-        now += slot.waitMs + 30;
+        clock().tick(slot.waitMs + 30);
         pacer.observe("k", { status: 200, headers: { [HEADER]: i === 0 ? first : "249" } });
       }
       // Alone, a lookup waits at most one refill interval (40 ms at 25/s), not the ~38 s it took to
@@ -216,8 +232,8 @@ describe("Pacer", () => {
   });
 
   it("a 429's Retry-After blocks the key's other lookups for at most a minute", () => {
-    const now = 0;
-    const pacer = new Pacer({ now: () => now });
+    clock();
+    const pacer = new Pacer();
     pacer.reserve("k");
     pacer.observe("k", { status: 429, headers: {}, retryAfterMs: 5000 });
     assert.equal(pacer.blockedFor("k"), 5000);
@@ -246,13 +262,13 @@ describe("Pacer", () => {
     );
     fc.assert(
       fc.property(fc.array(step, { maxLength: 300 }), (steps) => {
-        let now = 0;
-        const pacer = new Pacer({ now: () => now });
+        clock().setSystemTime(0);
+        const pacer = new Pacer();
         const slots: PacerSlot[] = [];
         let outstanding = 0;
         let evidence = false;
         for (const s of steps) {
-          if (s.op === "advance") now += s.ms;
+          if (s.op === "advance") clock().tick(s.ms);
           else if (s.op === "reserve") {
             const slot = pacer.reserve("k");
             slots.push(slot);

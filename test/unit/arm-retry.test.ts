@@ -1,81 +1,103 @@
 import assert from "node:assert/strict";
 import {
-  backoffDelay,
-  decideRetry,
-  parseRetryAfter,
-  type AttemptOutcome,
-  type RetryState,
-} from "#internal/arm/retryPolicy";
+  RestError,
+  createEmptyPipeline,
+  createHttpHeaders,
+  createPipelineRequest,
+  type HttpClient,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
+import { PAST_DEADLINE, startTrace, type PastDeadline } from "#internal/arm/lookupTrace";
+import { BACKOFF_CAP_MS, armRetryPolicy } from "#internal/arm/policies/armRetryPolicy";
+import { retryAfterMs } from "#internal/arm/policies/retryAfter";
+import { useFakeTime } from "../support/fakeTime";
 
 const NOW = Date.parse("2026-01-01T00:00:00Z");
-const state = (over: Partial<RetryState> = {}): RetryState => ({
-  attempts: 1,
-  maxAttempts: 5,
-  elapsedMs: 0,
-  deadlineMs: 120_000,
-  tokenRefreshed: false,
-  nowMs: NOW,
-  ...over,
-});
-const res = (status: number, headers: Record<string, string> = {}): AttemptOutcome => ({
-  kind: "response",
-  status,
-  headers,
-});
-const half = () => 0.5;
+const ref = { subscriptionId: "s", resourceGroupName: "rg", galleryName: "g" };
+/** One scripted outcome per attempt: a status (with headers) or a network error code. */
+type Step = number | [number, Record<string, string>] | string;
 
-describe("retryPolicy", () => {
-  it("parses Retry-After as seconds, HTTP date and ms variants", () => {
-    assert.equal(parseRetryAfter({ "retry-after": "7" }, NOW), 7000);
-    assert.equal(parseRetryAfter({ "retry-after": new Date(NOW + 3000).toUTCString() }, NOW), 3000);
-    assert.equal(parseRetryAfter({ "retry-after": new Date(NOW - 3000).toUTCString() }, NOW), 0);
-    assert.equal(parseRetryAfter({ "retry-after-ms": "250" }, NOW), 250);
-    assert.equal(parseRetryAfter({ "x-ms-retry-after-ms": "120", "retry-after": "9" }, NOW), 120);
-    assert.equal(parseRetryAfter({ "retry-after": "soon" }, NOW), undefined);
-    assert.equal(parseRetryAfter({}, NOW), undefined);
+const answer = (status: number, headers: Record<string, string> = {}) => ({
+  status,
+  headers: createHttpHeaders(headers),
+});
+
+/** Sends one lookup's request through the library's pipeline with armRetryPolicy over scripted answers. */
+async function lookup(
+  steps: Step[],
+  options: { maxRetries?: number; deadlineMs?: number } = {},
+): Promise<{ sent: number; response?: PipelineResponse; error?: RestError }> {
+  const pipeline = createEmptyPipeline();
+  pipeline.addPolicy(armRetryPolicy(options.maxRetries ?? 4));
+  const request = createPipelineRequest({ url: "https://arm.invalid/x" });
+  startTrace(request, { ref, deadlineMs: options.deadlineMs ?? 120_000, pacerKey: "k", what: "GET x" });
+  let sent = 0;
+  const httpClient: HttpClient = {
+    async sendRequest(req) {
+      const step = steps[Math.min(sent++, steps.length - 1)];
+      if (typeof step === "string") throw new RestError(step, { code: step, request: req });
+      const [status, headers] = typeof step === "number" ? [step, {}] : step;
+      return { request: req, ...answer(status, headers) };
+    },
+  };
+  try {
+    const response = await pipeline.sendRequest(httpClient, request);
+    return { sent, response };
+  } catch (error) {
+    return { sent, error: error as RestError };
+  }
+}
+
+describe("armRetryPolicy: the library's retryPolicy with our throttling and backoff strategies", () => {
+  const time = useFakeTime(() => ({ now: NOW, random: 0.5 }));
+  const waits = (): number[] => time().waits();
+
+  it("reads Retry-After as seconds, HTTP date (against the answer's Date) and the ms variants", () => {
+    assert.equal(retryAfterMs(answer(429, { "retry-after": "7" })), 7000);
+    const at = (ms: number) => new Date(NOW + ms).toUTCString();
+    assert.equal(retryAfterMs(answer(429, { "retry-after": at(3000) })), 3000);
+    assert.equal(retryAfterMs(answer(429, { "retry-after": at(-3000) })), 0);
+    // A server an hour ahead: its own Date makes the wait 3 s, whatever the client's clock says.
+    const ahead = { date: at(3_600_000), "retry-after": at(3_603_000) };
+    assert.equal(retryAfterMs(answer(503, ahead)), 3000);
+    assert.equal(retryAfterMs(answer(429, { "retry-after-ms": "250" })), 250);
+    assert.equal(retryAfterMs(answer(429, { "x-ms-retry-after-ms": "120", "retry-after": "9" })), 120);
+    assert.equal(retryAfterMs(answer(429, { "retry-after": "soon" })), undefined);
+    assert.equal(retryAfterMs(answer(429)), undefined);
+    assert.equal(retryAfterMs(answer(500, { "retry-after": "7" })), undefined, "only 429 and 503");
   });
 
-  it("succeeds on 2xx", () => {
-    assert.deepEqual(decideRetry(res(200), state()), { action: "success" });
+  it("a 2xx is returned at once", async () => {
+    const { response } = await lookup([200]);
+    assert.equal(response?.status, 200);
+    assert.deepEqual(waits(), []);
   });
 
   for (const status of [429, 503]) {
-    it(`${status} waits exactly Retry-After, else backs off`, () => {
-      assert.deepEqual(decideRetry(res(status, { "retry-after": "2" }), state()), {
-        action: "retry",
-        delayMs: 2000,
-        retryAfterMs: 2000,
-      });
-      assert.deepEqual(decideRetry(res(status), state({ attempts: 2 }), half), {
-        action: "retry",
-        delayMs: 500,
-      });
+    it(`${status} waits exactly Retry-After, else backs off`, async () => {
+      assert.equal((await lookup([[status, { "retry-after": "2" }], 200])).response?.status, 200);
+      assert.equal((await lookup([status, status, 200])).response?.status, 200);
+      assert.deepEqual(waits(), [2000, 250, 500]);
     });
   }
 
   for (const status of [408, 500, 502, 504]) {
-    it(`${status} backs off exponentially with full jitter`, () => {
-      assert.deepEqual(decideRetry(res(status), state({ attempts: 1 }), half), {
-        action: "retry",
-        delayMs: 250,
-      });
-      assert.deepEqual(decideRetry(res(status), state({ attempts: 3 }), half), {
-        action: "retry",
-        delayMs: 1000,
-      });
+    it(`${status} backs off exponentially with full jitter`, async () => {
+      await lookup([status, status, status, 200]);
+      assert.deepEqual(waits(), [250, 500, 1000]);
     });
   }
 
-  it("caps backoff at 10 s and stays in [0, ceiling)", () => {
-    assert.equal(
-      backoffDelay(20, () => 0.999999),
-      9999,
+  it("caps the backoff at 10 s and stays in [0, ceiling)", async () => {
+    time().setRandom(0.999999);
+    await lookup(
+      Array.from({ length: 9 }, () => 500),
+      { maxRetries: 8, deadlineMs: 3_600_000 },
     );
-    assert.equal(
-      backoffDelay(1, () => 0),
-      0,
-    );
-    for (let i = 0; i < 1000; i++) assert.ok(backoffDelay(4) < 4000);
+    assert.equal(Math.max(...waits()), BACKOFF_CAP_MS - 1);
+    time().setRandom(0);
+    await lookup([500, 200]);
+    assert.equal(waits().at(-1), 0);
   });
 
   for (const code of [
@@ -87,56 +109,42 @@ describe("retryPolicy", () => {
     "EAI_AGAIN",
     "ATTEMPT_TIMEOUT",
   ]) {
-    it(`retries network error ${code}`, () => {
-      assert.equal(decideRetry({ kind: "networkError", code }, state(), half).action, "retry");
+    it(`retries network error ${code}`, async () => {
+      const { response } = await lookup([code, 200]);
+      assert.equal(response?.status, 200);
+      assert.deepEqual(waits(), [250]);
     });
   }
 
-  it("does not retry TLS or unknown network errors", () => {
-    assert.deepEqual(decideRetry({ kind: "networkError", code: "DEPTH_ZERO_SELF_SIGNED_CERT" }, state()), {
-      action: "giveUp",
-      reason: "notRetriable",
-    });
+  it("does not retry TLS or unknown network errors", async () => {
+    for (const code of ["DEPTH_ZERO_SELF_SIGNED_CERT", "UNKNOWN"]) {
+      const { error } = await lookup([code, 200]);
+      assert.equal(error?.code, code);
+    }
+    assert.deepEqual(waits(), []);
   });
 
-  for (const status of [400, 403, 404, 409, 501, 505]) {
-    it(`never retries ${status}`, () => {
-      assert.deepEqual(decideRetry(res(status), state()), { action: "giveUp", reason: "notRetriable" });
+  for (const status of [400, 401, 403, 404, 409, 501, 505]) {
+    it(`never retries ${status}`, async () => {
+      assert.equal((await lookup([status, 200])).response?.status, status);
+      assert.deepEqual(waits(), []);
     });
   }
 
-  it("401 refreshes the token once, then gives up", () => {
-    assert.deepEqual(decideRetry(res(401), state()), { action: "refreshToken" });
-    assert.deepEqual(decideRetry(res(401), state({ tokenRefreshed: true })), {
-      action: "giveUp",
-      reason: "authenticationFailed",
-    });
+  it("stops after GALLERY_LOOKUP_MAX_RETRIES and returns the last answer", async () => {
+    assert.equal((await lookup([500], { maxRetries: 4 })).response?.status, 500);
+    assert.equal(waits().length, 4);
+    assert.equal((await lookup(["ECONNRESET"], { maxRetries: 1 })).error?.code, "ECONNRESET");
   });
 
-  it("stops after maxAttempts", () => {
-    assert.deepEqual(decideRetry(res(500), state({ attempts: 5 })), {
-      action: "giveUp",
-      reason: "attemptsExhausted",
-    });
-    assert.deepEqual(decideRetry(res(429, { "retry-after": "1" }), state({ attempts: 5 })), {
-      action: "giveUp",
-      reason: "attemptsExhausted",
-      retryAfterMs: 1000,
-    });
-  });
-
-  it("never starts a wait that ends past the deadline", () => {
-    assert.deepEqual(
-      decideRetry(res(500), state({ elapsedMs: 9_900, deadlineMs: 10_000 }), () => 0.9),
-      {
-        action: "giveUp",
-        reason: "deadline",
-      },
-    );
-    assert.deepEqual(decideRetry(res(429, { "retry-after": "1200" }), state()), {
-      action: "giveUp",
-      reason: "retryAfterPastDeadline",
-      retryAfterMs: 1_200_000,
-    });
+  it("never starts a wait that ends past the deadline, and says which wait", async () => {
+    time().setRandom(0.9);
+    const backoff = (await lookup([500, 200], { deadlineMs: 400 })).error;
+    assert.equal(backoff?.code, PAST_DEADLINE);
+    assert.deepEqual(backoff?.details, { waitMs: 450, askedByArm: false } satisfies PastDeadline);
+    assert.equal(backoff?.response?.status, 500);
+    const asked = (await lookup([[429, { "retry-after": "1200" }], 200])).error;
+    assert.deepEqual(asked?.details, { waitMs: 1_200_000, askedByArm: true } satisfies PastDeadline);
+    assert.deepEqual(waits(), []);
   });
 });

@@ -9,6 +9,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["types"],
   ["errors"],
   ["gallery"],
+  // Every environment setting and each cloud's endpoints: read by the ARM client and the defaults.
+  ["settings"],
   // arm/ signs its requests in with auth/'s credential; sign-in never needs the ARM client.
   ["auth"],
   ["arm"],

@@ -1,53 +1,35 @@
 import type { ClientRequest, Agent as HttpAgent, IncomingMessage, RequestOptions } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import type { Readable } from "node:stream";
+import {
+  RestError,
+  createHttpHeaders,
+  type HttpClient,
+  type PipelineRequest,
+} from "@azure/core-rest-pipeline";
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, AxiosStatic } from "axios";
 import { sharedByteBudget, type ByteBudget, type ByteClaim } from "./byteBudget";
-import { proxyDecision, readProxyRule, type ProxyRule } from "./proxyRule";
+import { redactSecrets } from "../errors/safeText";
+import { RESPONSE_TOO_LARGE, remainingMs, traceOf } from "./lookupTrace";
 import { TUNNEL_OPENING, createTunnelAgent } from "./tunnelAgent";
 
 /** Settings of the one HTTP stack of a client. */
-export interface HttpTransportOptions {
+export interface AxiosHttpClientOptions {
   /** Extra CA(s), PEM, trusted in addition to Node's bundled roots. */
   ca?: string | Buffer;
-  /** Bodies larger than this are cut off and reported as `oversized`. */
+  /** Bodies larger than this are cut off, and the attempt fails with {@link RESPONSE_TOO_LARGE}. */
   maxResponseBytes: number;
-  userAgent?: string;
-  /** Where `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` are read from. Default `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  /**
+   * How long one GET may take (GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS), from the moment it is on the wire: it
+   * has a socket, or its tunnel is being opened. Time queued for one of the {@link MAX_SOCKETS} sockets
+   * counts only against the lookup's deadline (the request's signal), so that a burst of lookups does
+   * not abandon, and send again, requests that merely waited their turn.
+   */
+  attemptTimeoutMs: number;
+  /** The proxy a request goes through when the library's `proxyPolicy` gave it an agent. */
+  proxy?: URL;
   /** Bound on answer bytes held at once, shared across clients. Default: the process-wide one. */
   byteBudget?: ByteBudget;
-}
-
-/** What one GET produced. Only plain data: never the axios error, its config or the request headers. */
-export type TransportResult =
-  | { kind: "response"; status: number; headers: Record<string, string | undefined>; body: string }
-  | { kind: "networkError"; code: string; message: string }
-  | { kind: "oversized" };
-
-/**
- * How long one GET may take. The attempt's own clock starts when the request is on the wire (it has a
- * socket, or its tunnel is being opened): time queued for one of the {@link MAX_SOCKETS} sockets counts
- * only against what is left of the lookup, so that a burst of lookups does not abandon, and send again,
- * requests that merely waited their turn.
- */
-export interface AttemptLimits {
-  /** From the moment the request is on the wire: GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS. */
-  attemptMs: number;
-  /** From now, queue included: what is left of the lookup's deadline. */
-  remainingMs: number;
-}
-
-/** Sends GETs (and nothing else) with a bearer token. */
-export interface HttpTransport {
-  get(
-    url: string,
-    bearerToken: string,
-    limits: AttemptLimits,
-    clientRequestId: string,
-  ): Promise<TransportResult>;
-  /** Closes idle keep-alive sockets. */
-  close(): void;
 }
 
 export const MAX_SOCKETS = 64;
@@ -56,21 +38,19 @@ export const MAX_SOCKETS = 64;
 const UNKNOWN_LENGTH_RESERVATION = 64 * 1024;
 
 /**
- * One axios instance, whose `http` adapter (on Node's own `https.request`) sends every GET over one
- * keep-alive agent per protocol. axios brings the wire: cancellation (`signal`, fired by one timer per
- * attempt), no redirects (`maxRedirects: 0`: a redirect could carry the token elsewhere), decompression
- * and the answer as a stream. Statuses are not judged here (`validateStatus` accepts all) and the body
- * stays text, so that parsing and mapping are pure steps elsewhere. The body is read here so that its
- * bytes count against the per-answer cap and the process-wide {@link ByteBudget} before they are held.
+ * The pipeline's `HttpClient`: axios, whose `http` adapter (on Node's own `https.request`) sends every GET
+ * over one keep-alive agent per protocol. axios brings the wire: cancellation (`signal`), no redirects
+ * (`maxRedirects: 0`: a redirect could carry the token elsewhere), decompression and the answer as a
+ * stream. Statuses are not judged here (`validateStatus` accepts all) and the body stays text. The body is
+ * read here so that its bytes count against the per-answer cap and the process-wide {@link ByteBudget}
+ * before they are held. A failure without an answer is a `RestError` with a code and no request headers.
  *
- * Proxies follow the Azure SDK's rule ({@link readProxyRule}); a proxied request goes through a CONNECT
- * tunnel (`https-proxy-agent`, with the same keep-alive, socket limit and TLS context), so the proxy sees
- * only the target's host and port, never the token. axios's own `proxy` option is off (`proxy: false`):
- * its tunnelling agent keeps no connection alive and has no socket limit, and it reads the variables
- * with another rule than `@azure/identity` (see docs/settings.md, "Proxies", and test/transport/proxy.test.ts).
+ * A request the library's `proxyPolicy` gave an agent goes through a CONNECT tunnel of ours instead
+ * (`https-proxy-agent`, with the same keep-alive, socket limit and TLS context), for http targets too, so
+ * the proxy sees only the target's host and port, never the token. axios's own `proxy` option is off
+ * (`proxy: false`): see docs/settings.md, "Proxies", and test/transport/proxy.test.ts.
  */
-export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
-  const rule: ProxyRule = readProxyRule(options.env ?? process.env);
+export function createAxiosHttpClient(options: AxiosHttpClientOptions): HttpClient & { close(): void } {
   // Loaded on first request, not with the package: see ArmClient's lazy construction.
   const axiosModule = require("axios") as AxiosStatic & { default?: AxiosStatic };
   const axios = axiosModule.default ?? axiosModule;
@@ -93,30 +73,14 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   // Only reachable for loopback endpoints (settings refuse plain http elsewhere).
   const httpAgent: HttpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   let tunnelAgent: HttpAgent | undefined;
-  const routes = new Map<string, Partial<AxiosRequestConfig>>();
-  const proxied = rule.proxy === undefined ? undefined : proxyDecision(rule);
-  /**
-   * Per origin: nothing extra for a direct request, the tunnelling agent for a proxied one. Whether an
-   * origin goes through the proxy is the library's `proxyPolicy`'s decision (asked once per origin).
-   */
-  const route = async (url: string): Promise<Partial<AxiosRequestConfig>> => {
-    if (proxied === undefined || rule.proxy === undefined) return NO_OVERRIDE;
-    const origin = url.slice(0, url.indexOf("/", url.indexOf("//") + 2) >>> 0);
-    let chosen = routes.get(origin);
-    if (chosen === undefined) {
-      if (!(await proxied(url))) chosen = NO_OVERRIDE;
-      else {
-        // A CONNECT tunnel for http targets too (loopback only): the proxy must never see the token.
-        tunnelAgent ??= createTunnelAgent(rule.proxy, agentOptions);
-        chosen = { httpsAgent: tunnelAgent, httpAgent: tunnelAgent };
-      }
-      routes.set(origin, chosen);
-    }
-    return chosen;
+  const tunnel = (): Partial<AxiosRequestConfig> => {
+    tunnelAgent ??= createTunnelAgent(options.proxy!, agentOptions);
+    return { httpsAgent: tunnelAgent, httpAgent: tunnelAgent };
   };
 
   const budget = options.byteBudget ?? sharedByteBudget;
   const maxBytes = options.maxResponseBytes;
+  const attemptMs = options.attemptTimeoutMs;
   // One axios instance; its config is merged once here, not per request.
   const instance: AxiosInstance = axios.create({
     httpsAgent,
@@ -130,48 +94,52 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   });
   const { headers: _perMethodHeaders, ...merged } = instance.defaults;
   // The `http` adapter is axios's wire. Calling it with the instance's merged config skips what runs
-  // per request above it and that this transport does not use: config merging, interceptors, request
+  // per request above it and that this client does not use: config merging, interceptors, request
   // and response transforms, and four rebuilds of the header object (docs/performance.md).
   const send = axios.getAdapter("http") as unknown as (config: object) => Promise<AxiosResponse<Readable>>;
-  const userAgent = options.userAgent ?? "pulumi-azure-gallery-lookup";
 
   return {
-    async get(url, bearerToken, limits, clientRequestId) {
-      // Two timers end the attempt through axios's `signal`: the lookup's deadline from now, and the
-      // attempt's timeout from the moment it is on the wire, bounding TLS, headers and body (axios's own
-      // `timeout` only bounds the connect phase and idle gaps, so a trickling body would outlive it).
+    async sendRequest(request) {
+      const trace = traceOf(request);
+      trace.attempts += 1;
+      // The attempt ends through axios's `signal`: at the lookup's deadline (the request's signal), or
+      // at the attempt's timeout from the moment it is on the wire, bounding TLS, headers and body
+      // (axios's own `timeout` only bounds the connect phase and idle gaps, so a trickling body would
+      // outlive it).
       const controller = new AbortController();
-      let timeoutMs = limits.remainingMs;
-      const deadline = setTimeout(() => controller.abort(), limits.remainingMs);
-      let attempt: NodeJS.Timeout | undefined;
+      const lookupSignal = request.abortSignal;
+      const onDeadline = (): void => controller.abort();
+      if (lookupSignal?.aborted) controller.abort();
+      lookupSignal?.addEventListener("abort", onDeadline);
+      let timeoutMs = Math.max(0, remainingMs(trace));
+      let started = false;
       const onWire = (): void => {
-        if (attempt !== undefined || limits.attemptMs >= limits.remainingMs) return;
-        timeoutMs = limits.attemptMs;
-        attempt = setTimeout(() => controller.abort(), limits.attemptMs);
+        if (started || attemptMs >= remainingMs(trace)) return;
+        started = true;
+        timeoutMs = attemptMs;
+        // Node's own timer, as for the deadline: it keeps real time under a test's fake timers, and
+        // holds nothing open (it is unref'd).
+        AbortSignal.timeout(attemptMs).addEventListener("abort", () => controller.abort());
       };
       const { signal } = controller;
+      const bearerToken = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
       const config = {
         ...merged,
-        ...(await route(url)),
+        ...(request.agent !== undefined ? tunnel() : NO_OVERRIDE),
         // Node's own request, watched for the moment it gets a socket, or its tunnel starts to open.
         transport: {
           request(requestOptions: RequestOptions, callback: (res: IncomingMessage) => void): ClientRequest {
             const native = requestOptions.protocol === "https:" ? https : http;
-            const request = native.request(requestOptions, callback);
-            request.once("socket", onWire).once(TUNNEL_OPENING, onWire);
-            return request;
+            const nativeRequest = native.request(requestOptions, callback);
+            nativeRequest.once("socket", onWire).once(TUNNEL_OPENING, onWire);
+            return nativeRequest;
           },
         },
         // The only method this package has: every test asserts GET on the wire (the emulator journal).
         method: "get",
-        url,
+        url: request.url,
         signal,
-        headers: new axios.AxiosHeaders({
-          Accept: "application/json",
-          "User-Agent": userAgent,
-          Authorization: `Bearer ${bearerToken}`,
-          "x-ms-client-request-id": clientRequestId,
-        }),
+        headers: new axios.AxiosHeaders({ Accept: "application/json", ...request.headers.toJSON() }),
       };
       let stream: Readable | undefined;
       const claim = budget.claim();
@@ -180,24 +148,37 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         stream = response.data;
         const headers = plainHeaders(response.headers);
         const declared = Number(headers["content-length"]);
-        if (declared > maxBytes) return { kind: "oversized" };
+        if (declared > maxBytes) throw tooLarge(request);
         // Reserve the declared length up front; a body without one grows its claim as it arrives.
         const reserved = Math.min(declared >= 0 ? declared : UNKNOWN_LENGTH_RESERVATION, maxBytes);
         const first = claim.growTo(reserved, signal);
         if (first) await first;
         const body = await readBody(stream, { claim, reserved, maxBytes, signal });
-        if (body === undefined) return { kind: "oversized" };
-        return { kind: "response", status: response.status, headers, body };
+        if (body === undefined) throw tooLarge(request);
+        // A server that echoes the token (in a body, a header, a request id) must not put it in an error.
+        const answer = redactAnswer({ status: response.status, headers, body }, bearerToken);
+        trace.last = `HTTP ${answer.status}`;
+        trace.lastStatus = answer.status;
+        if (answer.status === 401) trace.refusals += 1;
+        return {
+          request,
+          status: answer.status,
+          headers: createHttpHeaders(answer.headers as Record<string, string>),
+          bodyAsText: answer.body,
+        };
       } catch (error) {
-        return describeFailure(error, {
+        if (error instanceof RestError) throw error;
+        const failure = describeFailure(error, {
           timedOut: signal.aborted,
           timeoutMs,
           bearerToken,
           midBody: stream !== undefined,
         });
+        trace.last = failure.code;
+        trace.lastStatus = undefined;
+        throw new RestError(failure.message, { code: failure.code, request });
       } finally {
-        clearTimeout(deadline);
-        clearTimeout(attempt);
+        lookupSignal?.removeEventListener("abort", onDeadline);
         claim.release();
         if (stream !== undefined && !stream.readableEnded) stream.destroy();
       }
@@ -208,6 +189,14 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       tunnelAgent?.destroy();
     },
   };
+}
+
+function tooLarge(request: PipelineRequest): RestError {
+  traceOf(request).last = RESPONSE_TOO_LARGE;
+  return new RestError("the answer passed GALLERY_LOOKUP_MAX_RESPONSE_BYTES", {
+    code: RESPONSE_TOO_LARGE,
+    request,
+  });
 }
 
 const NO_OVERRIDE: Partial<AxiosRequestConfig> = Object.freeze({});
@@ -263,7 +252,7 @@ function readBody(
 export function describeFailure(
   error: unknown,
   attempt: { timedOut: boolean; timeoutMs: number; bearerToken: string; midBody: boolean },
-): TransportResult {
+): { code: string; message: string } {
   const { timedOut, timeoutMs, bearerToken, midBody } = attempt;
   const e = error as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === "string" ? e.code : "";
@@ -271,14 +260,13 @@ export function describeFailure(
   const message = (typeof e?.message === "string" ? e.message : "request failed")
     .split(bearerToken)
     .join("[token]");
-  if (/maxContentLength/i.test(message)) return { kind: "oversized" };
   if (timedOut || code === "ERR_CANCELED" || (code === "ECONNABORTED" && /timeout/i.test(message))) {
-    return { kind: "networkError", code: "ATTEMPT_TIMEOUT", message: `no answer within ${timeoutMs} ms` };
+    return { code: "ATTEMPT_TIMEOUT", message: `no answer within ${timeoutMs} ms` };
   }
   // A connection dropped during or before the answer is as transient as a reset: report it as one.
-  if (midBody) return { kind: "networkError", code: "ECONNRESET", message: "the answer was cut off" };
-  if (/socket hang up/i.test(message)) return { kind: "networkError", code: "ECONNRESET", message };
-  return { kind: "networkError", code: code || "UNKNOWN", message };
+  if (midBody) return { code: "ECONNRESET", message: "the answer was cut off" };
+  if (/socket hang up/i.test(message)) return { code: "ECONNRESET", message };
+  return { code: code || "UNKNOWN", message };
 }
 
 /** Header names are lower-case (Node's); repeated headers are joined as HTTP allows. */
@@ -289,4 +277,19 @@ function plainHeaders(headers: object): Record<string, string | undefined> {
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
   }
   return out;
+}
+
+/** The answer with every occurrence of the sent token replaced, in the body and every header. */
+function redactAnswer<T extends { headers: Record<string, string | undefined>; body: string }>(
+  answer: T,
+  token: string,
+): T {
+  // The usual case, on every lookup: nothing echoed, nothing copied.
+  const echoed = (value: string | undefined) => token !== "" && value !== undefined && value.includes(token);
+  if (!echoed(answer.body) && !Object.values(answer.headers).some(echoed)) return answer;
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(answer.headers)) {
+    headers[name] = value === undefined ? undefined : redactSecrets(value, [token]);
+  }
+  return { ...answer, headers, body: redactSecrets(answer.body, [token]) };
 }

@@ -5,8 +5,8 @@
  *
  * - The proxy is the first non-empty of `HTTPS_PROXY`, `ALL_PROXY`, `HTTP_PROXY`, whatever the target's
  *   scheme; for each name the upper-case variable wins over the lower-case one.
- * - `NO_PROXY` (or `no_proxy`) is a comma-separated list, matched by the library itself
- *   ({@link proxyDecision}). The library reads these variables only from `process.env`, and `NO_PROXY`
+ * - `NO_PROXY` (or `no_proxy`) is a comma-separated list, matched by the library's `proxyPolicy` itself
+ *   (see `armPipeline.ts`). The library reads these variables only from `process.env`, and `NO_PROXY`
  *   only once per process; a client reads them from its own `env`, so the reading stays here.
  */
 import { SettingsError } from "../errors/SettingsError";
@@ -61,27 +61,4 @@ export function readProxyRule(env: NodeJS.ProcessEnv): ProxyRule {
     );
   }
   return { proxy, variable: found.name, noProxy };
-}
-
-/**
- * Whether a request to `url` goes through `rule`'s proxy: asked of the library's own `proxyPolicy` (the
- * one `@azure/identity` runs), given this client's `NO_PROXY` list, so that ARM and token requests are
- * routed by one rule. The policy only marks the request (it would set its agent); nothing is sent.
- */
-export function proxyDecision(rule: ProxyRule): (url: string) => Promise<boolean> {
-  const { createPipelineRequest, proxyPolicy } =
-    require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
-  // Any proxy settings do: only whether the policy picks an agent is read, never the agent itself.
-  const policy = proxyPolicy(
-    { host: "http://proxy.invalid", port: 8080 },
-    { customNoProxyList: [...rule.noProxy] },
-  );
-  return async (url) => {
-    let proxied = false;
-    await policy.sendRequest(createPipelineRequest({ url }), (request) => {
-      proxied = request.agent !== undefined;
-      return Promise.resolve({ request, status: 200, headers: request.headers });
-    });
-    return proxied;
-  };
 }

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import type { AccessToken, TokenCredential } from "@azure/identity";
-import { TokenCache } from "#internal/auth/tokenCache";
 import { tokenAcquirer, describeCredential } from "#internal/auth/credential";
 import { CredentialError } from "#internal/errors/index";
 import { inspect } from "node:util";
@@ -11,61 +10,6 @@ const settings = {
   authorityHost: "https://login.microsoftonline.com",
   disableInstanceDiscovery: false,
 };
-
-describe("TokenCache", () => {
-  it("fetches one token for 200 concurrent callers", async () => {
-    let calls = 0;
-    const cache = new TokenCache(async () => {
-      calls++;
-      await new Promise((r) => setTimeout(r, 10));
-      return { token: `t${calls}`, expiresOnTimestamp: Date.now() + 3_600_000 };
-    });
-    const tokens = await Promise.all(Array.from({ length: 200 }, () => cache.getToken()));
-    assert.equal(calls, 1);
-    assert.ok(tokens.every((t) => t.token === "t1"));
-    await cache.getToken();
-    assert.equal(calls, 1);
-  });
-
-  it("refreshes 2 minutes before expiry", async () => {
-    let now = 1_000_000;
-    let calls = 0;
-    const cache = new TokenCache(async () => ({ token: `t${++calls}`, expiresOnTimestamp: now + 600_000 }), {
-      now: () => now,
-    });
-    assert.equal((await cache.getToken()).token, "t1");
-    now += 600_000 - 120_001;
-    assert.equal((await cache.getToken()).token, "t1");
-    now += 1;
-    assert.equal((await cache.getToken()).token, "t2");
-  });
-
-  it("renew: one renewal per refused token, shared; a token already replaced yields the replacement; failures are not cached", async () => {
-    const requests: unknown[] = [];
-    let fail = true;
-    const cache = new TokenCache(async (request = {}) => {
-      requests.push(request);
-      await new Promise((r) => setTimeout(r, 5));
-      if (fail) throw new Error("boom");
-      return { token: `t${requests.length}`, expiresOnTimestamp: Date.now() + 3_600_000 };
-    });
-    await assert.rejects(cache.getToken(), /boom/);
-    fail = false;
-    const t = await cache.getToken();
-    assert.equal((await cache.getToken()).token, t.token, "cached");
-    // 50 lookups refused the same token: one renewal, with the challenge's claims.
-    const renewed = await Promise.all(
-      Array.from({ length: 50 }, () => cache.renew(t.token, { claims: "{}" })),
-    );
-    assert.ok(renewed.every((r) => r.token === renewed[0].token && r.token !== t.token));
-    assert.deepEqual(requests.slice(2), [{ claims: "{}" }]);
-    // A late lookup refused the old token gets the replacement without another request.
-    assert.equal((await cache.renew(t.token, { bypassCache: true })).token, renewed[0].token);
-    assert.equal(requests.length, 3);
-    assert.equal((await cache.renew(renewed[0].token, { bypassCache: true })).token, "t4");
-    assert.deepEqual(requests[3], { bypassCache: true });
-  });
-});
 
 describe("tokenAcquirer", () => {
   const canary = "CANARY-SECRET-9f3a";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ArmClient, getGallery, InvalidArgumentError, type CloudName } from "pulumi-azure-gallery-lookup";
-import { parseCloudName, resolveCloud, CLOUDS } from "#internal/arm/cloudEndpoints";
-import { readArmSettings, SETTING_DEFAULTS } from "#internal/arm/settings";
+import { parseCloudName, resolveCloud, CLOUDS } from "#internal/settings/cloudEndpoints";
+import { readArmSettings, SETTING_DEFAULTS } from "#internal/settings/settings";
 import { SettingsError } from "#internal/errors/index";
 import { withEnv } from "../support/environment";
 
