@@ -112,14 +112,14 @@ export function createAxiosHttpClient(options: AxiosHttpClientOptions): HttpClie
       if (lookupSignal?.aborted) controller.abort();
       lookupSignal?.addEventListener("abort", onDeadline);
       let timeoutMs = Math.max(0, remainingMs(trace));
-      let started = false;
+      let attempt: AbortSignal | undefined;
       const onWire = (): void => {
-        if (started || attemptMs >= remainingMs(trace)) return;
-        started = true;
+        if (attempt !== undefined || attemptMs >= remainingMs(trace)) return;
         timeoutMs = attemptMs;
         // Node's own timer, as for the deadline: it keeps real time under a test's fake timers, and
-        // holds nothing open (it is unref'd).
-        AbortSignal.timeout(attemptMs).addEventListener("abort", () => controller.abort());
+        // holds nothing open (it is unref'd; without a listener, nothing holds the signal either).
+        attempt = AbortSignal.timeout(attemptMs);
+        attempt.addEventListener("abort", onDeadline);
       };
       const { signal } = controller;
       const bearerToken = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
@@ -179,6 +179,7 @@ export function createAxiosHttpClient(options: AxiosHttpClientOptions): HttpClie
         throw new RestError(failure.message, { code: failure.code, request });
       } finally {
         lookupSignal?.removeEventListener("abort", onDeadline);
+        attempt?.removeEventListener("abort", onDeadline);
         claim.release();
         if (stream !== undefined && !stream.readableEnded) stream.destroy();
       }

@@ -95,5 +95,9 @@ async function waitTurn(
 async function raceDelay(promise: Promise<void>, ms: number): Promise<void> {
   if (!(ms > 0)) return;
   const bound = AbortSignal.timeout(ms);
-  await Promise.race([promise, new Promise((resolve) => bound.addEventListener("abort", resolve))]);
+  let onAbort = (): void => undefined;
+  const ended = new Promise<void>((resolve) => (onAbort = resolve));
+  bound.addEventListener("abort", onAbort);
+  await Promise.race([promise, ended]);
+  bound.removeEventListener("abort", onAbort);
 }
