@@ -166,6 +166,25 @@ describe("ArmClient against a local HTTPS server", function () {
     onlyGets(2);
   });
 
+  it("50 lookups refused the same token share one renewal, and no later lookup sends the refused token", async () => {
+    // The first token is revoked on the server's side: ARM refuses it; any other token is fine.
+    const refused = `Bearer ${CANARY}-1`;
+    server.reset((req, res) =>
+      req.headers.authorization === refused
+        ? json(res, 401, { error: { code: "InvalidAuthenticationToken", message: "revoked" } })
+        : json(res, 200, GALLERY),
+    );
+    const c = client({ GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "5000" });
+    await Promise.all(Array.from({ length: 50 }, () => c.getGallery(ref)));
+    assert.equal(credential.calls, 2, "one token, then one renewal shared by the 50");
+    await c.getGallery(ref);
+    assert.equal(credential.calls, 2);
+    const sent = server.requests.map((r) => r.headers.authorization);
+    assert.equal(sent.filter((a) => a === refused).length, 50, "each of the 50 met the 401 once");
+    assert.equal(sent.length, 101);
+    assert.equal(sent.at(-1), `Bearer ${CANARY}-2`, "the later lookup sends the replacement at once");
+  });
+
   it("429 with Retry-After seconds waits that long", async () => {
     server.reset((_req, res, i) =>
       i === 0
