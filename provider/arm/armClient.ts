@@ -51,7 +51,11 @@ export class ArmClient {
   readonly env: NodeJS.ProcessEnv;
   private readonly options: ArmClientOptions;
   private readonly pacer: Pacer;
-  private stack?: { pipeline: Pipeline; httpClient: HttpClient & { close(): void } };
+  private stack?: {
+    pipeline: Pipeline;
+    httpClient: HttpClient & { close(): void };
+    createPipelineRequest: typeof import("@azure/core-rest-pipeline").createPipelineRequest;
+  };
 
   /** @throws SettingsError when a setting is unusable, before any token is requested (proxy variables: at the first lookup). */
   constructor(options: ArmClientOptions = {}) {
@@ -67,9 +71,7 @@ export class ArmClient {
   /** Galleries - Get. Resolves to the parsed body of a 200; rejects with one of the package's errors. */
   async getGallery(ref: GalleryReference, options: GalleryQuery = {}): Promise<ArmGallery> {
     const url = galleryUrl(this.settings.endpoint, ref, options);
-    const { pipeline, httpClient } = this.http();
-    const { createPipelineRequest } =
-      require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
+    const { pipeline, httpClient, createPipelineRequest } = this.http();
     const request = createPipelineRequest({
       url,
       method: "GET",
@@ -105,6 +107,8 @@ export class ArmClient {
     if (this.stack !== undefined) return this.stack;
     // Loaded on the first request, not with the package: a preview that looks nothing up never pays for them.
     const { createArmPipeline } = require("./armPipeline") as typeof import("./armPipeline");
+    const { createPipelineRequest } =
+      require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
     const { createAxiosHttpClient } = require("./axiosHttpClient") as typeof import("./axiosHttpClient");
     const { ca, credential, renewCredential } = this.options;
     const proxy = readProxyRule(this.env);
@@ -126,7 +130,7 @@ export class ArmClient {
       maxResponseBytes: this.settings.maxResponseBytes,
       attemptTimeoutMs: this.settings.attemptTimeoutMs,
     });
-    this.stack = { pipeline, httpClient };
+    this.stack = { pipeline, httpClient, createPipelineRequest };
     return this.stack;
   }
 }

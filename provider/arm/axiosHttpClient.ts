@@ -250,7 +250,7 @@ function readBody(
  * Reduces an axios or network error to a code and a message. The error object is dropped here: it
  * carries the request config, and with it the Authorization header.
  */
-export function describeFailure(
+function describeFailure(
   error: unknown,
   attempt: { timedOut: boolean; timeoutMs: number; bearerToken: string; midBody: boolean },
 ): { code: string; message: string } {

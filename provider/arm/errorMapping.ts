@@ -267,7 +267,7 @@ function refusedTokenHint(note: AnswerNote): string {
 }
 
 /** A failure without an HTTP answer, after retries. Only the error code and a sanitized message survive. */
-export function connectionError(
+function connectionError(
   ref: GalleryReference,
   code: string,
   message: string,
@@ -283,7 +283,7 @@ export function connectionError(
 }
 
 /** The lookup's deadline would pass before the next attempt could start or finish. */
-export function deadlineError(
+function deadlineError(
   ref: GalleryReference,
   context: FailureContext & { deadlineMs: number; last: string },
   requestId?: string,
@@ -296,7 +296,7 @@ export function deadlineError(
 }
 
 /** ARM asked (or the local pacer needs) to wait past the deadline: fail now instead of waiting. */
-export function throttledPastDeadline(
+function throttledPastDeadline(
   ref: GalleryReference,
   context: FailureContext & { deadlineMs: number; retryAfterMs: number; status?: number },
   requestId?: string,
@@ -316,7 +316,7 @@ export function throttledPastDeadline(
 }
 
 /** The answer is not what ARM sends: names gallery, status, content type, request id and a short excerpt. */
-export function invalidResponse(
+function invalidResponse(
   ref: GalleryReference,
   answer: ArmAnswer,
   problem: string,
@@ -335,7 +335,7 @@ export function invalidResponse(
 }
 
 /** The body passed GALLERY_LOOKUP_MAX_RESPONSE_BYTES and was cut off unread. */
-export function oversizedResponse(
+function oversizedResponse(
   ref: GalleryReference,
   maxBytes: number,
   context: FailureContext,
@@ -348,7 +348,7 @@ export function oversizedResponse(
 }
 
 /** `x-ms-request-id`, sanitized: it is echoed into messages. */
-export function requestIdOf(answer: Pick<ArmAnswer, "headers">): string | undefined {
+function requestIdOf(answer: Pick<ArmAnswer, "headers">): string | undefined {
   const value = answer.headers.get("x-ms-request-id");
   return value === undefined ? undefined : sanitizeText(value, 100);
 }

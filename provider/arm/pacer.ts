@@ -44,7 +44,8 @@ export const MIN_REFILL_PER_SECOND = 1;
 export const MAX_REFILL_PER_SECOND = 2_000;
 /** The bucket size believed after a 429 from an endpoint that reports none (ARM's documented 250). */
 const DOCUMENTED_BUCKET = 250;
-const HEADER = "x-ms-ratelimit-remaining-subscription-reads";
+/** The header in which ARM reports the reads left in the subscription's bucket. */
+export const REMAINING_READS_HEADER = "x-ms-ratelimit-remaining-subscription-reads";
 
 interface Bucket {
   /** Reads left as far as the evidence goes; negative when more are booked than ARM reported. */
@@ -173,7 +174,7 @@ export class Pacer {
     bucket.firstAnswer = undefined;
 
     const { status } = observation;
-    const raw = observation.headers?.[HEADER]?.trim();
+    const raw = observation.headers?.[REMAINING_READS_HEADER]?.trim();
     const reported =
       raw !== undefined && /^\d{1,15}$/.test(raw) ? Math.min(Number(raw), MAX_BELIEVED_READS) : undefined;
     if (bucket.anchor !== undefined && status !== undefined && status !== 429 && status !== 401) {

@@ -7,7 +7,7 @@ import {
 import { delay } from "@azure/core-util";
 import { logger } from "../logger";
 import { PAST_DEADLINE, remainingMs, traceOf, type LookupTrace, type PastDeadline } from "../lookupTrace";
-import { PROBE_WAIT_MS, RECHECK_MS, type Pacer, type PacerSlot } from "../pacer";
+import { PROBE_WAIT_MS, RECHECK_MS, REMAINING_READS_HEADER, type Pacer, type PacerSlot } from "../pacer";
 import { retryAfterMs } from "./retryAfter";
 
 /**
@@ -40,7 +40,8 @@ export function pacingPolicy(pacer: Pacer): PipelinePolicy {
             ? {}
             : {
                 status: response.status,
-                headers: response.headers.toJSON(),
+                // The one header the pacer reads, not a copy of them all on every attempt.
+                headers: { [REMAINING_READS_HEADER]: response.headers.get(REMAINING_READS_HEADER) },
                 retryAfterMs: retryAfterMs(response),
               },
         );
