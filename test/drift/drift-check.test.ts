@@ -49,6 +49,7 @@ describe("drift: checkDrift against the emulator", function () {
     azure.clearJournal();
     azure.clearFaults();
   });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** Serves a gallery `name` in the emulator's resource group with these fields. */
   const seedGallery = (name: string, fields: { tags?: Record<string, string>; properties?: object }) =>

@@ -107,6 +107,7 @@ describe("drift: the gallery-lookup drift command", function () {
   after(async () => {
     client?.close();
     await azure?.close();
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("--help documents every flag and the exit codes", async () => {

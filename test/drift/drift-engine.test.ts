@@ -73,6 +73,7 @@ describe("drift: on the state the engine writes (examples/basic)", function () {
       assertOnlyGets(azure);
     } finally {
       client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
