@@ -172,7 +172,11 @@ function credentialError(
   cause: string,
   hint = SIGN_IN_HINT,
 ): CredentialError {
-  const sentence = cause.replace(/[.\s]+$/, "");
+  // Trailing dots and spaces dropped by a loop: a pattern anchored at the end would be tried from each
+  // position of a long run of them.
+  let end = cause.length;
+  while (end > 0 && (cause[end - 1] === "." || cause[end - 1].trim() === "")) end -= 1;
+  const sentence = cause.slice(0, end);
   return new CredentialError(
     `Could not get an Azure token for ${scope} with ${why}: ${sentence}. ${hint}`,
     name,
