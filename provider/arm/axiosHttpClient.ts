@@ -1,6 +1,7 @@
 import type { ClientRequest, Agent as HttpAgent, IncomingMessage, RequestOptions } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import type { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import {
   RestError,
   createHttpHeaders,
@@ -215,7 +216,9 @@ function readBody(
   const { claim, maxBytes, signal } = budget;
   let reserved = budget.reserved;
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    // Decoded as it arrives, so that a body at the cap is not copied and decoded in one block at its end.
+    const decoder = new StringDecoder("utf8");
+    let text = "";
     let size = 0;
     stream.on("data", (chunk: Buffer) => {
       size += chunk.length;
@@ -224,7 +227,7 @@ function readBody(
         resolve(undefined);
         return;
       }
-      chunks.push(chunk);
+      text += decoder.write(chunk);
       if (size > reserved) {
         reserved = Math.min(Math.max(size, 2 * reserved), maxBytes);
         const wait = claim.growTo(reserved, signal);
@@ -235,7 +238,7 @@ function readBody(
       }
     });
     stream.on("end", () => {
-      const body = Buffer.concat(chunks, size).toString("utf8");
+      const body = text + decoder.end();
       resolve(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
     });
     stream.on("error", reject);

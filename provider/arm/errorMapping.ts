@@ -88,7 +88,12 @@ export function parseGalleryBody(ref: GalleryReference, answer: ArmAnswer): ArmG
   }
   const expected = galleryResourceId(ref);
   const id = parsed.id;
-  if (typeof id !== "string" || id.toLowerCase() !== expected.toLowerCase()) {
+  // Lengths first: an id of megabytes is refused without copying it.
+  if (
+    typeof id !== "string" ||
+    id.length !== expected.length ||
+    id.toLowerCase() !== expected.toLowerCase()
+  ) {
     const got = typeof id === "string" ? `id ${JSON.stringify(sanitizeText(id, 300))}` : "no id";
     throw invalidResponse(
       ref,

@@ -1,6 +1,7 @@
 import type { Agent as HttpAgent, ClientRequest } from "node:http";
 import type { PeerCertificate, SecureContext } from "node:tls";
 import type { HttpsProxyAgent as HttpsProxyAgentType } from "https-proxy-agent";
+import { connectEndedWithRequest } from "../auth/tokenRequestBounds";
 
 type ConnectOptions = Parameters<HttpsProxyAgentType<string>["connect"]>[1];
 
@@ -26,34 +27,17 @@ export function createTunnelAgent(
   const { secureContext } = options;
   class TunnelAgent extends HttpsProxyAgent<string> {
     override connect(request: ClientRequest, connectOptions: ConnectOptions) {
-      // A request given up (axios's abort on the attempt timeout) before the proxy answered CONNECT is
-      // destroyed without a socket, and Node tells nobody: the socket to the proxy would stay open, and
-      // keep the process alive, as long as the proxy stays silent. So the request's destroy ends it too.
       request.emit(TUNNEL_OPENING);
-      const abandoned = new AbortController();
-      const destroy = request.destroy.bind(request);
-      request.destroy = (error?: Error) => {
-        abandoned.abort();
-        return destroy(error);
-      };
-      // The proxy socket is opened synchronously from `connectOpts` inside `connect`.
-      const shared = this.connectOpts;
-      this.connectOpts = { ...shared, signal: abandoned.signal };
-      try {
-        return super
-          .connect(request, {
-            ...connectOptions,
-            ...(secureContext ? { secureContext } : {}),
-            checkServerIdentity: (_host: string, certificate: PeerCertificate) =>
-              tls.checkServerIdentity(connectOptions.host ?? "", certificate),
-          } as ConnectOptions)
-          .finally(() => {
-            // Once the tunnel stands (or failed), destroying the request ends its socket as usual.
-            delete (request as { destroy?: unknown }).destroy;
-          });
-      } finally {
-        this.connectOpts = shared;
-      }
+      // A request given up (axios's abort on the attempt timeout) before the proxy answered CONNECT
+      // ends its socket to the proxy too.
+      return connectEndedWithRequest(this, request, () =>
+        super.connect(request, {
+          ...connectOptions,
+          ...(secureContext ? { secureContext } : {}),
+          checkServerIdentity: (_host: string, certificate: PeerCertificate) =>
+            tls.checkServerIdentity(connectOptions.host ?? "", certificate),
+        } as ConnectOptions),
+      );
     }
   }
   return new TunnelAgent(proxy, { keepAlive: options.keepAlive, maxSockets: options.maxSockets });

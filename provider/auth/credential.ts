@@ -1,4 +1,4 @@
-import type { AccessToken, TokenCredential } from "@azure/identity";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import { CredentialError } from "../errors/CredentialError";
 import { certificateProblem } from "./certificateCheck";
 import { createCredential, ownErrorBehind } from "./credentialFactory";
@@ -14,6 +14,7 @@ import {
 import { GalleryLookupError } from "../errors/GalleryLookupError";
 import { redactSecrets, sanitizeText } from "../errors/safeText";
 import { currentSignInConfig } from "./stackConfig";
+import { withTokenDeadline } from "./tokenRequestBounds";
 
 /**
  * What the client asks of the credential. `{}`: any valid token (caches allowed). `claims`: ARM sent a
@@ -25,6 +26,8 @@ import { currentSignInConfig } from "./stackConfig";
 export interface TokenRequest {
   claims?: string;
   bypassCache?: boolean;
+  /** The deadline of the lookup asking: the credential's own token requests are ended with it. */
+  abortSignal?: GetTokenOptions["abortSignal"];
 }
 
 /** Fetches one token for the request. */
@@ -96,10 +99,14 @@ export function tokenAcquirer(
     try {
       if (request.bypassCache && fresh !== undefined) credential = fresh();
       credential ??= createCredential(signIn!.choice, settings, env);
-      token = await credential.getToken(settings.scope, {
-        enableCae: true,
-        ...(request.claims !== undefined ? { claims: request.claims } : {}),
-      });
+      const active = credential;
+      token = await withTokenDeadline(request.abortSignal, () =>
+        active.getToken(settings.scope, {
+          enableCae: true,
+          ...(request.claims !== undefined ? { claims: request.claims } : {}),
+          ...(request.abortSignal !== undefined ? { abortSignal: request.abortSignal } : {}),
+        }),
+      );
     } catch (error) {
       // The factory's own errors already name the method and what to set.
       if (error instanceof CredentialError && credential === undefined) throw error;
@@ -172,7 +179,11 @@ function credentialError(
   cause: string,
   hint = SIGN_IN_HINT,
 ): CredentialError {
-  const sentence = cause.replace(/[.\s]+$/, "");
+  // Trailing dots and spaces dropped by a loop: a pattern anchored at the end would be tried from each
+  // position of a long run of them.
+  let end = cause.length;
+  while (end > 0 && (cause[end - 1] === "." || cause[end - 1].trim() === "")) end -= 1;
+  const sentence = cause.slice(0, end);
   return new CredentialError(
     `Could not get an Azure token for ${scope} with ${why}: ${sentence}. ${hint}`,
     name,

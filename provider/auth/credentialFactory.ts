@@ -6,7 +6,7 @@ import { CredentialError } from "../errors/CredentialError";
 import { readCredentialFile } from "./credentialFile";
 import { chainFromEnv } from "./environmentChain";
 import { oidcAssertion } from "./oidcAssertion";
-import { logSafeProxyPolicy } from "./logSafeProxyPolicy";
+import { tokenRequestBoundsPolicy } from "./tokenRequestBounds";
 import { isPem, pfxToPem } from "./pfx";
 import { describeSignIn, type SignInChoice } from "./signInChoice";
 import { signInHintFor } from "./signInHint";
@@ -47,8 +47,8 @@ export function createCredential(
     );
   }
   const identity = require("@azure/identity") as Identity;
-  // The token requests' log must not show a proxy password (see logSafeProxyPolicy).
-  const additionalPolicies = [{ policy: logSafeProxyPolicy(), position: "perCall" as const }];
+  // Token requests end at the lookup's deadline, and their log never shows a proxy password.
+  const additionalPolicies = [{ policy: tokenRequestBoundsPolicy(), position: "perCall" as const }];
   const common: CommonOptions = {
     authorityHost: settings.authorityHost,
     disableInstanceDiscovery: settings.disableInstanceDiscovery || choice.disableInstanceDiscovery,

@@ -3,6 +3,7 @@
 // wording of a refusal, a "did you mean", an optional value) is here, so that every command refuses alike.
 import { parseArgs as parseNodeArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors/UsageError";
+import { MAX_TIMER_MS } from "../settings/settings";
 
 /** One flag of a command. A flag with `value` takes one (`--seed FILE` or `--seed=FILE`); others are switches. */
 export interface FlagSpec {
@@ -169,15 +170,24 @@ export function stringFlag(parsed: ParsedArgs, name: string): string | undefined
   return typeof v === "string" ? v : undefined;
 }
 
-/** A flag's value as a positive number of seconds, in milliseconds. */
+/** The most seconds a duration flag takes: Node's longest timer, whole seconds. */
+export const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+
+/**
+ * A flag's value as a positive number of seconds, in milliseconds. At most {@link MAX_SECONDS}: a timer
+ * asked for longer than Node's longest fires after 1 ms, so a `--timeout` of 30 days would stop a run at once.
+ */
 export function secondsFlag(parsed: ParsedArgs, name: string, fallbackSeconds: number): number {
   const v = stringFlag(parsed, name);
   if (v === undefined) return fallbackSeconds * 1000;
   const seconds = Number(v);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`--${name} must be a positive number of seconds, not '${v}'`);
+  const ms = Math.round(seconds * 1000);
+  if (!Number.isFinite(seconds) || seconds <= 0 || ms < 1 || ms > MAX_TIMER_MS) {
+    throw new UsageError(
+      `--${name} must be a positive number of seconds, at most ${MAX_SECONDS} (about 24.8 days, Node's longest timer), not '${v}'`,
+    );
   }
-  return Math.round(seconds * 1000);
+  return ms;
 }
 
 /** The `--help` text of a command, every flag described. */

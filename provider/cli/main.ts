@@ -121,5 +121,7 @@ void main(process.argv.slice(2))
   })
   .then(async (code) => {
     await runCleanups();
-    process.exitCode = code;
+    // The work is done: exit with its code now, whatever handles a library left open (a socket to a
+    // proxy that never answered, a timer), rather than whenever they close.
+    process.exit(code);
   });

@@ -22,6 +22,14 @@ import { SubscriptionThrottle } from "./throttle";
 import { makeTlsMaterial } from "./tls";
 import { TokenIssuer } from "./tokens";
 import type { EmulatorHandle, EmulatorOptions, FaultSpec, JournalEntry, SeedGallery } from "./types";
+import { durationProblem } from "../settings/settings";
+
+/** `ms` when a timer can wait that long; else a RangeError naming the option and Node's limit. */
+function timerMs(name: string, ms: number | undefined): number {
+  const problem = ms === undefined ? undefined : durationProblem(name, ms);
+  if (problem !== undefined) throw new RangeError(`emulator: ${problem}, not ${String(ms)}`);
+  return ms ?? 0;
+}
 
 export type { EmulatorHandle, EmulatorOptions, FaultSpec, JournalEntry, SeedGallery } from "./types";
 export { DEMO_GALLERY, defaultSeed, galleryId, realisticGallery } from "./seed";
@@ -144,6 +152,7 @@ const lowerKeys = (headers: Record<string, string> | undefined): Record<string, 
  * await azure.close();
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  timerMs("latencyMs", options.latencyMs);
   const tenantId = options.tenantId ?? EMULATOR_DEFAULTS.tenantId;
   const clientId = options.clientId ?? EMULATOR_DEFAULTS.clientId;
   const clientSecret = options.clientSecret ?? EMULATOR_DEFAULTS.clientSecret;
@@ -380,7 +389,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     putGallery: (seed) => void store.put(seed),
     patchGallery: (id, patch) => store.patch(id, patch),
     removeGallery: (id) => store.remove(id),
-    injectFault: (fault) => faults.add(fault),
+    injectFault: (fault) => {
+      timerMs("a fault's delayMs", fault.delayMs);
+      faults.add(fault);
+    },
     clearFaults: () => faults.clear(),
     journal: () => journal.list(),
     clearJournal: () => journal.clear(),
@@ -391,7 +403,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokensIssued: () => tokens.count(),
     identities: identities.identities,
     connections: () => connections,
-    setLatency: (ms) => void (latencyMs = ms),
+    setLatency: (ms) => void (latencyMs = timerMs("latencyMs", ms)),
     setThrottle: (settings) => throttle.configure(settings),
     close: async () => {
       if (closed) return;

@@ -25,6 +25,19 @@ export interface ArmSettings {
   disableInstanceDiscovery: boolean;
 }
 
+/**
+ * Node's longest timer, 2^31-1 ms (about 24.8 days): a `setTimeout` or `AbortSignal.timeout` asked for
+ * longer fires after 1 ms instead. Every duration a user can set (flags, settings, emulator options) is
+ * held to it.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Why `ms`, a duration called `name`, cannot be a timer's delay; undefined when it can. */
+export function durationProblem(name: string, ms: number, min = 0): string | undefined {
+  if (Number.isSafeInteger(ms) && ms >= min && ms <= MAX_TIMER_MS) return undefined;
+  return `${name} must be a whole number of milliseconds from ${min} to ${MAX_TIMER_MS} (about 24.8 days, Node's longest timer)`;
+}
+
 /** Defaults of the numeric settings. */
 export const SETTING_DEFAULTS = Object.freeze({
   maxRetries: 4,
@@ -40,7 +53,8 @@ interface IntegerRule {
   max: number;
 }
 
-const INTEGER_RULES: readonly IntegerRule[] = [
+// Every `…_MS` maximum is within MAX_TIMER_MS (test/unit/settings.test.ts holds them to it).
+export const INTEGER_RULES: readonly IntegerRule[] = [
   { variable: "GALLERY_LOOKUP_MAX_RETRIES", key: "maxRetries", min: 0, max: 20 },
   { variable: "GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS", key: "attemptTimeoutMs", min: 1, max: 600_000 },
   { variable: "GALLERY_LOOKUP_DEADLINE_MS", key: "deadlineMs", min: 1, max: 3_600_000 },

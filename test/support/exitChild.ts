@@ -6,9 +6,11 @@ import { ArmClient, getGallery } from "pulumi-azure-gallery-lookup";
 import { fixedCredential, ref } from "./transportFixtures";
 
 async function main(): Promise<void> {
+  // EXIT_CHILD_SIGN_IN=environment: the client signs in from the environment, as a user's does.
+  const signIn = process.env.EXIT_CHILD_SIGN_IN === "environment";
   const client = new ArmClient({
     env: process.env,
-    credential: fixedCredential("exit-child-token"),
+    ...(signIn ? {} : { credential: fixedCredential("exit-child-token") }),
     ...(process.env.EXIT_CHILD_CA ? { ca: process.env.EXIT_CHILD_CA } : {}),
   });
   let outcome: string;

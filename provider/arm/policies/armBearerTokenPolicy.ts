@@ -50,7 +50,15 @@ export function armBearerTokenPolicy(source: ArmTokenSource): PipelinePolicy {
           ? "the cached one expires soon"
           : "none cached";
       cached = true;
-      return logged(source.acquire(options?.claims ? { claims: options.claims } : {}), why);
+      // The library hands over the options of the lookup that asked first: its deadline ends the request.
+      const abortSignal = options?.abortSignal;
+      return logged(
+        source.acquire({
+          ...(options?.claims ? { claims: options.claims } : {}),
+          ...(abortSignal !== undefined ? { abortSignal } : {}),
+        }),
+        why,
+      );
     },
   };
   const bearer = bearerTokenAuthenticationPolicy({
@@ -78,7 +86,10 @@ export function armBearerTokenPolicy(source: ArmTokenSource): PipelinePolicy {
             `${trace.what}: ARM refused the token (HTTP 401); requesting a new one past every token cache`,
           );
           renewal = logged(
-            source.acquire({ bypassCache: true }),
+            source.acquire({
+              bypassCache: true,
+              ...(request.abortSignal !== undefined ? { abortSignal: request.abortSignal } : {}),
+            }),
             "past every cache, after ARM refused the last one",
           );
           replacements.set(refused, renewal);
