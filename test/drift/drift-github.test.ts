@@ -9,11 +9,14 @@ import * as path from "node:path";
 import type { ArmClient } from "#internal/arm/armClient";
 import { galleryId, type EmulatorHandle } from "#internal/emulator/index";
 import { runDrift } from "../support/driftCli";
+import { parseReportMarkdown } from "../support/markdownMarkup";
 import {
   baseResources,
   ciphertext,
   exportDocument,
   lookupAfterUp,
+  lookupProviderText,
+  lookupResource,
   writeDocument,
   type Json,
 } from "../support/driftState";
@@ -239,6 +242,40 @@ describe("drift: --github (job summary and workflow annotations)", function () {
       ["::stop-commands::TOKEN"],
     );
     assert.deepEqual(commandsObeyed(run.stderr), []);
+  });
+
+  it("the job summary and --markdown: a stored name quoted in an unreadable reason renders as text", async () => {
+    const galleryName = "<img src=x onerror=alert(1)>@octocat [x](https://e.example) **b** #1";
+    const args = { subscriptionId: azure.subscriptionId, resourceGroupName: "rg", galleryName };
+    const where = { project: "<b>web</b>", stack: "@octocat", name: "![i](https://e.example/i.png)" };
+    const hostileState = writeDocument(
+      path.join(dir, "hostile-markdown.json"),
+      exportDocument([
+        ...baseResources(where.project, where.stack),
+        lookupResource({ ...where, inputs: args, outputs: args, provider: await lookupProviderText() }),
+      ]),
+    );
+    const summary = path.join(dir, "hostile-summary.md");
+    const github = await runDrift(["--github", hostileState], {
+      ...env,
+      GITHUB_ACTIONS: "true",
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    const markdown = await runDrift(["--markdown", hostileState], env);
+    for (const [what, text] of [
+      ["job summary", fs.readFileSync(summary, "utf8")],
+      ["--markdown", markdown.stdout],
+    ]) {
+      assert.match(text, /\| unreadable \|/, what);
+      const parsed = parseReportMarkdown(text);
+      assert.deepEqual(parsed.foreign, [], `${what}: ${text}`);
+      assert.ok(
+        parsed.code.some((c) => c.includes(JSON.stringify(galleryName))),
+        `${what}: the reason quotes the name, as code`,
+      );
+      assert.deepEqual(parsed.rows[1].slice(0, 3), ["<b>web</b>/@octocat", where.name, parsed.rows[1][2]]);
+    }
+    assert.equal(github.code, 1);
   });
 
   it("--help names the new flags", async () => {
