@@ -2,7 +2,8 @@
 // shows three times under a Pulumi CLI (the progress line, the resource's diagnostic, and the dynamic
 // provider host's own console.error of it with a stack trace, under the stack); a returned failure shows
 // once, under the resource. A local emulator that has stopped (killed, or its idle timeout) is named as
-// such at once, instead of after seconds of sign-in retries against a port where nothing listens.
+// such: the sign-in error alone reads as a problem with the authority. The port is asked only after a
+// failure, never before a lookup (a connection of its own would bypass a proxy the lookup goes through).
 import * as fs from "node:fs";
 import * as net from "node:net";
 import type * as dynamic from "@pulumi/pulumi/dynamic";

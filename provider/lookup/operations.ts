@@ -9,7 +9,7 @@ import { galleryResourceId } from "../gallery/galleryId";
 import { expandHint } from "../gallery/hints";
 import { configureSignIn, type ConfigReader } from "../auth/stackConfig";
 import { readGallery, notFoundFailure } from "./readGallery";
-import { signInOrConnectionFailure, stoppedEmulatorFailure } from "./checkFailure";
+import { signInOrConnectionFailure } from "./checkFailure";
 
 type Props = Record<string, unknown>;
 
@@ -39,8 +39,6 @@ export async function check(_olds: Props, news: Props): Promise<dynamic.CheckRes
   const given = argsOf(news);
   const { args, failures } = validateLookupArgs(given);
   if (!args) return failures.length > 0 ? { inputs: given, failures } : { inputs: given };
-  const stopped = await stoppedEmulatorFailure();
-  if (stopped) return { inputs: given, failures: [stopped] };
   try {
     const inputs = checkedInputs(given, await readGallery(args));
     // A Check can only fail or pass; a value left out for want of an argument is worth a warning.
