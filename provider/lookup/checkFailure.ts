@@ -7,7 +7,6 @@
 import * as fs from "node:fs";
 import * as net from "node:net";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { AuthenticationFailedError } from "../errors/AuthenticationFailedError";
 import { ConnectionError } from "../errors/ConnectionError";
 import { CredentialError } from "../errors/CredentialError";
 
@@ -65,15 +64,14 @@ export async function stoppedEmulatorFailure(
 }
 
 /**
- * A sign-in or connection failure as the lookup's check failure (its message is already the whole
- * explanation), or undefined for any other error, which Check still throws.
+ * A failed sign-in as the lookup's check failure (its message is already the whole explanation), and a
+ * failed sign-in or connection as the check failure that names a stopped local emulator, when that is
+ * why; undefined for any other error, which Check still throws (a connection that fails against a
+ * running service is one of the faults the reliability tables record as thrown).
  */
 export async function signInOrConnectionFailure(error: unknown): Promise<dynamic.CheckFailure | undefined> {
-  if (
-    !(error instanceof CredentialError) &&
-    !(error instanceof AuthenticationFailedError) &&
-    !(error instanceof ConnectionError)
-  )
-    return undefined;
-  return (await stoppedEmulatorFailure()) ?? { property: "", reason: error.message };
+  if (error instanceof CredentialError)
+    return (await stoppedEmulatorFailure()) ?? { property: "", reason: error.message };
+  if (error instanceof ConnectionError) return stoppedEmulatorFailure();
+  return undefined;
 }
