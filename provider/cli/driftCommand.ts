@@ -272,9 +272,15 @@ export async function runDriftCommand(args: string[]): Promise<number> {
     process.stdout.write(DRIFT_USAGE);
     return 0;
   }
+  // Under --github the runner reads stderr for workflow commands too, and a message may quote a folder,
+  // stack or endpoint name: each message is then one inert line.
+  const say = parsed.github
+    ? (text: string) =>
+        process.stderr.write((require("../drift/github") as typeof import("../drift/github")).inertLine(text))
+    : (text: string) => process.stderr.write(text);
   const stale = await staleEmulator(process.env);
   if (stale) {
-    process.stderr.write(`gallery-lookup drift: ${stale}\n`);
+    say(`gallery-lookup drift: ${stale}\n`);
     return 1;
   }
   const { checkDrift } = require("../drift/checkDrift") as typeof import("../drift/checkDrift");
@@ -291,7 +297,7 @@ export async function runDriftCommand(args: string[]): Promise<number> {
     });
   } catch (error) {
     progress.end();
-    process.stderr.write(`gallery-lookup drift: ${error instanceof Error ? error.message : String(error)}\n`);
+    say(`gallery-lookup drift: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   } finally {
     progress.end();

@@ -13,6 +13,8 @@ interface Command {
   run(args: string[]): Promise<number>;
   /** Exit code of a bad command line (default 2; `drift` uses 1, since its 2 means "drift found"). */
   usageExitCode?: number;
+  /** The error line as written to stderr (default: as it is; `drift --github` makes it inert to the runner). */
+  errorLine?: (args: string[], line: string) => string;
 }
 
 /** Exit code of a command line that cannot run, as in most Unix tools. */
@@ -36,6 +38,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "Check every GalleryLookup in Pulumi state for drift (exit 0 none, 2 drift, 1 error)",
     run: (args) => (require("./driftCommand") as typeof import("./driftCommand")).runDriftCommand(args),
     usageExitCode: 1,
+    errorLine: (args, line) => {
+      const github = require("../drift/github") as typeof import("../drift/github");
+      return github.asksForGitHub(args) ? github.inertLine(line) : line;
+    },
   },
 };
 
@@ -107,9 +113,8 @@ async function main(argv: string[]): Promise<number> {
       const { errorDocument } = require("./plan") as typeof import("./plan");
       process.stdout.write(errorDocument(err, code));
     }
-    process.stderr.write(
-      `gallery-lookup: ${message}${usageError ? ` (see 'gallery-lookup ${name} --help')` : ""}\n`,
-    );
+    const line = `gallery-lookup: ${message}${usageError ? ` (see 'gallery-lookup ${name} --help')` : ""}\n`;
+    process.stderr.write(command.errorLine ? command.errorLine(rest, line) : line);
     return code;
   }
 }

@@ -21,6 +21,23 @@ export function escapeCommandProperty(text: string): string {
   return escapeCommandData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
+/**
+ * A line of text that is no workflow command, for what `--github` writes outside its annotations (the
+ * runner reads stderr for commands too): on one line, `%`, CR and LF escaped as in a command's data, never
+ * starting with `::`, and without `##[`, which the runner's older command form finds anywhere in a line.
+ * A folder or stack name can then say anything without being obeyed.
+ */
+export function inertLine(text: string): string {
+  const line = escapeCommandData(text.replace(/\r?\n$/, "")).replace(/##\[/g, "##%5B");
+  return `${/^\s*::/.test(line) ? line.replace(":", "%3A") : line}\n`;
+}
+
+/** Whether `--github` is among a drift command line's flags (before `--`). */
+export function asksForGitHub(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).includes("--github");
+}
+
 /** One workflow command line (without its newline). */
 export function workflowCommand(
   command: string,
@@ -101,7 +118,9 @@ export interface GitHubOutput {
 /**
  * `--github`: inside GitHub Actions, appends the Markdown report to the job summary and prints the
  * annotations, then the plain report fenced from commands; elsewhere says so on stderr and prints the plain
- * report. Resolves to false when the job summary could not be written (the run then fails).
+ * report (still fenced under a runner without a job summary, which reads commands all the same). Everything
+ * on stderr is an {@link inertLine}. Resolves to false when the job summary could not be written (the run
+ * then fails).
  */
 export function reportToGitHub(
   report: DriftReport,
@@ -110,9 +129,11 @@ export function reportToGitHub(
 ): boolean {
   if (!inGitHubActions(out.env)) {
     out.stderr(
-      'gallery-lookup drift: --github: not inside GitHub Actions (GITHUB_ACTIONS is not "true", or GITHUB_STEP_SUMMARY is not set): printing the plain report\n',
+      inertLine(
+        'gallery-lookup drift: --github: not inside GitHub Actions (GITHUB_ACTIONS is not "true", or GITHUB_STEP_SUMMARY is not set): printing the plain report',
+      ),
     );
-    out.stdout(renderings.plain);
+    out.stdout(out.env.GITHUB_ACTIONS === "true" ? fenceFromCommands(renderings.plain) : renderings.plain);
     return true;
   }
   let written = true;
@@ -121,7 +142,9 @@ export function reportToGitHub(
   } catch (error) {
     written = false;
     out.stderr(
-      `gallery-lookup drift: --github: cannot append to the job summary GITHUB_STEP_SUMMARY names (${(error as NodeJS.ErrnoException).code ?? "error"})\n`,
+      inertLine(
+        `gallery-lookup drift: --github: cannot append to the job summary GITHUB_STEP_SUMMARY names (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      ),
     );
   }
   for (const line of renderAnnotations(report)) out.stdout(`${line}\n`);

@@ -1,5 +1,7 @@
 // The three renderings of a drift report: a terminal report, Markdown (a pull-request comment or a CI
-// step summary) and JSON (the report object itself, schema in docs/drift.md). Pure.
+// step summary) and JSON (the report object itself, schema in docs/drift.md). Pure. In Markdown every
+// string of the report (stack, URN, gallery id, message, remedy, warning) is a code span: inert text.
+import { escapeUnsafe } from "../errors/safeText";
 import { quoteValue } from "../gallery/validation";
 import type { DriftReport, LookupDriftEntry } from "./checkDrift";
 import type { DriftChange } from "./verdict";
@@ -106,17 +108,27 @@ export function renderTerminal(report: DriftReport, colour = false): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Text for a Markdown table cell: inline code, with pipes and backticks that cannot break the table. */
-function cell(text: string): string {
-  return `\`${text
-    .replace(/`/g, "'")
-    .replace(/\|/g, "\\|")
-    .replace(/[\r\n]+/g, " ")}\``;
+/**
+ * Text from state or Azure as Markdown that shows as itself and nothing else: one code span (CommonMark
+ * 6.1) whose fence is a run of backticks longer than any inside, so no HTML, link, image, emphasis, autolink, @mention or #reference can come of it (GitHub renders none inside
+ * code). Line breaks become spaces (one would end the table row or list item), control and bidi characters
+ * are made visible, and in a table cell `|` is escaped (GFM unescapes it inside a span too).
+ */
+export function markdownCode(text: string, inTable = false): string {
+  let body = escapeUnsafe(text.replace(/[\r\n]+/g, " "));
+  if (body === "") return "";
+  if (inTable) body = body.replace(/\|/g, "\\|");
+  const longest = (body.match(/`+/g) ?? []).reduce((most, run) => Math.max(most, run.length), 0);
+  const fence = "`".repeat(longest + 1);
+  // A space keeps a backtick at either end apart from the fence, and stands for the one space a span
+  // strips from each end when it both starts and ends with one (unless it holds spaces only).
+  const edgeTick = body.startsWith("`") || body.endsWith("`");
+  const spaced = body.startsWith(" ") && body.endsWith(" ") && body.trim() !== "";
+  const pad = edgeTick || spaced ? " " : "";
+  return `${fence}${pad}${body}${pad}${fence}`;
 }
 
-function plainCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
-}
+const cell = (text: string) => markdownCode(text, true);
 
 /** The Markdown report: a heading, the summary and one table row per lookup that needs attention. */
 export function renderMarkdown(report: DriftReport): string {
@@ -135,9 +147,10 @@ export function renderMarkdown(report: DriftReport): string {
       const details =
         e.status === "drifted"
           ? e.changes.map((c) => cell(describeChange(c))).join("<br>")
-          : plainCell(
-              [e.error?.message, e.remedy ? `Remedy: ${e.remedy}` : undefined].filter(Boolean).join(" "),
-            );
+          : [
+              ...(e.error ? [cell(e.error.message)] : []),
+              ...(e.remedy ? [`Remedy: ${cell(e.remedy)}`] : []),
+            ].join(" ");
       out.push(
         `| ${e.status} | ${cell(e.stack)} | ${cell(lookupName(e.urn))} | ${cell(e.galleryId)} | ${details} |`,
       );
@@ -145,10 +158,10 @@ export function renderMarkdown(report: DriftReport): string {
     out.push("");
   }
   for (const source of report.sources.filter((x) => x.error))
-    out.push(`- **Unreadable state:** ${plainCell(source.error ?? "")}`);
+    out.push(`- **Unreadable state:** ${markdownCode(source.error ?? "")}`);
   for (const source of report.sources.filter((x) => x.skipped))
-    out.push(`- **Skipped state:** ${cell(source.source)}: ${plainCell(source.skipped ?? "")}`);
-  for (const warning of report.warnings) out.push(`- **Warning:** ${plainCell(warning)}`);
+    out.push(`- **Skipped state:** ${markdownCode(source.source)}: ${markdownCode(source.skipped ?? "")}`);
+  for (const warning of report.warnings) out.push(`- **Warning:** ${markdownCode(warning)}`);
   if (out[out.length - 1] !== "") out.push("");
   out.push(`Exit code ${report.exitCode} (${EXIT_MEANING[report.exitCode]}).`, "");
   return out.join("\n");

@@ -9,6 +9,7 @@ import { galleryResourceId } from "../gallery/galleryId";
 import { expandHint } from "../gallery/hints";
 import { configureSignIn, type ConfigReader } from "../auth/stackConfig";
 import { readGallery, notFoundFailure } from "./readGallery";
+import { signInOrConnectionFailure } from "./checkFailure";
 
 type Props = Record<string, unknown>;
 
@@ -31,7 +32,8 @@ export function configure(config: ConfigReader): void {
 /**
  * Validates, then (when every argument is known) looks the gallery up and folds what it saw into the
  * checked inputs: for a dynamic resource the engine shows checked inputs as outputs during preview,
- * so values are known even on a new stack. Bad input and a missing gallery are property failures.
+ * so values are known even on a new stack. Bad input and a missing gallery are property failures; a
+ * failed sign-in or connection, and a local emulator that has stopped, are the lookup's (shown once).
  */
 export async function check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
   const given = argsOf(news);
@@ -44,7 +46,7 @@ export async function check(_olds: Props, news: Props): Promise<dynamic.CheckRes
     if (hint) await log.warn(hint);
     return { inputs };
   } catch (error) {
-    const failure = notFoundFailure(error, args);
+    const failure = notFoundFailure(error, args) ?? (await signInOrConnectionFailure(error));
     if (failure) return { inputs: given, failures: [failure] };
     throw error;
   }

@@ -1,9 +1,12 @@
 // Every fenced code block of README.md and docs/*.md runs as written, or says on its page why it is
 // not run: `text` blocks are output samples; `<!-- not-run: reason -->` before any other block. An
 // untagged block this test cannot run fails it, naming the page and the line of the opening fence.
-// - ts blocks are type-checked together (strict), then each runs from a temporary folder that reaches
-//   the package by its name, as a user's project does: a Pulumi program (one that creates a
-//   GalleryLookup) through `gallery-lookup preview`, any other block as an ES module.
+// - ts blocks are type-checked together in the project Pulumi's TypeScript template makes (CommonJS,
+//   the template's tsconfig.json, which has no skipLibCheck), so a block a user pastes into index.ts
+//   compiles there; then each runs from a temporary folder that reaches the package by its name, as a
+//   user's project does: a Pulumi program (one that creates a GalleryLookup) through `gallery-lookup
+//   preview`, any other block as the CommonJS module it compiled to (a function it exports, as a Pulumi
+//   program may export one, is called and awaited).
 // - sh blocks run with `sh -e` in a folder holding the files they name (a project in ./infra, seed
 //   files, exported stacks prod.json and dev.json), with `gallery-lookup` on PATH as after an install.
 // - Every block runs in a user, network and pid namespace with loopback only: a fallback to a real
@@ -46,6 +49,24 @@ const CORP_IMAGES: SeedGallery = {
     },
   },
 };
+/**
+ * `compilerOptions` of Pulumi's TypeScript template (pulumi/templates typescript/tsconfig.json), whose
+ * package.json has no `"type"`: its index.ts is CommonJS.
+ */
+export const TEMPLATE_COMPILER_OPTIONS = {
+  strict: true,
+  outDir: "bin",
+  target: "es2020",
+  module: "nodenext",
+  moduleResolution: "nodenext",
+  sourceMap: true,
+  experimentalDecorators: true,
+  pretty: true,
+  noFallthroughCasesInSwitch: true,
+  noImplicitReturns: true,
+  forceConsistentCasingInFileNames: true,
+};
+
 const PROGRAM = `import { GalleryLookup } from "pulumi-azure-gallery-lookup";
 
 const gallery = new GalleryLookup("images", {
@@ -107,7 +128,7 @@ describe("code blocks of README.md and docs/*.md", function () {
         ...(block.code.includes("startEmulator(") ? ["--no-emulator"] : []),
         process.execPath,
         path.join(work, "runBlock.mjs"),
-        path.join(work, `${slug(block)}.mjs`),
+        path.join(work, `${slug(block)}.js`),
       ];
     } else {
       fs.writeFileSync(path.join(dir, ".block.sh"), `${block.code}\n`);
@@ -170,24 +191,20 @@ describe("code blocks of README.md and docs/*.md", function () {
     client.close();
     await azure.close();
 
+    // The template's project: a package.json without "type", so each block is a CommonJS module.
+    fs.writeFileSync(path.join(work, "package.json"), JSON.stringify({ name: "docs-blocks", private: true }));
     const sources = blocks
       .filter((b) => b.notRun === undefined && (kindOf(b) === "script" || kindOf(b) === "program"))
       .map((b) => {
-        const file = path.join(work, `${slug(b)}.mts`);
+        const file = path.join(work, `${slug(b)}.ts`);
         fs.writeFileSync(file, `${b.code}\n`);
         return { file, block: b };
       });
+    const template = ts.convertCompilerOptionsFromJson(TEMPLATE_COMPILER_OPTIONS, work);
+    assert.deepEqual(template.errors, []);
     const program = ts.createProgram(
       sources.map((f) => f.file),
-      {
-        strict: true,
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        types: ["node"],
-        skipLibCheck: true,
-        outDir: work,
-      },
+      { ...template.options, outDir: work, sourceMap: false, pretty: false },
     );
     const emitted = program.emit();
     for (const d of [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics]) {
@@ -260,13 +277,21 @@ describe("code blocks of README.md and docs/*.md", function () {
   }
 });
 
-/** Imports one compiled block; ends the process with its exit code once done, whatever it left open. */
+/**
+ * Imports one compiled (CommonJS) block. A block that exports a function, as a Pulumi program may, is
+ * called and awaited, and the process ends with its exit code then, whatever it left open; any other
+ * block ends as a script does, when nothing it started is left.
+ */
 const RUN_BLOCK = `import { pathToFileURL } from "node:url";
-import(pathToFileURL(process.argv[2]).href).then(
-  () => process.exit(),
-  (error) => {
+import(pathToFileURL(process.argv[2]).href)
+  .then(async (block) => {
+    if (typeof block.default === "function") {
+      await block.default();
+      process.exit();
+    }
+  })
+  .catch((error) => {
     process.stderr.write(String(error && error.stack ? error.stack : error) + "\\n");
     process.exit(1);
-  },
-);
+  });
 `;

@@ -360,7 +360,7 @@ describe("drift: the gallery-lookup drift command", function () {
     assert.match(text.stdout, /^! skipped .*linked\.json: a symbolic link: not followed/m);
     assert.match(text.stdout, /^! skipped .*piped\.json: a named pipe/m);
     const md = await run(["--markdown", "--backend", backend]);
-    assert.match(md.stdout, /^- \*\*Skipped state:\*\* `.*piped\.json`: a named pipe/m);
+    assert.match(md.stdout, /^- \*\*Skipped state:\*\* `.*piped\.json`: `a named pipe/m);
     // Naming the one good stack reads it alone, and nothing is skipped.
     assert.equal((await run(["--backend", backend, "--stack", "proj/dev"])).code, 0);
   });

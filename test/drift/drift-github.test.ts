@@ -9,11 +9,14 @@ import * as path from "node:path";
 import type { ArmClient } from "#internal/arm/armClient";
 import { galleryId, type EmulatorHandle } from "#internal/emulator/index";
 import { runDrift } from "../support/driftCli";
+import { parseReportMarkdown } from "../support/markdownMarkup";
 import {
   baseResources,
   ciphertext,
   exportDocument,
   lookupAfterUp,
+  lookupProviderText,
+  lookupResource,
   writeDocument,
   type Json,
 } from "../support/driftState";
@@ -25,7 +28,7 @@ import {
 } from "../support/reliability";
 
 /** A name and a tag made to break the format: line breaks, `::` (a URN cannot hold it in a name), commas, colons, percent escapes. */
-const HOSTILE_NAME = "evil%0A:error title=x:pwned,a:b\nnext";
+const HOSTILE_NAME = "evil%0A:error title=x:pwned,a:b\nnext ##[warning]old form";
 const HOSTILE_TAG = "50%,owner:x\r\n::warning::fake %25 %3A";
 
 /** What varies from run to run in a plain report. */
@@ -35,6 +38,30 @@ const steady = (text: string) =>
 /** The toolkit's unescaping (actions/toolkit packages/core command.ts), to read back what the runner reads. */
 const unescapeData = (s: string) => s.replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%25/g, "%");
 const unescapeProperty = (s: string) => unescapeData(s.replace(/%3A/g, ":").replace(/%2C/g, ","));
+
+/**
+ * The workflow commands a runner would obey in `text` (stdout or stderr: it reads both), read as the runner
+ * reads them (actions/runner ActionCommand.cs): line by line (CR, LF or CRLF end a line), `::command` after
+ * leading white space, the older `##[command]` anywhere in a line, nothing between `::stop-commands::TOKEN`
+ * and `::TOKEN::`.
+ */
+function commandsObeyed(text: string): string[] {
+  const obeyed: string[] = [];
+  let stoppedUntil: string | undefined;
+  for (const raw of text.split(/\r\n|\r|\n/)) {
+    const line = raw.trimStart();
+    if (stoppedUntil !== undefined) {
+      if (line === stoppedUntil) stoppedUntil = undefined;
+      continue;
+    }
+    if (line.startsWith("::")) {
+      const stop = /^::stop-commands::(.+)$/.exec(line);
+      if (stop) stoppedUntil = `::${stop[1]}::`;
+      obeyed.push(line);
+    } else if (line.includes("##[")) obeyed.push(line.slice(line.indexOf("##[")));
+  }
+  return obeyed;
+}
 
 describe("drift: --github (job summary and workflow annotations)", function () {
   this.timeout(60_000);
@@ -153,7 +180,7 @@ describe("drift: --github (job summary and workflow annotations)", function () {
   });
 
   it("outside Actions: a note on stderr, and the plain report", async () => {
-    for (const outside of [{}, { GITHUB_ACTIONS: "true" }, { GITHUB_STEP_SUMMARY: path.join(dir, "s.md") }]) {
+    for (const outside of [{}, { GITHUB_STEP_SUMMARY: path.join(dir, "s.md") }]) {
       const run = await runDrift(["--github", files[0]], { ...env, ...outside });
       assert.equal(run.code, 1);
       assert.match(run.stderr, /--github: not inside GitHub Actions .*: printing the plain report\n$/);
@@ -171,6 +198,84 @@ describe("drift: --github (job summary and workflow annotations)", function () {
     assert.equal(run.code, 1);
     assert.match(run.stderr, /cannot append to the job summary GITHUB_STEP_SUMMARY names \(ENOENT\)/);
     assert.match(run.stdout, /^::warning title=Gallery drifted/);
+  });
+
+  it("stderr under --github obeys no command a folder, stack or argument names (no stack, ambiguous, bad flag)", async () => {
+    // Project folders named to inject: a line break then a command, the older form, a mask.
+    const projects = [
+      "app\n::error title=pwned::injected",
+      "ops\r::add-mask::hidden",
+      "web ##[error]old form",
+    ];
+    const backend = path.join(dir, "hostile-backend");
+    for (const project of projects) {
+      const folder = path.join(backend, ".pulumi", "stacks", project);
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(path.join(folder, "dev.json"), "{}");
+    }
+    const inActions = { ...env, GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: path.join(dir, "s2.md") };
+    const runs = {
+      "no stack": await runDrift(["--github", "--backend", backend, "--stack", "prod"], inActions),
+      ambiguous: await runDrift(["--github", "--backend", backend, "--stack", "dev"], inActions),
+      "bad flag": await runDrift(["--github", "--x\n::error::flag", files[0]], inActions),
+    };
+    for (const [what, run] of Object.entries(runs)) {
+      assert.equal(run.code, 1, what);
+      assert.equal(run.stdout, "", what);
+      assert.deepEqual(commandsObeyed(run.stderr), [], `${what}: ${JSON.stringify(run.stderr)}`);
+      assert.equal(run.stderr.split("\n").length, 2, `${what}: one line`);
+    }
+    // Still readable: unescaped as the runner shows data, the message names every folder.
+    for (const what of ["no stack", "ambiguous"] as const) {
+      const shown = unescapeData(runs[what].stderr);
+      for (const project of projects) assert.ok(shown.includes(project.replace("##[", "##%5B")), what);
+    }
+    assert.match(runs.ambiguous.stderr, /stack "dev" is ambiguous/);
+    assert.match(runs["bad flag"].stderr, /--x.*::error::flag/);
+  });
+
+  it("a runner without a job summary still reads commands: the plain report is fenced", async () => {
+    const run = await runDrift(["--github", files[0]], { ...env, GITHUB_ACTIONS: "true" });
+    assert.equal(run.code, 1);
+    assert.deepEqual(
+      commandsObeyed(run.stdout).map((c) => c.replace(/gallery-lookup-[0-9a-f]{24}/, "TOKEN")),
+      ["::stop-commands::TOKEN"],
+    );
+    assert.deepEqual(commandsObeyed(run.stderr), []);
+  });
+
+  it("the job summary and --markdown: a stored name quoted in an unreadable reason renders as text", async () => {
+    const galleryName = "<img src=x onerror=alert(1)>@octocat [x](https://e.example) **b** #1";
+    const args = { subscriptionId: azure.subscriptionId, resourceGroupName: "rg", galleryName };
+    const where = { project: "<b>web</b>", stack: "@octocat", name: "![i](https://e.example/i.png)" };
+    const hostileState = writeDocument(
+      path.join(dir, "hostile-markdown.json"),
+      exportDocument([
+        ...baseResources(where.project, where.stack),
+        lookupResource({ ...where, inputs: args, outputs: args, provider: await lookupProviderText() }),
+      ]),
+    );
+    const summary = path.join(dir, "hostile-summary.md");
+    const github = await runDrift(["--github", hostileState], {
+      ...env,
+      GITHUB_ACTIONS: "true",
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    const markdown = await runDrift(["--markdown", hostileState], env);
+    for (const [what, text] of [
+      ["job summary", fs.readFileSync(summary, "utf8")],
+      ["--markdown", markdown.stdout],
+    ]) {
+      assert.match(text, /\| unreadable \|/, what);
+      const parsed = parseReportMarkdown(text);
+      assert.deepEqual(parsed.foreign, [], `${what}: ${text}`);
+      assert.ok(
+        parsed.code.some((c) => c.includes(JSON.stringify(galleryName))),
+        `${what}: the reason quotes the name, as code`,
+      );
+      assert.deepEqual(parsed.rows[1].slice(0, 3), ["<b>web</b>/@octocat", where.name, parsed.rows[1][2]]);
+    }
+    assert.equal(github.code, 1);
   });
 
   it("--help names the new flags", async () => {

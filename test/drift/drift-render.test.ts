@@ -1,8 +1,64 @@
 // The renderings of a drift report: values that cannot rewrite a terminal or break a Markdown table,
 // colour only when asked, secrets withheld.
 import { strict as assert } from "node:assert";
+import fc from "fast-check";
 import { checkDrift, DRIFT_FORMAT_VERSION, type DriftReport } from "#internal/drift/checkDrift";
-import { renderJson, renderMarkdown, renderTerminal, showValue } from "#internal/drift/render";
+import { lookupName, renderJson, renderMarkdown, renderTerminal, showValue } from "#internal/drift/render";
+import { escapeUnsafe } from "#internal/errors/safeText";
+import { parseReportMarkdown } from "../support/markdownMarkup";
+
+/** Pieces of Markdown, HTML and GitHub's autolinking, to build names and messages that try to render. */
+const HOSTILE_PIECES = [
+  "<img src=x onerror=alert(1)>",
+  "<script>",
+  "</td></tr></table>",
+  "<!--",
+  "@octocat",
+  "@org/team",
+  "#1",
+  "GH-1",
+  "[click](https://e.example)",
+  "![i](https://e.example/i.png)",
+  "[ref]: https://e.example",
+  "https://e.example",
+  "www.e.example",
+  "a@b.example",
+  "*",
+  "**",
+  "_",
+  "~~",
+  "`",
+  "``",
+  "```",
+  "|",
+  "\\",
+  "\\|",
+  "&lt;",
+  "&#64;",
+  "\n",
+  "\r\n",
+  "\n\n",
+  "\n# heading\n",
+  "\n- item",
+  "\n> quote",
+  "\n    indented",
+  "---",
+  " ",
+  "x",
+  ":",
+  "\u202e",
+];
+const hostile = fc.oneof(
+  fc.array(fc.constantFrom(...HOSTILE_PIECES), { minLength: 1, maxLength: 8 }).map((p) => p.join("")),
+  fc.string({ minLength: 1 }),
+);
+
+/**
+ * A name or message as the Markdown shows it: on one line, control and bidi characters visible (a span of
+ * spaces only is read back as renderers differ on it: as blank).
+ */
+const shown = (text: string) => blank(escapeUnsafe(text.replace(/[\r\n]+/g, " ")));
+const blank = (text: string) => (text.trim() === "" ? "" : text);
 
 function report(changes: DriftReport["lookups"][number]["changes"]): DriftReport {
   return {
@@ -65,6 +121,56 @@ describe("drift: rendering the report", () => {
     // Five cells: the unescaped pipes are exactly the six borders.
     assert.equal(row.split(/(?<!\\)\|/).length - 1, 6, row);
     assert.match(md, /Exit code 2 \(drift found\)/);
+  });
+
+  it("Markdown: no stack, URN, gallery id, message, remedy, source or warning renders as markup (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          stack: hostile,
+          name: hostile,
+          galleryId: hostile,
+          message: hostile,
+          remedy: hostile,
+          source: hostile,
+          sourceError: hostile,
+          skipped: hostile,
+          warning: hostile,
+          tagKey: hostile,
+          value: hostile,
+        }),
+        (h) => {
+          const r = report([{ path: ["tags", h.tagKey], before: h.value, after: "b", sensitive: false }]);
+          const urn = `urn:pulumi:dev::p::pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup::${h.name}`;
+          r.lookups[0] = { ...r.lookups[0], stack: h.stack, urn, galleryId: h.galleryId };
+          r.lookups.push({
+            ...r.lookups[0],
+            status: "unreadable",
+            changes: [],
+            error: { name: "InvalidArgumentsError", message: h.message },
+            remedy: h.remedy,
+          });
+          r.sources = [
+            { source: h.source, lookups: 0, error: h.sourceError },
+            { source: h.source, lookups: 0, skipped: h.skipped },
+          ];
+          r.warnings = [h.warning];
+          const parsed = parseReportMarkdown(renderMarkdown(r));
+          parsed.code = parsed.code.map(blank);
+          parsed.rows = parsed.rows.map((row) => row.map(blank));
+          assert.deepEqual(parsed.foreign, [], "nothing but the report's own layout is markup");
+          // Each value is there, whole, as code: header row, then the drifted and the unreadable lookup.
+          assert.equal(parsed.rows.length, 3);
+          for (const row of parsed.rows.slice(1)) {
+            assert.deepEqual(row.slice(0, 3), [shown(h.stack), shown(lookupName(urn)), shown(h.galleryId)]);
+          }
+          assert.deepEqual(parsed.rows[2].slice(3), [shown(h.message), shown(h.remedy)]);
+          for (const text of [h.sourceError, h.source, h.skipped, h.warning])
+            assert.ok(parsed.code.includes(shown(text)), JSON.stringify(text));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("terminal: colour only when asked; JSON: the report itself", () => {

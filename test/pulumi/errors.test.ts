@@ -159,6 +159,35 @@ describe("real Pulumi CLI: errors show under the resource once, name what is wro
     assert.match(stack[1], /Error: boom in apply: \S+-MYDEMOGALLERY\n\s+at \S+index\.ts:\d+:\d+/);
   });
 
+  it("a local emulator that has stopped: a check failure of the lookup that names it, once, no stack trace", async () => {
+    // Another emulator's environment, as `. ./emulator.env` left it, after that emulator stopped.
+    const gone = await startEmulator();
+    const env = gone.environment();
+    await gone.close();
+    const port = new URL(env.AZURE_AUTHORITY_HOST).port;
+    const run = await project.run(["preview"], { env });
+    figures.push(`stopped emulator: exit ${run.code}, ${run.ms} ms`);
+    const all = run.stdout + run.stderr;
+    assert.equal(run.code, 1, all);
+    const reason = `the local Azure emulator that AZURE_AUTHORITY_HOST names is not running: nothing listens on 127.0.0.1:${port}`;
+    // The engine prints a check failure as it happens and under Diagnostics: nothing else repeats it.
+    assert.equal(count(all, reason), 2, all);
+    const shown = diagnostics(run);
+    assert.equal(count(shown.get(RESOURCE_HEADING) ?? "", reason), 1);
+    // Under the stack only Node.js's own startup warnings about the emulator's CA file, gone with it
+    // (each Node.js process the CLI starts prints one before any code of ours runs); the reason says so.
+    for (const [heading, text] of shown) {
+      if (heading === RESOURCE_HEADING) continue;
+      assert.match(heading, /^pulumi:pulumi:Stack /);
+      for (const line of text.split("\n").filter((l) => l.trim() !== ""))
+        assert.match(line, /^\s+Warning: Ignoring extra certs from `[^`]+ca\.pem`, load failed/, all);
+    }
+    assert.match(reason + (shown.get(RESOURCE_HEADING) ?? ""), /“Ignoring extra certs”/);
+    assert.match(shown.get(RESOURCE_HEADING) ?? "", /Start it with `gallery-lookup emulator --env/);
+    assert.doesNotMatch(all, /Could not get an Azure token|\n\s+at /, "no sign-in error, no stack trace");
+    assert.ok(run.ms < QUICK_MS, `took ${run.ms} ms`);
+  });
+
   it("403: the gallery, the action and what to ask for", async () => {
     azure.injectFault({
       status: 403,
