@@ -493,7 +493,7 @@ async function latencyOnly(): Promise<void> {
   }
 }
 
-/** `BENCH_ONLY=overlap npm run bench`: only figures 15a–15d, written to bench/overlap-results.json. */
+/** `BENCH_ONLY=overlap npm run bench`: only figures 15a–15f and the curve, written to bench/overlap-results.json. */
 async function overlapOnly(): Promise<void> {
   const { figures } = await overlapFigures(log);
   printTable(figures);
