@@ -18,7 +18,7 @@ const ROUNDS = Number(process.env.BENCH_PULUMI_ROUNDS ?? 5);
 /** Its own results file, which docs/performance.md quotes (test/unit/docs-figures.test.ts holds them equal). */
 export const PULUMI_RESULTS_FILE = path.resolve(__dirname, "..", "..", "bench", "pulumi-results.json");
 
-const lookupProgram = (count: number) => `
+export const lookupProgram = (count: number) => `
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
 export const names: unknown[] = [];
 for (let i = 0; i < ${count}; i++) {
@@ -27,7 +27,7 @@ for (let i = 0; i < ${count}; i++) {
 }
 `;
 
-const noopProgram = (count: number) => `
+export const noopProgram = (count: number) => `
 import * as pulumi from "@pulumi/pulumi";
 const provider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: unknown, news: Record<string, unknown>) { return { inputs: { ...news, uniqueName: "x" } }; },
@@ -47,7 +47,7 @@ interface Series {
   ms: number[];
 }
 
-function seed(azure: EmulatorHandle, count: number): void {
+export function seed(azure: EmulatorHandle, count: number): void {
   for (let i = 0; i < count; i++) {
     azure.putGallery({
       subscriptionId: azure.subscriptionId,

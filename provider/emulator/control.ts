@@ -52,6 +52,14 @@ export function handleControl(req: ParsedRequest, body: unknown, handle: Emulato
       case "DELETE journal":
         handle.clearJournal();
         return ok();
+      case "POST hold": {
+        const count = (body as { count?: unknown } | undefined)?.count;
+        handle.holdAnswers(typeof count === "number" ? count : NaN);
+        return ok();
+      }
+      case "DELETE hold":
+        handle.releaseAnswers();
+        return ok();
       case "PUT throttle":
       case "POST throttle":
         handle.setThrottle(body ?? {});

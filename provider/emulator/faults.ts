@@ -41,3 +41,33 @@ export class FaultQueue {
     return fault.spec;
   }
 }
+
+/** `EmulatorHandle.holdAnswers`: a barrier for ARM answers, counted by arrivals. */
+export class AnswerHold {
+  private held: (() => void)[] = [];
+  private awaited = 0;
+
+  hold(count: number): void {
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error("hold 'count' must be an integer of at least 1");
+    this.release();
+    this.awaited = count;
+  }
+
+  release(): void {
+    const held = this.held;
+    this.held = [];
+    this.awaited = 0;
+    for (const go of held) go();
+  }
+
+  /** Resolves when the request may be answered: at once without a hold, else when the count is reached. */
+  arrive(): Promise<void> {
+    if (this.awaited === 0) return Promise.resolve();
+    if (--this.awaited === 0) {
+      this.release();
+      return Promise.resolve();
+    }
+    return new Promise((go) => this.held.push(go));
+  }
+}

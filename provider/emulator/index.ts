@@ -12,7 +12,7 @@ import { rm } from "node:fs/promises";
 import { armHeaders, handleArm, type ArmContext } from "./arm";
 import { handleControl } from "./control";
 import { entraRoute, handleDiscovery, handleToken, type EntraContext } from "./entra";
-import { FaultQueue } from "./faults";
+import { AnswerHold, FaultQueue } from "./faults";
 import { createIdentities, identityRoute } from "./identities";
 import { armError, type EmulatorResponse, JSON_TYPE, newGuid, parseTarget, type ParsedRequest } from "./http";
 import { Journal } from "./journal";
@@ -191,6 +191,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   );
   const throttle = new SubscriptionThrottle(options.throttle);
   const faults = new FaultQueue();
+  const answerHold = new AnswerHold();
   const journal = new Journal(options.journalLimit);
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
@@ -317,6 +318,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await delay(latencyMs);
       if (closed) return;
     }
+    if (kind === "arm") {
+      await answerHold.arrive();
+      if (closed) return;
+    }
     const fault = kind === "arm" || kind === "token" ? faults.take(kind, parsed.path) : undefined;
     if (!fault) {
       const response = answer(kind, parsed, rawBody);
@@ -404,11 +409,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     identities: identities.identities,
     connections: () => connections,
     setLatency: (ms) => void (latencyMs = timerMs("latencyMs", ms)),
+    holdAnswers: (count) => answerHold.hold(count),
+    releaseAnswers: () => answerHold.release(),
     setThrottle: (settings) => throttle.configure(settings),
     close: async () => {
       if (closed) return;
       closed = true;
       for (const timer of timers) clearTimeout(timer);
+      answerHold.release();
       timers.clear();
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -122,6 +122,14 @@ export interface EmulatorHandle {
   connections(): number;
   /** Changes the latency added to every ARM answer from now on (see {@link EmulatorOptions.latencyMs}). */
   setLatency(ms: number): void;
+  /**
+   * Holds every ARM answer until `count` ARM requests have arrived, then lets them all go at once (later
+   * requests are not held). A client that sends its GETs one after the other waits forever: tests prove by
+   * counting that lookups overlap. Replaces a hold already set, releasing what it held.
+   */
+  holdAnswers(count: number): void;
+  /** Lets every held ARM answer go and ends the hold. */
+  releaseAnswers(): void;
   /** Replaces the throttle settings and refills the buckets. */
   setThrottle(throttle: false | { burst?: number; refillPerSecond?: number }): void;
   close(): Promise<void>;

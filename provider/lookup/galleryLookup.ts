@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { OBSERVED_KEYS } from "../gallery/diff";
 import { withProgramDefaults } from "./defaults";
+import { prefetchedInput, PREFETCHED_KEY } from "./prefetch";
 import { galleryLookupProvider } from "./provider";
 import type {
   CommunityGalleryInfo,
@@ -87,10 +88,13 @@ export class GalleryLookup extends pulumi.dynamic.Resource {
     // Every declared output is registered, given or not: an unregistered one would be `undefined` at run
     // time, not an Output, and `lookup.expand.apply(...)` would compile and then throw.
     const registered = Object.fromEntries(GALLERY_LOOKUP_OUTPUTS.map((k) => [k, undefined]));
+    const resolved = withProgramDefaults(args);
+    // The GET starts now, overlapping every other lookup's, instead of queueing in the engine's serial Check.
+    const prefetched = prefetchedInput(resolved);
     super(
       galleryLookupProvider,
       name,
-      { ...registered, ...withProgramDefaults(args) },
+      { ...registered, ...resolved, ...(prefetched ? { [PREFETCHED_KEY]: prefetched } : {}) },
       opts,
       "azure-gallery-lookup",
       "GalleryLookup",

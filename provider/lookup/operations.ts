@@ -8,6 +8,7 @@ import { requireValidLookupArgs, validateLookupArgs } from "../gallery/validatio
 import { galleryResourceId } from "../gallery/galleryId";
 import { expandHint } from "../gallery/hints";
 import { configureSignIn, type ConfigReader } from "../auth/stackConfig";
+import { observedOrRead } from "./prefetch";
 import { readGallery, notFoundFailure } from "./readGallery";
 import { signInOrConnectionFailure } from "./checkFailure";
 
@@ -40,7 +41,8 @@ export async function check(_olds: Props, news: Props): Promise<dynamic.CheckRes
   const { args, failures } = validateLookupArgs(given);
   if (!args) return failures.length > 0 ? { inputs: given, failures } : { inputs: given };
   try {
-    const inputs = checkedInputs(given, await readGallery(args));
+    // What the program's prefetch saw for exactly these arguments, else a GET of Check's own.
+    const inputs = checkedInputs(given, await observedOrRead(news, args));
     // A Check can only fail or pass; a value left out for want of an argument is worth a warning.
     const hint = expandHint(inputs);
     if (hint) await log.warn(hint);

@@ -34,4 +34,35 @@ describe("emulator: service latency", () => {
     const slow = await timed();
     assert.ok(slow.ms >= 245, `answered after ${slow.ms} ms`);
   });
+
+  it("a hold answers nothing until its count of ARM requests has arrived, then all at once; set and lifted over the control API", async () => {
+    azure.setLatency(0);
+    const answered: number[] = [];
+    const hold = await send(azure, "POST", "/_emulator/hold", { body: JSON.stringify({ count: 3 }) });
+    assert.equal(hold.status, 200);
+    const first = [send(azure, "GET", path()), send(azure, "GET", path())].map((p, i) =>
+      p.then((a) => (answered.push(i), a)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(answered, [], "two of three arrived: nothing answered");
+    const third = await send(azure, "GET", path());
+    assert.equal(third.status, 401);
+    assert.deepEqual(
+      (await Promise.all(first)).map((a) => a.status),
+      [401, 401],
+    );
+    // Later requests are not held; a new hold can be lifted before it fills.
+    assert.equal((await send(azure, "GET", path())).status, 401);
+    assert.equal(
+      (await send(azure, "POST", "/_emulator/hold", { body: JSON.stringify({ count: 5 }) })).status,
+      200,
+    );
+    const held = send(azure, "GET", path());
+    assert.equal((await send(azure, "DELETE", "/_emulator/hold")).status, 200);
+    assert.equal((await held).status, 401);
+    assert.equal(
+      (await send(azure, "POST", "/_emulator/hold", { body: JSON.stringify({ count: 0 }) })).status,
+      400,
+    );
+  });
 });

@@ -21,6 +21,12 @@ const QUOTES: { doc: string; results: string; after?: string; least?: number }[]
     after: "## Under the real Pulumi CLI",
     least: 3,
   },
+  {
+    doc: "docs/performance.md",
+    results: "bench/overlap-results.json",
+    after: "## Lookups overlap (issue 26)",
+    least: 6,
+  },
   { doc: "docs/cli.md", results: "bench/results.json" },
   { doc: "docs/drift.md", results: "bench/drift-results.json" },
 ];
