@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import { cliFigures } from "./cli";
 import { driftBench } from "./drift";
+import { pluginFigures } from "./plugin";
 import { pulumiPreviewFigures } from "./pulumiPreview";
 import { figure, type Figure } from "./figure";
 export type { Figure } from "./figure";
@@ -368,6 +369,11 @@ async function main(): Promise<void> {
   const pulumiPreview = await pulumiPreviewFigures(log);
   figures.push(...pulumiPreview.figures);
   raw.pulumiPreview = pulumiPreview.raw;
+
+  log("real Pulumi CLI: 50 lookups, the plugin against the dynamic provider; the plugin's cold start");
+  const plugin = await pluginFigures(log);
+  figures.push(...plugin.figures);
+  raw.plugin = plugin.raw;
 
   const report = {
     when: new Date().toISOString(),

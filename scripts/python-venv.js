@@ -26,10 +26,12 @@ function python3() {
   return run.status === 0 ? run.stdout.trim() : undefined;
 }
 
+/** Beside the CLI's cache (scripts/pulumi-cli.js). */
 function cacheRoot() {
-  if (process.env.GALLERY_LOOKUP_PYTHON_CACHE) return path.resolve(process.env.GALLERY_LOOKUP_PYTHON_CACHE);
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
-  return path.join(base, "pulumi-azure-gallery-lookup", "python-venv");
+  const base = process.env.GALLERY_LOOKUP_PULUMI_CACHE
+    ? path.resolve(process.env.GALLERY_LOOKUP_PULUMI_CACHE, "..")
+    : path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "pulumi-azure-gallery-lookup");
+  return path.join(base, "python-venv");
 }
 
 function venvDir(pythonVersion) {

@@ -25,13 +25,14 @@ const TOOL_FILES = ["go.mod", "go.sum", "main.go"];
 const SCHEMA = path.join(ROOT, "provider", "plugin", "schema.json");
 const LANGUAGES = ["python", "go", "nodejs"];
 
+/** Beside the CLI's cache (scripts/pulumi-cli.js), keyed by the generator's files. */
 function cacheDir() {
-  const base =
-    process.env.GALLERY_LOOKUP_PULUMI_CACHE ??
-    path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "pulumi-azure-gallery-lookup");
+  const base = process.env.GALLERY_LOOKUP_PULUMI_CACHE
+    ? path.resolve(process.env.GALLERY_LOOKUP_PULUMI_CACHE, "..")
+    : path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "pulumi-azure-gallery-lookup");
   const hash = createHash("sha256");
   for (const file of TOOL_FILES) hash.update(fs.readFileSync(path.join(TOOL, file)));
-  return path.join(path.resolve(base), "sdkgen", hash.digest("hex").slice(0, 12));
+  return path.join(base, "sdkgen", hash.digest("hex").slice(0, 12));
 }
 
 /** The generator binary, built into the shared cache when missing; undefined without Go. */

@@ -1,0 +1,114 @@
+// The generated Node.js SDK (sdk/nodejs) through a whole lifecycle: a TypeScript project run by the real CLI
+// (and its Node.js language host, tools/pulumi-cli/language-nodejs), with the SDK compiled as its publish
+// step would (tsc) and installed in the project's node_modules, and the plugin from its tarball on PATH.
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  describeLifecycle,
+  type DriverContext,
+  type DriverResult,
+  type LifecycleAction,
+} from "../support/languageLifecycle";
+import { installNodejsSdk } from "../support/nodejsSdk";
+import type { PreviewJson } from "../support/pulumiCli";
+
+const PROGRAM = `import * as fs from "node:fs";
+import * as lookups from "@gallery-lookup/azure-gallery-lookup";
+
+const resourceGroupName = process.env.LOOKUP_RESOURCE_GROUP!;
+const galleryName = process.env.LOOKUP_GALLERY!;
+// What the program itself saw: an apply runs only on a known value.
+const record = (key: string) => (value: string | undefined) => {
+  fs.appendFileSync(process.env.LOOKUP_SEEN_FILE!, JSON.stringify({ [key]: value }) + "\\n");
+  return value;
+};
+const gallery = new lookups.GalleryLookup("gallery", { resourceGroupName, galleryName });
+const found = lookups.getGalleryOutput({ resourceGroupName, galleryName });
+export const uniqueName = gallery.uniqueName.apply(record("uniqueName"));
+export const principalId = gallery.principalId.apply(record("principalId"));
+export const invokedUniqueName = found.uniqueName.apply(record("invokedUniqueName"));
+`;
+
+function cli(context: DriverContext, args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(context.pulumi, [...args, "--non-interactive"], {
+      cwd: path.join(context.scratch, "project"),
+      env: { ...context.env, LOOKUP_SEEN_FILE: path.join(context.scratch, "seen.jsonl") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (out += c));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, out }));
+  });
+}
+
+async function json(context: DriverContext, args: string[]): Promise<PreviewJson> {
+  const run = await cli(context, [...args, "--json"]);
+  assert.equal(run.code, 0, `pulumi ${args.join(" ")}: ${run.out}`);
+  return JSON.parse(run.out.slice(run.out.indexOf("{"))) as PreviewJson;
+}
+
+async function ok(context: DriverContext, args: string[]): Promise<string> {
+  const run = await cli(context, args);
+  assert.equal(run.code, 0, `pulumi ${args.join(" ")}: ${run.out}`);
+  return run.out;
+}
+
+/** One step through the CLI; the changes from the matching preview (`--preview-only` for refresh and destroy). */
+async function step(action: LifecycleAction, context: DriverContext): Promise<DriverResult> {
+  const seenFile = path.join(context.scratch, "seen.jsonl");
+  fs.rmSync(seenFile, { force: true });
+  const result: DriverResult = { action, seen: {} };
+  if (action === "preview") result.changes = (await json(context, ["preview"])).changeSummary;
+  else if (action === "preview-expect-no-changes") {
+    const run = await cli(context, ["preview", "--expect-no-changes"]);
+    if (run.code !== 0) result.failed = `exit ${run.code}: ${run.out}`;
+  } else if (action === "up") {
+    await ok(context, ["up", "--yes", "--skip-preview"]);
+    result.outputs = JSON.parse(await ok(context, ["stack", "output", "--json"])) as Record<string, unknown>;
+  } else if (action === "refresh") {
+    result.changes = (await json(context, ["refresh", "--preview-only"])).changeSummary;
+    await ok(context, ["refresh", "--yes", "--skip-preview"]);
+  } else {
+    result.changes = (await json(context, ["destroy", "--preview-only"])).changeSummary;
+    await ok(context, ["destroy", "--yes", "--skip-preview"]);
+  }
+  if (fs.existsSync(seenFile)) {
+    for (const line of fs.readFileSync(seenFile, "utf8").trim().split("\n"))
+      Object.assign(result.seen, JSON.parse(line));
+  }
+  return result;
+}
+
+describeLifecycle(
+  "TypeScript, plugin: the generated Node.js SDK's GalleryLookup and getGalleryOutput, through the CLI",
+  step,
+  {
+    async before(context) {
+      const project = path.join(context.scratch, "project");
+      fs.mkdirSync(project);
+      installNodejsSdk(path.join(project, "node_modules"));
+      fs.writeFileSync(
+        path.join(project, "Pulumi.yaml"),
+        "name: lookup-nodejs-sdk\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
+      );
+      fs.writeFileSync(
+        path.join(project, "package.json"),
+        JSON.stringify({ name: "lookup-nodejs-sdk", private: true }),
+      );
+      fs.writeFileSync(
+        path.join(project, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: { strict: true, target: "es2022", module: "commonjs", skipLibCheck: true },
+          files: ["index.ts"],
+        }),
+      );
+      fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
+      await ok(context, ["stack", "init", "dev"]);
+    },
+  },
+);
