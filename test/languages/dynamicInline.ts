@@ -3,7 +3,6 @@
 // starts Pulumi's dynamic provider host (pulumi-resource-pulumi-nodejs, beside the CLI), which requires the
 // package through NODE_PATH. Run by test/languages/dynamic-inline.test.ts as `node dynamicInline.js ACTION`;
 // prints one JSON line of what it saw (test/support/languageLifecycle.ts).
-import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, type OpMap } from "@pulumi/pulumi/automation";
 import { GalleryLookup, getGalleryOutput } from "pulumi-azure-gallery-lookup";
 import type { DriverResult, LifecycleAction } from "../support/languageLifecycle";
@@ -63,7 +62,6 @@ async function main(action: LifecycleAction): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-pulumi.log.debug(`${PROJECT} starting`);
 main(process.argv[2] as LifecycleAction).catch((error: unknown) => {
   console.error(error);
   process.exit(1);

@@ -46,9 +46,14 @@ function run(
 /** The README block of `lang` that says this file runs it. */
 function readmeBlock(lang: string, mentions: string): DocBlock {
   const found = readDocBlocks(REPO_ROOT).filter(
-    (b) => b.file === "README.md" && b.lang === lang && b.code.includes(mentions) && b.notRun?.includes(RUN_HERE),
+    (b) =>
+      b.file === "README.md" && b.lang === lang && b.code.includes(mentions) && b.notRun?.includes(RUN_HERE),
   );
-  assert.equal(found.length, 1, `one README ${lang} block naming ${mentions} and ${RUN_HERE}: ${found.length}`);
+  assert.equal(
+    found.length,
+    1,
+    `one README ${lang} block naming ${mentions} and ${RUN_HERE}: ${found.length}`,
+  );
   return found[0];
 }
 
@@ -138,7 +143,9 @@ describe("README: the snippet of every language the plugin serves runs as writte
     assert.equal(build.code, 0, build.out);
     const up = await run(path.join(module, "readme"), [], { cwd: scratch, env });
     assert.equal(up.code, 0, up.out);
-    expectOutputs((JSON.parse(up.stdout.trim().split("\n").pop()!) as { outputs: Record<string, unknown> }).outputs);
+    expectOutputs(
+      (JSON.parse(up.stdout.trim().split("\n").pop()!) as { outputs: Record<string, unknown> }).outputs,
+    );
     const destroy = await run(path.join(module, "readme"), ["destroy"], { cwd: scratch, env });
     assert.equal(destroy.code, 0, destroy.out);
   });
@@ -153,7 +160,10 @@ describe("README: the snippet of every language the plugin serves runs as writte
       path.join(project, "Pulumi.yaml"),
       "name: readme-ts\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
     );
-    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "readme-ts", private: true }));
+    fs.writeFileSync(
+      path.join(project, "package.json"),
+      JSON.stringify({ name: "readme-ts", private: true }),
+    );
     fs.writeFileSync(
       path.join(project, "tsconfig.json"),
       JSON.stringify({
