@@ -5,8 +5,9 @@
 //   node scripts/python-venv.js path     print the venv's python (build the venv if need be)
 //   node scripts/python-venv.js ensure   the same, but a machine without python3 only gets a notice (exit 0)
 //
-// The SDK itself is not installed into it: the tests put sdk/python on PYTHONPATH, so a change to the
-// committed SDK is what runs, and the venv is keyed only by what it holds (the pin and the interpreter).
+// The SDK itself is not installed into it: each test installs a copy of sdk/python with pip into a folder
+// of its own (installPythonSdk, as `pip install ./sdk/python` would), put on PYTHONPATH, so the committed
+// SDK is what runs, and the venv is keyed only by what it holds (the pins and the interpreter).
 // It lives outside the clone (like the CLI of scripts/pulumi-cli.js), so every clone and CI run on one
 // machine shares it; a lock keeps two builds from racing.
 "use strict";
@@ -16,8 +17,10 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
-// The newest `pulumi` the PyPI mirror here serves; the generated SDK asks for >=3.165.0.
+// The newest `pulumi` the PyPI mirror here serves; setuptools 70.1+ lets pip build the SDK without fetching a build
+// backend each time (--no-build-isolation: the venv's setuptools does it).
 const PULUMI_PYPI = "3.272.0";
+const REQUIREMENTS = [`pulumi==${PULUMI_PYPI}`, "setuptools==80.9.0"];
 
 function python3() {
   const run = spawnSync("python3", ["-c", "import sys, venv; print(sys.version.split()[0])"], {
@@ -30,12 +33,17 @@ function python3() {
 function cacheRoot() {
   const base = process.env.GALLERY_LOOKUP_PULUMI_CACHE
     ? path.resolve(process.env.GALLERY_LOOKUP_PULUMI_CACHE, "..")
-    : path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "pulumi-azure-gallery-lookup");
+    : path.join(
+        process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"),
+        "pulumi-azure-gallery-lookup",
+      );
   return path.join(base, "python-venv");
 }
 
 function venvDir(pythonVersion) {
-  const key = createHash("sha256").update(`${pythonVersion}\npulumi==${PULUMI_PYPI}\n`).digest("hex");
+  const key = createHash("sha256")
+    .update(`${pythonVersion}\n${REQUIREMENTS.join("\n")}\n`)
+    .digest("hex");
   return path.join(cacheRoot(), `pulumi-${PULUMI_PYPI}-py${pythonVersion}-${key.slice(0, 12)}`);
 }
 
@@ -77,15 +85,7 @@ function build(dir) {
     ["python3", ["-m", "venv", dir]],
     [
       interpreter(dir),
-      [
-        "-m",
-        "pip",
-        "install",
-        "--disable-pip-version-check",
-        "--no-input",
-        "--quiet",
-        `pulumi==${PULUMI_PYPI}`,
-      ],
+      ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", ...REQUIREMENTS],
     ],
   ];
   for (const [command, args] of steps) {
@@ -117,7 +117,32 @@ function findPython(why = []) {
   }
 }
 
-module.exports = { findPython, PULUMI_PYPI };
+/**
+ * Installs the generated SDK (sdk/python) with the venv's pip into `target` (for PYTHONPATH), from a copy,
+ * since pip builds in the source tree and would leave build/ and *.egg-info in sdk/python.
+ */
+function installPythonSdk(python, target) {
+  const source = `${target}-source`;
+  fs.cpSync(path.join(__dirname, "..", "sdk", "python"), source, { recursive: true });
+  try {
+    const run = spawnSync(
+      python,
+      ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", "--no-deps"].concat([
+        "--no-build-isolation",
+        "--target",
+        target,
+        source,
+      ]),
+      { encoding: "utf8" },
+    );
+    if (run.status !== 0)
+      throw new Error(`pip install of sdk/python exited ${run.status}: ${run.stdout}${run.stderr}`);
+  } finally {
+    fs.rmSync(source, { recursive: true, force: true });
+  }
+}
+
+module.exports = { findPython, installPythonSdk, PULUMI_PYPI };
 
 if (require.main === module) {
   const command = process.argv[2];

@@ -10,13 +10,12 @@ import { startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import { REPO_ROOT } from "../support/engineInstall";
 import { runDriverProcess, pluginTarball } from "../support/languageLifecycle";
+import { pythonWithSdk, PYTHON_LIFECYCLE } from "../support/pythonSdk";
 import { armRequestsSeen, requirePulumi, temporaryFolder } from "../support/pulumiCli";
 
 interface Found {
-  findPython(why?: string[]): string | undefined;
   findLanguageYaml(why?: string[]): string | undefined;
 }
-const { findPython } = require(path.join(REPO_ROOT, "scripts", "python-venv.js")) as Found;
 const { findLanguageYaml } = require(path.join(REPO_ROOT, "scripts", "pulumi-language-yaml.js")) as Found;
 
 function run(
@@ -147,9 +146,7 @@ describe("the plugin tarball, installed with pulumi plugin install --file into a
   });
 
   it("serves a Python program on the generated SDK: up, then destroy", async () => {
-    const why: string[] = [];
-    const python = findPython(why);
-    assert.ok(python, `no Python venv: ${why.join("; ")}`);
+    const { python, env: sdkEnv } = pythonWithSdk(path.join(scratch, "site"));
     const cwd = path.join(scratch, "python");
     fs.mkdirSync(cwd);
     const script = path.join(REPO_ROOT, "test", "languages", "python", "lifecycle.py");

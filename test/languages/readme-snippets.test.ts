@@ -13,13 +13,12 @@ import { readDocBlocks, type DocBlock } from "../docs/docBlocks";
 import { REPO_ROOT } from "../support/engineInstall";
 import { offlineEnvironment, runDriverProcess } from "../support/languageLifecycle";
 import { installNodejsSdk, nodejsSdkName } from "../support/nodejsSdk";
+import { pythonWithSdk, PYTHON_LIFECYCLE } from "../support/pythonSdk";
 import { armRequestsSeen, requirePulumi, temporaryFolder } from "../support/pulumiCli";
 
 interface Scripts {
-  findPython(why?: string[]): string | undefined;
   findLanguageYaml(why?: string[]): string | undefined;
 }
-const { findPython } = require(path.join(REPO_ROOT, "scripts", "python-venv.js")) as Scripts;
 const { findLanguageYaml } = require(path.join(REPO_ROOT, "scripts", "pulumi-language-yaml.js")) as Scripts;
 
 const RUN_HERE = "test/languages/readme-snippets.test.ts";
@@ -98,19 +97,16 @@ describe("README: the snippet of every language the plugin serves runs as writte
 
   it("Python", async () => {
     const block = readmeBlock("python", "pulumi_azure_gallery_lookup");
-    const why: string[] = [];
-    const python = findPython(why);
-    assert.ok(python, why.join("; "));
     const scratch = temporaryFolder("gallery-lookup-readme-python-");
+    const { python, env: sdkEnv } = pythonWithSdk(path.join(scratch, "site"));
     const program = path.join(scratch, "__main__.py");
     fs.writeFileSync(program, block.code);
     const env = {
       ...offlineEnvironment(pulumi, azure, scratch),
-      PYTHONPATH: path.join(REPO_ROOT, "sdk", "python"),
-      PYTHONDONTWRITEBYTECODE: "1",
+      ...sdkEnv,
       LOOKUP_PROGRAM_FILE: program,
     };
-    const script = path.join(REPO_ROOT, "test", "languages", "python", "lifecycle.py");
+    const script = PYTHON_LIFECYCLE;
     const up = await runDriverProcess(python, [script, "up"], { cwd: scratch, env });
     assert.equal(up.failed, undefined, up.failed);
     expectOutputs(up.outputs);
