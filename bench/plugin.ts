@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import { pluginDirectory } from "../test/support/languageLifecycle";
-import { installNodejsSdk, nodejsSdkName } from "../test/support/nodejsSdk";
+import { SDK_PROJECT_TSCONFIG, installNodejsSdk, nodejsSdkName } from "../test/support/nodejsSdk";
 import {
   pulumiBinary,
   pulumiProject,
@@ -111,7 +111,7 @@ export async function pluginFigures(
     const plugin = await pulumiProject(
       binary,
       azure,
-      { "index.ts": program(nodejsSdkName()) },
+      { "index.ts": program(nodejsSdkName()), "tsconfig.json": SDK_PROJECT_TSCONFIG },
       {
         env: { PATH: [plugins, ...basePath].join(path.delimiter) },
       },

@@ -11,7 +11,7 @@ import {
   type DriverResult,
   type LifecycleAction,
 } from "../support/languageLifecycle";
-import { installNodejsSdk } from "../support/nodejsSdk";
+import { SDK_PROJECT_TSCONFIG, installNodejsSdk } from "../support/nodejsSdk";
 import type { PreviewJson } from "../support/pulumiCli";
 
 const PROGRAM = `import * as fs from "node:fs";
@@ -28,7 +28,7 @@ const gallery = new lookups.GalleryLookup("gallery", { resourceGroupName, galler
 const found = lookups.getGalleryOutput({ resourceGroupName, galleryName });
 export const uniqueName = gallery.uniqueName.apply(record("uniqueName"));
 export const principalId = gallery.principalId.apply(record("principalId"));
-export const invokedUniqueName = found.uniqueName.apply(record("invokedUniqueName"));
+export const invokedUniqueName = found.apply((result) => record("invokedUniqueName")(result.uniqueName));
 `;
 
 function cli(context: DriverContext, args: string[]): Promise<{ code: number | null; out: string }> {
@@ -100,13 +100,7 @@ describeLifecycle(
         path.join(project, "package.json"),
         JSON.stringify({ name: "lookup-nodejs-sdk", private: true }),
       );
-      fs.writeFileSync(
-        path.join(project, "tsconfig.json"),
-        JSON.stringify({
-          compilerOptions: { strict: true, target: "es2022", module: "commonjs", skipLibCheck: true },
-          files: ["index.ts"],
-        }),
-      );
+      fs.writeFileSync(path.join(project, "tsconfig.json"), SDK_PROJECT_TSCONFIG);
       fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
       await ok(context, ["stack", "init", "dev"]);
     },

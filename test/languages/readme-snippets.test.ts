@@ -12,7 +12,7 @@ import type { EmulatorHandle } from "#internal/emulator/types";
 import { readDocBlocks, type DocBlock } from "../docs/docBlocks";
 import { REPO_ROOT } from "../support/engineInstall";
 import { offlineEnvironment, runDriverProcess } from "../support/languageLifecycle";
-import { installNodejsSdk, nodejsSdkName } from "../support/nodejsSdk";
+import { SDK_PROJECT_TSCONFIG, installNodejsSdk, nodejsSdkName } from "../support/nodejsSdk";
 import { pythonWithSdk, PYTHON_LIFECYCLE } from "../support/pythonSdk";
 import { armRequestsSeen, requirePulumi, temporaryFolder } from "../support/pulumiCli";
 
@@ -160,13 +160,7 @@ describe("README: the snippet of every language the plugin serves runs as writte
       path.join(project, "package.json"),
       JSON.stringify({ name: "readme-ts", private: true }),
     );
-    fs.writeFileSync(
-      path.join(project, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: { strict: true, target: "es2022", module: "commonjs", skipLibCheck: true },
-        files: ["index.ts"],
-      }),
-    );
+    fs.writeFileSync(path.join(project, "tsconfig.json"), SDK_PROJECT_TSCONFIG);
     fs.writeFileSync(path.join(project, "index.ts"), block.code);
     const env = offlineEnvironment(pulumi, azure, scratch);
     const cli = (args: string[]) => run(pulumi, [...args, "--non-interactive"], { cwd: project, env });

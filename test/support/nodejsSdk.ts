@@ -1,10 +1,16 @@
 // The generated Node.js SDK (sdk/nodejs) installed as a user's project gets it: compiled by its own
-// tsconfig (the publish step Pulumi's providers run), in a node_modules beside @pulumi/pulumi.
+// tsconfig (the publish step Pulumi's providers run), in a node_modules beside the @pulumi/pulumi it asks
+// for (^3.269: newer than this package's own, so from scripts/nodejs-sdk-deps.js).
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "./engineInstall";
+
+interface NodejsSdkDepsScript {
+  sdkDependencies(): string;
+}
+const deps = require(path.join(REPO_ROOT, "scripts", "nodejs-sdk-deps.js")) as NodejsSdkDepsScript;
 
 /** The SDK's npm name, as the schema's language.nodejs.packageName gives it. */
 export function nodejsSdkName(): string {
@@ -16,26 +22,48 @@ export function nodejsSdkName(): string {
   return manifest.name;
 }
 
-/** Compiles sdk/nodejs into `modules/<its name>`, and links @pulumi/pulumi and @types/node beside it. */
+/**
+ * Compiles sdk/nodejs and installs what a provider publishes (`tsc`, then bin/ with package.json and
+ * README.md: the generated package.json names no `main`, so its root is bin/) as `modules/<its name>`, with
+ * @pulumi (the SDK's pin) and @types/node linked beside it.
+ */
 export function installNodejsSdk(modules: string): void {
   const target = path.join(modules, nodejsSdkName());
   fs.mkdirSync(path.join(modules, "@types"), { recursive: true });
-  fs.symlinkSync(path.join(REPO_ROOT, "node_modules", "@pulumi"), path.join(modules, "@pulumi"), "junction");
+  fs.symlinkSync(path.join(deps.sdkDependencies(), "@pulumi"), path.join(modules, "@pulumi"), "junction");
   fs.symlinkSync(
     path.join(REPO_ROOT, "node_modules", "@types", "node"),
     path.join(modules, "@types", "node"),
     "junction",
   );
-  fs.cpSync(path.join(REPO_ROOT, "sdk", "nodejs"), target, { recursive: true });
-  execFileSync(
-    process.execPath,
-    [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", target],
-    {
-      cwd: target,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  assert.ok(fs.existsSync(path.join(target, "bin", "index.js")), "tsc gave no bin/index.js");
-  // The layout `npm publish` of a generated SDK has: bin/ carries package.json (its version is read there).
-  fs.copyFileSync(path.join(target, "package.json"), path.join(target, "bin", "package.json"));
+  // Beside node_modules, so that the compile resolves @pulumi/pulumi from it.
+  const build = path.join(path.dirname(modules), ".sdk-build");
+  fs.cpSync(path.join(REPO_ROOT, "sdk", "nodejs"), build, { recursive: true });
+  try {
+    execFileSync(
+      process.execPath,
+      [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", build],
+      {
+        cwd: build,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const bin = path.join(build, "bin");
+    assert.ok(fs.existsSync(path.join(bin, "index.js")), "tsc gave no bin/index.js");
+    for (const file of ["package.json", "README.md"])
+      fs.copyFileSync(path.join(build, file), path.join(bin, file));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.renameSync(bin, target);
+  } finally {
+    fs.rmSync(build, { recursive: true, force: true });
+  }
 }
+
+/**
+ * The tsconfig.json of a project on the SDK. es2020: @pulumi/pulumi 3.276 compiles the program with its
+ * vendored ts-node and TypeScript, which know no later target.
+ */
+export const SDK_PROJECT_TSCONFIG = JSON.stringify({
+  compilerOptions: { strict: true, target: "es2020", module: "commonjs", skipLibCheck: true },
+  files: ["index.ts"],
+});
