@@ -53,6 +53,13 @@ describe("sdk/: the committed SDKs are a fresh generation of the schema", functi
   }
 
   it("every SDK names the plugin and its version (respectSchemaVersion)", () => {
+    // Python and Go carry a pulumi-plugin.json; Node.js the same block as package.json's "pulumi".
+    const nodejs = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, "sdk", "nodejs", "package.json"), "utf8"),
+    ) as {
+      version: string;
+      pulumi: Record<string, unknown>;
+    };
     const plugins = files(path.join(REPO_ROOT, "sdk"))
       .filter((file) => path.basename(file) === "pulumi-plugin.json")
       .map((file) => ({
@@ -61,7 +68,8 @@ describe("sdk/: the committed SDKs are a fresh generation of the schema", functi
           string,
           unknown
         >,
-      }));
+      }))
+      .concat([{ language: "nodejs", json: nodejs.pulumi }]);
     assert.deepEqual(plugins.map((p) => p.language).sort(), ["go", "nodejs", "python"]);
     for (const { language, json } of plugins) {
       assert.deepEqual(
@@ -70,11 +78,6 @@ describe("sdk/: the committed SDKs are a fresh generation of the schema", functi
         `sdk/${language}: ${JSON.stringify(json)}`,
       );
     }
-    const nodejs = JSON.parse(
-      fs.readFileSync(path.join(REPO_ROOT, "sdk", "nodejs", "package.json"), "utf8"),
-    ) as {
-      version: string;
-    };
     assert.equal(nodejs.version, schema.version, "sdk/nodejs/package.json");
     assert.match(
       fs.readFileSync(path.join(REPO_ROOT, "sdk", "python", "pyproject.toml"), "utf8"),
