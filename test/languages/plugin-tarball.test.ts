@@ -149,12 +149,8 @@ describe("the plugin tarball, installed with pulumi plugin install --file into a
     const { python, env: sdkEnv } = pythonWithSdk(path.join(scratch, "site"));
     const cwd = path.join(scratch, "python");
     fs.mkdirSync(cwd);
-    const script = path.join(REPO_ROOT, "test", "languages", "python", "lifecycle.py");
-    const pythonEnv = {
-      ...env,
-      PYTHONPATH: path.join(REPO_ROOT, "sdk", "python"),
-      PYTHONDONTWRITEBYTECODE: "1",
-    };
+    const script = PYTHON_LIFECYCLE;
+    const pythonEnv = { ...env, ...sdkEnv };
     const up = await runDriverProcess(python, [script, "up"], { cwd, env: pythonEnv });
     assert.equal(up.failed, undefined, up.failed);
     assert.equal(up.outputs?.uniqueName, `${azure.subscriptionId}-MYDEMOGALLERY`);
