@@ -29,7 +29,10 @@ const LANGUAGES = ["python", "go", "nodejs"];
 function cacheDir() {
   const base = process.env.GALLERY_LOOKUP_PULUMI_CACHE
     ? path.resolve(process.env.GALLERY_LOOKUP_PULUMI_CACHE, "..")
-    : path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "pulumi-azure-gallery-lookup");
+    : path.join(
+        process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"),
+        "pulumi-azure-gallery-lookup",
+      );
   const hash = createHash("sha256");
   for (const file of TOOL_FILES) hash.update(fs.readFileSync(path.join(TOOL, file)));
   return path.join(base, "sdkgen", hash.digest("hex").slice(0, 12));
