@@ -90,8 +90,9 @@ function prune(root, keep) {
 }
 
 function bundle(entry, outfile) {
-  const esbuild = require(require.resolve("esbuild", { paths: [ROOT] }));
-  esbuild.buildSync({
+  // esbuild's API in a child of its own: in this process it would keep its service process alive beside
+  // whatever called this (a test run) until that process ends.
+  const options = {
     entryPoints: [entry],
     bundle: true,
     platform: "node",
@@ -101,7 +102,17 @@ function bundle(entry, outfile) {
     // Pulumi's SDK carries its program-side tooling (npm's arborist, run-script); the plugin never
     // reaches the code that resolves node-gyp through it.
     logOverride: { "require-resolve-not-external": "silent" },
-  });
+  };
+  const esbuild = require.resolve("esbuild", { paths: [ROOT] });
+  execFileSync(
+    process.execPath,
+    [
+      "-e",
+      `require(${JSON.stringify(esbuild)}).buildSync(JSON.parse(process.argv[1]))`,
+      JSON.stringify(options),
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
 }
 
 /** Makes `executable` a single executable application of `bundleFile`; false, with the reason, when it cannot. */

@@ -6,7 +6,9 @@
 import { strict as assert } from "node:assert";
 import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
+import { readDocBlocks } from "../docs/docBlocks";
 import { runDrift } from "../support/driftCli";
+import { REPO_ROOT } from "../support/engineInstall";
 import { requireLanguageYaml, yamlPluginProject } from "../support/pluginCli";
 import { requirePulumi, type PreviewJson, type PulumiProject, type PulumiRun } from "../support/pulumiCli";
 
@@ -24,31 +26,11 @@ const SIGN_IN_VARIABLES = [
   "AZURE_TOKEN_CREDENTIALS",
 ];
 
-export function yamlProgram(resourceGroupName: string, galleryName: string): string {
-  return `name: plugin-yaml
-runtime: yaml
-resources:
-  gallery:
-    type: ${LOOKUP_TYPE}
-    properties:
-      resourceGroupName: ${resourceGroupName}
-      galleryName: ${galleryName}
-      expand: SharingProfile/Groups
-variables:
-  looked:
-    fn::invoke:
-      function: azure-gallery-lookup:index:getGallery
-      arguments:
-        resourceGroupName: ${resourceGroupName}
-        galleryName: ${galleryName}
-outputs:
-  uniqueName: \${gallery.uniqueName}
-  principalId: \${gallery.principalId}
-  sharedSubscriptionIds: \${gallery.sharedSubscriptionIds}
-  description: \${gallery.description}
-  invokedUniqueName: \${looked.uniqueName}
-  invokedId: \${looked.id}
-`;
+/** The YAML program of docs/plugin.md, run as written (it names the emulator's resource group and gallery). */
+function docsProgram(): string {
+  const block = readDocBlocks(REPO_ROOT).find((b) => b.file === "docs/plugin.md" && b.lang === "yaml");
+  assert.ok(block, "docs/plugin.md has a yaml block");
+  return `${block.code}\n`;
 }
 
 describe("real Pulumi CLI: the provider plugin from YAML (pulumi-language-yaml)", function () {
@@ -75,13 +57,7 @@ describe("real Pulumi CLI: the provider plugin from YAML (pulumi-language-yaml)"
     azure = await startEmulator({ clientSecret: CANARY_SECRET });
     id = galleryId(azure.subscriptionId, azure.resourceGroupName, "myDemoGallery");
     const unset = Object.fromEntries(SIGN_IN_VARIABLES.map((name) => [name, undefined]));
-    project = await yamlPluginProject(
-      binary,
-      languageYaml,
-      azure,
-      yamlProgram(azure.resourceGroupName, "myDemoGallery"),
-      { env: unset },
-    );
+    project = await yamlPluginProject(binary, languageYaml, azure, docsProgram(), { env: unset });
     for (const [key, value] of [
       ["subscriptionId", azure.subscriptionId],
       ["tenantId", azure.tenantId],
@@ -139,8 +115,10 @@ describe("real Pulumi CLI: the provider plugin from YAML (pulumi-language-yaml)"
     const drift = await run(["preview", "--expect-no-changes", "--diff"]);
     assert.equal(drift.code, EXPECT_NO_CHANGES_FAILED, drift.stdout + drift.stderr);
     assert.match(drift.stdout, /changed-in-azure/);
+    // The drift check signs in through the environment, as in CI.
     const report = await runDrift(["--backend", `file://${project.backendDir}`, "--json"], {
       ...project.env,
+      ...azure.environment(),
       PATH: process.env.PATH,
     });
     assert.equal(report.code, 2, report.stdout + report.stderr);
