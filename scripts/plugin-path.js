@@ -2,6 +2,7 @@
 // Builds, if need be, the provider plugin's release asset and prints its absolute path:
 //
 //   node scripts/plugin-path.js path     (npm run --silent plugin:path)
+//   node scripts/plugin-path.js ensure   the same, the path on stderr (npm test's pretest)
 //
 // The asset is named as Pulumi names plugin assets, pulumi-resource-azure-gallery-lookup-v<version>-<os>-<arch>.tar.gz,
 // and holds one executable, pulumi-resource-azure-gallery-lookup: a Node.js single executable application
@@ -215,9 +216,12 @@ module.exports = { pluginTarball, EXECUTABLE };
 
 if (require.main === module) {
   const command = process.argv[2] ?? "path";
-  if (command !== "path") {
-    process.stderr.write("usage: node scripts/plugin-path.js path\n");
+  if (command !== "path" && command !== "ensure") {
+    process.stderr.write("usage: node scripts/plugin-path.js [path|ensure]\n");
     process.exit(2);
   }
-  process.stdout.write(`${pluginTarball()}\n`);
+  const tarball = pluginTarball();
+  if (command === "ensure")
+    process.stderr.write(`The provider plugin for the plugin suites (test/plugin): ${tarball}\n`);
+  else process.stdout.write(`${tarball}\n`);
 }
