@@ -18,31 +18,45 @@ const images = new GalleryLookup("images", { resourceGroupName: "${rg}", gallery
 export const uniqueName = images.uniqueName;
 `;
 
-// What a generated Node.js SDK's GalleryLookup does underneath, written out so that this test needs no SDK.
-const pluginProgram = (rg: string) => `import * as pulumi from "@pulumi/pulumi";
-const images = new pulumi.CustomResource(
-  "${PLUGIN_TYPE}",
-  "images",
-  { resourceGroupName: "${rg}", galleryName: "myDemoGallery", uniqueName: undefined },
-  { aliases: [{ type: "${DYNAMIC_TYPE}" }] },
-);
-export const uniqueName = (images as unknown as { uniqueName: pulumi.Output<string> }).uniqueName;
+// What a generated Node.js SDK's GalleryLookup and Provider do underneath, written out so that this test
+// needs no SDK.
+const pluginClasses = `import * as pulumi from "@pulumi/pulumi";
+class GalleryLookup extends pulumi.CustomResource {
+  declare readonly uniqueName: pulumi.Output<string>;
+  constructor(name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
+    super("${PLUGIN_TYPE}", name, { ...args, uniqueName: undefined }, opts);
+  }
+}
+class Provider extends pulumi.ProviderResource {
+  constructor(name: string, args: Record<string, unknown>) {
+    super("azure-gallery-lookup", name, args);
+  }
+}
 `;
 
-const explicitProviderProgram = (azure: EmulatorHandle) => `import * as pulumi from "@pulumi/pulumi";
-const signIn = new pulumi.ProviderResource("azure-gallery-lookup", "signIn", {
+const pluginProgram = (rg: string, alias: boolean) => `${pluginClasses}
+const images = new GalleryLookup(
+  "images",
+  { resourceGroupName: "${rg}", galleryName: "myDemoGallery" },
+  ${alias ? `{ aliases: [{ type: "${DYNAMIC_TYPE}" }] }` : "{}"},
+);
+export const uniqueName = images.uniqueName;
+void Provider;
+`;
+
+const explicitProviderProgram = (azure: EmulatorHandle) => `${pluginClasses}
+const signIn = new Provider("signIn", {
   subscriptionId: "${azure.subscriptionId}",
   tenantId: "${azure.tenantId}",
   clientId: "${azure.clientId}",
-  clientSecret: pulumi.secret(process.env.GALLERY_CLIENT_SECRET ?? ""),
+  clientSecret: pulumi.secret("${CANARY_SECRET}"),
 });
-const images = new pulumi.CustomResource(
-  "${PLUGIN_TYPE}",
+const images = new GalleryLookup(
   "images",
-  { resourceGroupName: "${azure.resourceGroupName}", galleryName: "myDemoGallery", uniqueName: undefined },
+  { resourceGroupName: "${azure.resourceGroupName}", galleryName: "myDemoGallery" },
   { provider: signIn },
 );
-export const uniqueName = (images as unknown as { uniqueName: pulumi.Output<string> }).uniqueName;
+export const uniqueName = images.uniqueName;
 `;
 
 describe("real Pulumi CLI: moving a stack from the dynamic GalleryLookup to the plugin's", function () {
@@ -72,13 +86,26 @@ describe("real Pulumi CLI: moving a stack from the dynamic GalleryLookup to the 
     await azure?.close();
   });
 
-  it("the preview shows a replace of the lookup, with its values known; up sends GET only; the state holds the plugin's lookup", async () => {
-    write(pluginProgram(azure.resourceGroupName));
+  /** The plugin's lookup as the state holds it now, and every type there. */
+  async function stored() {
+    const state = await project.exportStack();
+    const types = (state.deployment.resources ?? []).map((r) => r.type);
+    return { lookup: state.deployment.resources?.find((r) => r.type === PLUGIN_TYPE), types };
+  }
+  const stackOutput = async () =>
+    (JSON.parse((await project.ok(["stack", "output", "--json"])).stdout) as Record<string, unknown>)
+      .uniqueName;
+
+  it("without an alias: the preview creates the plugin's lookup, values known, and deletes the dynamic one; up sends GET only", async () => {
+    write(pluginProgram(azure.resourceGroupName, false));
     azure.clearJournal();
     const preview = JSON.parse((await project.ok(["preview", "--json"])).stdout) as PreviewJson;
-    const ops = (preview.steps ?? []).filter((s) => s.urn.endsWith("::images")).map((s) => s.op);
-    assert.ok(ops.includes("replace") || ops.includes("create-replacement"), JSON.stringify(ops));
-    const created = preview.steps?.find((s) => s.newState?.type === PLUGIN_TYPE);
+    const ops = (preview.steps ?? [])
+      .filter((s) => s.urn.endsWith("::images"))
+      .map((s) => `${s.op} ${s.urn.split("::")[2]}`)
+      .sort();
+    assert.deepEqual(ops, [`create ${PLUGIN_TYPE}`, `delete ${DYNAMIC_TYPE}`]);
+    const created = preview.steps?.find((s) => s.op === "create");
     assert.equal(
       { ...created?.newState?.inputs, ...created?.newState?.outputs }.uniqueName,
       `${azure.subscriptionId}-MYDEMOGALLERY`,
@@ -89,24 +116,44 @@ describe("real Pulumi CLI: moving a stack from the dynamic GalleryLookup to the 
     assert.deepEqual(
       [...new Set(armRequests().map((e) => e.method))],
       ["GET"],
-      "a replace sends nothing but GET",
+      "the move sends nothing but GET",
     );
-    const state = await project.exportStack();
-    const types = (state.deployment.resources ?? []).map((r) => r.type);
-    assert.ok(types.includes(PLUGIN_TYPE));
+    const { lookup, types } = await stored();
     assert.ok(!types.includes(DYNAMIC_TYPE), "the dynamic lookup is gone");
-    const lookup = state.deployment.resources?.find((r) => r.type === PLUGIN_TYPE);
     assert.equal(
-      (lookup as { id?: string }).id,
+      (lookup as { id?: string } | undefined)?.id,
       galleryId(azure.subscriptionId, azure.resourceGroupName, "myDemoGallery"),
     );
-    const outputs = JSON.parse((await project.ok(["stack", "output", "--json"])).stdout) as Record<
-      string,
-      unknown
-    >;
-    assert.equal(outputs.uniqueName, `${azure.subscriptionId}-MYDEMOGALLERY`);
+    assert.equal(lookup?.outputs?.__provider, undefined);
+    assert.equal(await stackOutput(), `${azure.subscriptionId}-MYDEMOGALLERY`);
     const same = await project.run(["preview", "--expect-no-changes"]);
     assert.equal(same.code, 0, same.stdout + same.stderr);
+  });
+
+  it("with an alias to the dynamic type: the lookup is unchanged, sends GET only, and a refresh drops the dynamic provider's text", async () => {
+    await project.ok(["stack", "init", "aliased"]);
+    write(dynamicProgram(azure.resourceGroupName));
+    await project.ok(["up", "--yes", "--skip-preview"]);
+    write(pluginProgram(azure.resourceGroupName, true));
+    azure.clearJournal();
+    const preview = JSON.parse((await project.ok(["preview", "--json"])).stdout) as PreviewJson;
+    const changes = (preview.steps ?? []).filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn}`);
+    assert.deepEqual(changes, [], "the alias makes the moved lookup the same resource, unchanged");
+    await project.ok(["up", "--yes", "--skip-preview"]);
+    assert.deepEqual([...new Set(armRequests().map((e) => e.method))], ["GET"]);
+    const before = await stored();
+    let lookup = before.lookup;
+    const types = before.types;
+    assert.ok(!types.includes(DYNAMIC_TYPE));
+    assert.ok(lookup?.outputs?.__provider !== undefined, "the unchanged lookup keeps the dynamic outputs");
+    await project.ok(["refresh", "--yes", "--skip-preview"]);
+    ({ lookup } = await stored());
+    assert.equal(lookup?.outputs?.__provider, undefined);
+    assert.equal(lookup?.outputs?.uniqueName, `${azure.subscriptionId}-MYDEMOGALLERY`);
+    const same = await project.run(["preview", "--expect-no-changes"]);
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+    await project.ok(["destroy", "--yes", "--skip-preview"]);
+    await project.ok(["stack", "select", "dev"]);
   });
 
   it("an explicit provider signs in with its own arguments when the environment has no sign-in; its secret stays out of the lookup", async () => {
@@ -121,7 +168,7 @@ describe("real Pulumi CLI: moving a stack from the dynamic GalleryLookup to the 
         "AZURE_TOKEN_CREDENTIALS",
       ].map((k) => [k, undefined]),
     );
-    const env = { ...noSignIn, GALLERY_CLIENT_SECRET: CANARY_SECRET };
+    const env = noSignIn;
     const up = await project.run(["up", "--yes", "--skip-preview"], { env });
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.doesNotMatch(up.stdout + up.stderr, new RegExp(CANARY_SECRET));
