@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
-import { PLUGIN_VERSION, pluginTarball } from "../support/pluginCli";
+import { installPlugin, NO_SIGN_IN } from "../support/pluginCli";
 import { pulumiProject, requirePulumi, type PreviewJson, type PulumiProject } from "../support/pulumiCli";
 
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup";
@@ -70,15 +70,7 @@ describe("real Pulumi CLI: moving a stack from the dynamic GalleryLookup to the 
     const binary = requirePulumi(this);
     azure = await startEmulator({ clientSecret: CANARY_SECRET });
     project = await pulumiProject(binary, azure, { "index.ts": dynamicProgram(azure.resourceGroupName) });
-    await project.ok([
-      "plugin",
-      "install",
-      "resource",
-      "azure-gallery-lookup",
-      PLUGIN_VERSION,
-      "--file",
-      pluginTarball(),
-    ]);
+    await installPlugin(project);
     await project.ok(["up", "--yes", "--skip-preview"]);
   });
   after(async () => {
@@ -158,17 +150,7 @@ describe("real Pulumi CLI: moving a stack from the dynamic GalleryLookup to the 
 
   it("an explicit provider signs in with its own arguments when the environment has no sign-in; its secret stays out of the lookup", async () => {
     write(explicitProviderProgram(azure));
-    const noSignIn = Object.fromEntries(
-      [
-        "AZURE_TENANT_ID",
-        "AZURE_CLIENT_ID",
-        "AZURE_CLIENT_SECRET",
-        "AZURE_SUBSCRIPTION_ID",
-        "ARM_SUBSCRIPTION_ID",
-        "AZURE_TOKEN_CREDENTIALS",
-      ].map((k) => [k, undefined]),
-    );
-    const env = noSignIn;
+    const env = NO_SIGN_IN;
     const up = await project.run(["up", "--yes", "--skip-preview"], { env });
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.doesNotMatch(up.stdout + up.stderr, new RegExp(CANARY_SECRET));

@@ -9,22 +9,12 @@ import type { EmulatorHandle } from "#internal/emulator/types";
 import { readDocBlocks } from "../docs/docBlocks";
 import { runDrift } from "../support/driftCli";
 import { REPO_ROOT } from "../support/engineInstall";
-import { requireLanguageYaml, yamlPluginProject } from "../support/pluginCli";
+import { NO_SIGN_IN, requireLanguageYaml, yamlPluginProject } from "../support/pluginCli";
 import { requirePulumi, type PreviewJson, type PulumiProject, type PulumiRun } from "../support/pulumiCli";
 
 const LOOKUP_TYPE = "azure-gallery-lookup:index:GalleryLookup";
 const EXPECT_NO_CHANGES_FAILED = 7;
 const CANARY_SECRET = "canary-plugin-client-secret-7f3a9c";
-
-/** What the emulator gave for sign-in, moved out of the environment into the plugin's stack config. */
-const SIGN_IN_VARIABLES = [
-  "AZURE_TENANT_ID",
-  "AZURE_CLIENT_ID",
-  "AZURE_CLIENT_SECRET",
-  "AZURE_SUBSCRIPTION_ID",
-  "ARM_SUBSCRIPTION_ID",
-  "AZURE_TOKEN_CREDENTIALS",
-];
 
 /** The YAML program of docs/plugin.md, run as written (it names the emulator's resource group and gallery). */
 function docsProgram(): string {
@@ -56,8 +46,7 @@ describe("real Pulumi CLI: the provider plugin from YAML (pulumi-language-yaml)"
     const languageYaml = requireLanguageYaml(this);
     azure = await startEmulator({ clientSecret: CANARY_SECRET });
     id = galleryId(azure.subscriptionId, azure.resourceGroupName, "myDemoGallery");
-    const unset = Object.fromEntries(SIGN_IN_VARIABLES.map((name) => [name, undefined]));
-    project = await yamlPluginProject(binary, languageYaml, azure, docsProgram(), { env: unset });
+    project = await yamlPluginProject(binary, languageYaml, azure, docsProgram(), { env: NO_SIGN_IN });
     for (const [key, value] of [
       ["subscriptionId", azure.subscriptionId],
       ["tenantId", azure.tenantId],

@@ -25,6 +25,31 @@ export function pluginTarball(): string {
   return pluginScript.pluginTarball();
 }
 
+/** The emulator's sign-in variables unset (for `env`): a run whose lookups must sign in some other way. */
+export const NO_SIGN_IN: NodeJS.ProcessEnv = Object.fromEntries(
+  [
+    "AZURE_TENANT_ID",
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_SUBSCRIPTION_ID",
+    "ARM_SUBSCRIPTION_ID",
+    "AZURE_TOKEN_CREDENTIALS",
+  ].map((name) => [name, undefined]),
+);
+
+/** `pulumi plugin install resource azure-gallery-lookup <version> --file <tarball>` in the project's PULUMI_HOME. */
+export async function installPlugin(project: PulumiProject): Promise<void> {
+  await project.ok([
+    "plugin",
+    "install",
+    "resource",
+    "azure-gallery-lookup",
+    PLUGIN_VERSION,
+    "--file",
+    pluginTarball(),
+  ]);
+}
+
 /** Pulumi's YAML language host, for a suite's `before` hook: skipped with a banner, or failed under CI=true. */
 export function requireLanguageYaml(context: Mocha.Context): string {
   const why: string[] = [];
@@ -55,14 +80,6 @@ export async function yamlPluginProject(
     { "Pulumi.yaml": program, ...options.files },
     { env: { PATH, ...options.env } },
   );
-  await project.ok([
-    "plugin",
-    "install",
-    "resource",
-    "azure-gallery-lookup",
-    PLUGIN_VERSION,
-    "--file",
-    pluginTarball(),
-  ]);
+  await installPlugin(project);
   return project;
 }
