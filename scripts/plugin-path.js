@@ -2,6 +2,7 @@
 // Builds, if need be, the provider plugin's release asset and prints its absolute path:
 //
 //   node scripts/plugin-path.js path     (npm run --silent plugin:path)
+//   node scripts/plugin-path.js ensure   the same, the path on stderr (npm test's pretest)
 //
 // The asset is named as Pulumi names plugin assets, pulumi-resource-azure-gallery-lookup-v<version>-<os>-<arch>.tar.gz,
 // and holds one executable, pulumi-resource-azure-gallery-lookup: a Node.js single executable application
@@ -90,8 +91,9 @@ function prune(root, keep) {
 }
 
 function bundle(entry, outfile) {
-  const esbuild = require(require.resolve("esbuild", { paths: [ROOT] }));
-  esbuild.buildSync({
+  // esbuild's API in a child of its own: in this process it would keep its service process alive beside
+  // whatever called this (a test run) until that process ends.
+  const options = {
     entryPoints: [entry],
     bundle: true,
     platform: "node",
@@ -101,7 +103,17 @@ function bundle(entry, outfile) {
     // Pulumi's SDK carries its program-side tooling (npm's arborist, run-script); the plugin never
     // reaches the code that resolves node-gyp through it.
     logOverride: { "require-resolve-not-external": "silent" },
-  });
+  };
+  const esbuild = require.resolve("esbuild", { paths: [ROOT] });
+  execFileSync(
+    process.execPath,
+    [
+      "-e",
+      `require(${JSON.stringify(esbuild)}).buildSync(JSON.parse(process.argv[1]))`,
+      JSON.stringify(options),
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
 }
 
 /** Makes `executable` a single executable application of `bundleFile`; false, with the reason, when it cannot. */
@@ -204,9 +216,12 @@ module.exports = { pluginTarball, EXECUTABLE };
 
 if (require.main === module) {
   const command = process.argv[2] ?? "path";
-  if (command !== "path") {
-    process.stderr.write("usage: node scripts/plugin-path.js path\n");
+  if (command !== "path" && command !== "ensure") {
+    process.stderr.write("usage: node scripts/plugin-path.js [path|ensure]\n");
     process.exit(2);
   }
-  process.stdout.write(`${pluginTarball()}\n`);
+  const tarball = pluginTarball();
+  if (command === "ensure")
+    process.stderr.write(`The provider plugin for the plugin suites (test/plugin): ${tarball}\n`);
+  else process.stdout.write(`${tarball}\n`);
 }

@@ -13,6 +13,7 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { onPath } = require("./pulumi-cli");
 
 const VERSION = "v1.25.0";
 const MODULE = "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml";
@@ -25,20 +26,6 @@ function cacheDir() {
         "pulumi-azure-gallery-lookup",
       );
   return path.join(base, "pulumi-language-yaml", VERSION);
-}
-
-function onPath(name) {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 function build(target) {
