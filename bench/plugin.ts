@@ -22,7 +22,8 @@ import {
   type PulumiProject,
 } from "../test/support/pulumiCli";
 import { figure, type Figure } from "./figure";
-import { median, round3 } from "./stats";
+import { stats } from "./pulumiPreview";
+import { median } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_PLUGIN_ROUNDS ?? 5);
 const COUNT = 50;
@@ -77,12 +78,6 @@ function coldStart(executable: string, env: NodeJS.ProcessEnv): Promise<number> 
     child.on("exit", (code) => reject(new Error(`${executable} exited ${code} before serving: ${stderr}`)));
   });
 }
-
-const stats = (xs: number[]) => ({
-  median: round3(median(xs)),
-  min: round3(Math.min(...xs)),
-  max: round3(Math.max(...xs)),
-});
 
 export async function pluginFigures(
   log: (line: string) => void = console.log,

@@ -2,16 +2,16 @@
 // (and its Node.js language host, tools/pulumi-cli/language-nodejs), with the SDK compiled as its publish
 // step would (tsc) and installed in the project's node_modules, and the plugin from its tarball on PATH.
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   describeLifecycle,
+  runCommand,
   type DriverContext,
   type DriverResult,
   type LifecycleAction,
 } from "../support/languageLifecycle";
-import { SDK_PROJECT_TSCONFIG, installNodejsSdk } from "../support/nodejsSdk";
+import { writeNodejsSdkProject } from "../support/nodejsSdk";
 import type { PreviewJson } from "../support/pulumiCli";
 
 const PROGRAM = `import * as fs from "node:fs";
@@ -32,17 +32,9 @@ export const invokedUniqueName = found.apply((result) => record("invokedUniqueNa
 `;
 
 function cli(context: DriverContext, args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(context.pulumi, [...args, "--non-interactive"], {
-      cwd: path.join(context.scratch, "project"),
-      env: { ...context.env, LOOKUP_SEEN_FILE: path.join(context.scratch, "seen.jsonl") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (out += c));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out }));
+  return runCommand(context.pulumi, [...args, "--non-interactive"], {
+    cwd: path.join(context.scratch, "project"),
+    env: { ...context.env, LOOKUP_SEEN_FILE: path.join(context.scratch, "seen.jsonl") },
   });
 }
 
@@ -89,19 +81,7 @@ describeLifecycle(
   step,
   {
     async before(context) {
-      const project = path.join(context.scratch, "project");
-      fs.mkdirSync(project);
-      installNodejsSdk(path.join(project, "node_modules"));
-      fs.writeFileSync(
-        path.join(project, "Pulumi.yaml"),
-        "name: lookup-nodejs-sdk\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
-      );
-      fs.writeFileSync(
-        path.join(project, "package.json"),
-        JSON.stringify({ name: "lookup-nodejs-sdk", private: true }),
-      );
-      fs.writeFileSync(path.join(project, "tsconfig.json"), SDK_PROJECT_TSCONFIG);
-      fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
+      writeNodejsSdkProject(path.join(context.scratch, "project"), "lookup-nodejs-sdk", PROGRAM);
       await ok(context, ["stack", "init", "dev"]);
     },
   },

@@ -3,13 +3,12 @@
 // home, and nothing of the plugin on PATH; then a YAML program (Pulumi's own YAML language host) and a
 // Python program (the generated SDK, inline Automation API) both look the gallery up through it.
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import { REPO_ROOT } from "../support/engineInstall";
-import { runDriverProcess, pluginTarball } from "../support/languageLifecycle";
+import { runDriverProcess, pluginTarball, runCommand } from "../support/languageLifecycle";
 import { pythonWithSdk, PYTHON_LIFECYCLE } from "../support/pythonSdk";
 import { armRequestsSeen, requirePulumi, temporaryFolder } from "../support/pulumiCli";
 
@@ -17,21 +16,6 @@ interface Found {
   findLanguageYaml(why?: string[]): string | undefined;
 }
 const { findLanguageYaml } = require(path.join(REPO_ROOT, "scripts", "pulumi-language-yaml.js")) as Found;
-
-function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (out += c));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out }));
-  });
-}
 
 describe("the plugin tarball, installed with pulumi plugin install --file into an empty Pulumi home", function () {
   this.timeout(600_000);
@@ -72,7 +56,7 @@ describe("the plugin tarball, installed with pulumi plugin install --file into a
   it("installs under the name and version of its file name", async () => {
     const version = /-v(\d+\.\d+\.\d+)-/.exec(path.basename(tarball))![1];
     assert.equal(fs.existsSync(env.PULUMI_HOME!), false, "the Pulumi home starts empty");
-    const install = await run(
+    const install = await runCommand(
       pulumi,
       [
         "plugin",
@@ -87,7 +71,7 @@ describe("the plugin tarball, installed with pulumi plugin install --file into a
       { cwd: scratch, env },
     );
     assert.equal(install.code, 0, install.out);
-    const listed = await run(pulumi, ["plugin", "ls", "--json"], { cwd: scratch, env });
+    const listed = await runCommand(pulumi, ["plugin", "ls", "--json"], { cwd: scratch, env });
     const plugins = JSON.parse(listed.out) as { name: string; kind: string; version: string }[];
     assert.deepEqual(
       plugins.map((p) => `${p.kind} ${p.name} ${p.version}`),
@@ -127,7 +111,7 @@ describe("the plugin tarball, installed with pulumi plugin install --file into a
     );
     const yamlEnv = { ...env, PATH: `${path.dirname(yamlHost)}${path.delimiter}${env.PATH}` };
     const cli = (args: string[]) =>
-      run(pulumi, [...args, "--non-interactive"], { cwd: project, env: yamlEnv });
+      runCommand(pulumi, [...args, "--non-interactive"], { cwd: project, env: yamlEnv });
     assert.equal((await cli(["stack", "init", "dev"])).code, 0);
     azure.clearJournal();
     const preview = await cli(["preview"]);

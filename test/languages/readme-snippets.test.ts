@@ -4,15 +4,14 @@
 // hands its program to the Automation API, TypeScript on the generated Node.js SDK and YAML through
 // Pulumi's own YAML language host, each with the plugin from its tarball on PATH.
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import { readDocBlocks, type DocBlock } from "../docs/docBlocks";
 import { REPO_ROOT } from "../support/engineInstall";
-import { offlineEnvironment, runDriverProcess } from "../support/languageLifecycle";
-import { SDK_PROJECT_TSCONFIG, installNodejsSdk, nodejsSdkName } from "../support/nodejsSdk";
+import { offlineEnvironment, runDriverProcess, runCommand } from "../support/languageLifecycle";
+import { nodejsSdkName, writeNodejsSdkProject } from "../support/nodejsSdk";
 import { pythonWithSdk, PYTHON_LIFECYCLE } from "../support/pythonSdk";
 import { armRequestsSeen, requirePulumi, temporaryFolder } from "../support/pulumiCli";
 
@@ -22,25 +21,6 @@ interface Scripts {
 const { findLanguageYaml } = require(path.join(REPO_ROOT, "scripts", "pulumi-language-yaml.js")) as Scripts;
 
 const RUN_HERE = "test/languages/readme-snippets.test.ts";
-
-function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<{ code: number | null; out: string; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let stdout = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => {
-      out += c;
-      stdout += c;
-    });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (out += c));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, stdout }));
-  });
-}
 
 /** The README block of `lang` that says this file runs it. */
 function readmeBlock(lang: string, mentions: string): DocBlock {
@@ -132,17 +112,17 @@ describe("README: the snippet of every language the plugin serves runs as writte
     fs.writeFileSync(path.join(module, "go.mod"), goMod);
     fs.copyFileSync(path.join(REPO_ROOT, "test", "languages", "go", "go.sum"), path.join(module, "go.sum"));
     const env = offlineEnvironment(pulumi, azure, scratch);
-    const build = await run("go", ["build", "-o", "readme", "."], {
+    const build = await runCommand("go", ["build", "-o", "readme", "."], {
       cwd: module,
       env: { ...process.env, GOFLAGS: "-mod=readonly", GOTOOLCHAIN: "local" },
     });
     assert.equal(build.code, 0, build.out);
-    const up = await run(path.join(module, "readme"), [], { cwd: scratch, env });
+    const up = await runCommand(path.join(module, "readme"), [], { cwd: scratch, env });
     assert.equal(up.code, 0, up.out);
     expectOutputs(
       (JSON.parse(up.stdout.trim().split("\n").pop()!) as { outputs: Record<string, unknown> }).outputs,
     );
-    const destroy = await run(path.join(module, "readme"), ["destroy"], { cwd: scratch, env });
+    const destroy = await runCommand(path.join(module, "readme"), ["destroy"], { cwd: scratch, env });
     assert.equal(destroy.code, 0, destroy.out);
   });
 
@@ -150,20 +130,9 @@ describe("README: the snippet of every language the plugin serves runs as writte
     const block = readmeBlock("ts", nodejsSdkName());
     const scratch = temporaryFolder("gallery-lookup-readme-ts-");
     const project = path.join(scratch, "project");
-    fs.mkdirSync(project);
-    installNodejsSdk(path.join(project, "node_modules"));
-    fs.writeFileSync(
-      path.join(project, "Pulumi.yaml"),
-      "name: readme-ts\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
-    );
-    fs.writeFileSync(
-      path.join(project, "package.json"),
-      JSON.stringify({ name: "readme-ts", private: true }),
-    );
-    fs.writeFileSync(path.join(project, "tsconfig.json"), SDK_PROJECT_TSCONFIG);
-    fs.writeFileSync(path.join(project, "index.ts"), block.code);
+    writeNodejsSdkProject(project, "readme-ts", block.code);
     const env = offlineEnvironment(pulumi, azure, scratch);
-    const cli = (args: string[]) => run(pulumi, [...args, "--non-interactive"], { cwd: project, env });
+    const cli = (args: string[]) => runCommand(pulumi, [...args, "--non-interactive"], { cwd: project, env });
     assert.equal((await cli(["stack", "init", "dev"])).code, 0);
     const up = await cli(["up", "--yes", "--skip-preview"]);
     assert.equal(up.code, 0, up.out);
@@ -181,7 +150,7 @@ describe("README: the snippet of every language the plugin serves runs as writte
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, "Pulumi.yaml"), block.code);
     const env = offlineEnvironment(pulumi, azure, scratch, { extraPath: [path.dirname(yamlHost)] });
-    const cli = (args: string[]) => run(pulumi, [...args, "--non-interactive"], { cwd: project, env });
+    const cli = (args: string[]) => runCommand(pulumi, [...args, "--non-interactive"], { cwd: project, env });
     assert.equal((await cli(["stack", "init", "dev"])).code, 0);
     const up = await cli(["up", "--yes", "--skip-preview"]);
     assert.equal(up.code, 0, up.out);

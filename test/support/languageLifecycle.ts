@@ -78,6 +78,26 @@ export function runDriverProcess(
   });
 }
 
+/** Runs a command to its end: its exit code, stdout and stderr together, and stdout alone. */
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number | null; out: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      out += c;
+      stdout += c;
+    });
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (out += c));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, out, stdout }));
+  });
+}
+
 let pluginDir: string | undefined;
 
 /**

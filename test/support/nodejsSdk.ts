@@ -60,6 +60,22 @@ export function installNodejsSdk(modules: string): void {
 }
 
 /**
+ * Writes a TypeScript Pulumi project `name` in `dir` whose program is `program`, on the SDK installed in its
+ * own node_modules.
+ */
+export function writeNodejsSdkProject(dir: string, name: string, program: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  installNodejsSdk(path.join(dir, "node_modules"));
+  const files: Record<string, string> = {
+    "Pulumi.yaml": `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`,
+    "package.json": JSON.stringify({ name, private: true }),
+    "tsconfig.json": SDK_PROJECT_TSCONFIG,
+    "index.ts": program,
+  };
+  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
+}
+
+/**
  * The tsconfig.json of a project on the SDK. es2020: @pulumi/pulumi 3.276 compiles the program with its
  * vendored ts-node and TypeScript, which know no later target.
  */
