@@ -80,14 +80,23 @@ function cacheKey(sea) {
 }
 
 /** Removes cached builds not used for a week, so that the cache does not grow without end. */
+/**
+ * Keeps the cache small (each build is about 36 MB): the five builds used last, and any used within the
+ * hour (another clone's, or a build still being written, `<key>.build-*`); the rest are removed.
+ */
 function prune(root, keep) {
-  const weekAgo = Date.now() - 7 * 24 * 3600_000;
-  for (const entry of fs.readdirSync(root)) {
-    const full = path.join(root, entry);
-    if (entry === keep) continue;
-    const used = fs.statSync(full, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-    if (used < weekAgo) fs.rmSync(full, { recursive: true, force: true });
-  }
+  const hourAgo = Date.now() - 3600_000;
+  const entries = fs
+    .readdirSync(root)
+    .map((entry) => ({
+      entry,
+      used: fs.statSync(path.join(root, entry), { throwIfNoEntry: false })?.mtimeMs ?? Date.now(),
+    }))
+    .sort((a, b) => b.used - a.used);
+  entries.forEach(({ entry, used }, index) => {
+    if (entry === keep || index < 5 || used > hourAgo) return;
+    fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+  });
 }
 
 function bundle(entry, outfile) {
@@ -179,14 +188,20 @@ function build(target, version) {
     }
     for (const file of ["LICENSE", "README.md"])
       fs.copyFileSync(path.join(ROOT, file), path.join(content, file));
-    const tarball = path.join(staging, `${EXECUTABLE}-v${version}-${platform()}.tar.gz`);
-    execFileSync("tar", ["-czf", tarball, "-C", content, "."], { stdio: ["ignore", "ignore", "inherit"] });
-    fs.mkdirSync(target);
-    fs.renameSync(tarball, path.join(target, path.basename(tarball)));
-    return path.join(target, path.basename(tarball));
-  } catch (error) {
-    fs.rmSync(target, { recursive: true, force: true });
-    throw error;
+    const out = path.join(staging, "out");
+    fs.mkdirSync(out);
+    const name = `${EXECUTABLE}-v${version}-${platform()}.tar.gz`;
+    execFileSync("tar", ["-czf", path.join(out, name), "-C", content, "."], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    try {
+      // One rename, so that a reader never sees a half-written tarball; another process that built the
+      // same key meanwhile has won, and its tarball is the same.
+      fs.renameSync(out, target);
+    } catch (error) {
+      if (!fs.existsSync(path.join(target, name))) throw error;
+    }
+    return path.join(target, name);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
@@ -203,7 +218,7 @@ function pluginTarball() {
   const target = path.join(root, key);
   const tarball = path.join(target, `${EXECUTABLE}-v${version}-${platform()}.tar.gz`);
   if (!fs.existsSync(tarball)) {
-    fs.rmSync(target, { recursive: true, force: true });
+    if (fs.existsSync(target)) fs.rmSync(target, { recursive: true, force: true }); // a folder without its tarball
     build(target, version);
   }
   const now = new Date();

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The entry point of `pulumi-resource-azure-gallery-lookup`: the engine starts it and talks gRPC to it.
+import "./engineAddress";
 import * as pulumi from "@pulumi/pulumi";
 import * as operations from "../lookup/operations";
 import { galleryLookupPlugin } from "./galleryLookupPlugin";

@@ -103,6 +103,9 @@ describe("real Pulumi CLI: moving a stack from the dynamic GalleryLookup to the 
       `${azure.subscriptionId}-MYDEMOGALLERY`,
       "known at preview",
     );
+    const text = await project.ok(["preview"]);
+    // The gallery is shared with groups and the lookup asks for no expand: check's warning reaches the CLI.
+    assert.match(text.stdout, /shared with groups \(permissions "Groups"\)/);
     await project.ok(["up", "--yes", "--skip-preview"]);
     assert.ok(armRequests().length > 0);
     assert.deepEqual(
