@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "build/", ".cache/", "**/*.js", "**/*.mjs"] },
+  { ignores: ["node_modules/", "dist/", "build/", ".cache/", "sdk/", "**/*.js", "**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -66,7 +66,8 @@ async function timePreview(project: PulumiProject): Promise<number> {
   return run.ms;
 }
 
-const stats = (xs: number[]) => ({
+/** Median and range of a series, rounded (the figures' spreads). */
+export const stats = (xs: number[]) => ({
   median: round3(median(xs)),
   min: round3(Math.min(...xs)),
   max: round3(Math.max(...xs)),

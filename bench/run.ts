@@ -7,6 +7,7 @@ import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import { cliFigures } from "./cli";
 import { driftBench } from "./drift";
 import { overlapFigures } from "./overlap";
+import { pluginFigures } from "./plugin";
 import { pulumiPreviewFigures } from "./pulumiPreview";
 import { figure, type Figure } from "./figure";
 export type { Figure } from "./figure";
@@ -373,6 +374,10 @@ async function main(): Promise<void> {
   log("real Pulumi CLI: 50 lookups beside 50 no-op resources at 0 and 100 ms latency (issue 26)");
   const overlap = await overlapFigures(log);
   figures.push(...overlap.figures);
+  log("real Pulumi CLI: 50 lookups, the plugin against the dynamic provider; the plugin's cold start");
+  const plugin = await pluginFigures(log);
+  figures.push(...plugin.figures);
+  raw.plugin = plugin.raw;
 
   const report = {
     when: new Date().toISOString(),

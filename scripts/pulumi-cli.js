@@ -157,7 +157,7 @@ function findPulumi(why = []) {
   return undefined;
 }
 
-module.exports = { findPulumi, MINIMUM };
+module.exports = { findPulumi, MINIMUM, onPath };
 
 if (require.main === module) {
   const command = process.argv[2] ?? "path";

@@ -6,7 +6,10 @@
 //  - the serialized provider in `__provider`, whose every method loads this package's provider module
 //    (`pulumi-azure-gallery-lookup/dynamic-provider`; `dist/lookup/operations` in states written by
 //    0.1.0; see lookup/provider.ts): another dynamic resource never does.
-// A resource is ours when it is a custom dynamic resource and either signal holds.
+// A resource is ours when it is a custom dynamic resource and either signal holds, or when it is the
+// provider plugin's custom resource (`azure-gallery-lookup:index:GalleryLookup`, from any language's SDK),
+// whose type alone is telling: no other package owns that namespace.
+import { GALLERY_LOOKUP_TOKEN } from "../plugin/tokens";
 
 /** The type the SDK gives GalleryLookup (module `azure-gallery-lookup`, type `GalleryLookup`). */
 export const GALLERY_LOOKUP_TYPE = "pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup";
@@ -36,6 +39,7 @@ export function isDynamicType(type: unknown): boolean {
  * the caller can count it rather than drop it silently.
  */
 export function recogniseResource(custom: unknown, type: unknown, providerText: unknown): Recognition {
+  if (custom === true && type === GALLERY_LOOKUP_TOKEN) return "lookup";
   if (custom !== true || !isDynamicType(type)) return "other";
   if (type === GALLERY_LOOKUP_TYPE) return "lookup";
   if (typeof providerText === "string") {

@@ -15,6 +15,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["auth"],
   ["arm"],
   ["lookup"],
+  // The provider plugin's face: the same core as lookup/'s dynamic face; drift/ reads its tokens.
+  ["plugin"],
   ["drift", "emulator", "preview"],
   ["cli"],
 ];

@@ -1,0 +1,237 @@
+// The plugin's GalleryLookup against the dynamic one under the real Pulumi CLI (issue 25), run by
+// `npm run bench` (bench/run.ts) or alone with `npm run build && npx tsc -p tsconfig.test.json &&
+// node build/bench/plugin.js`; both write bench/plugin-results.json, which docs/performance.md quotes.
+//  16a  `pulumi preview` of a new stack of 50 lookups: the plugin (the generated Node.js SDK) against the
+//       dynamic GalleryLookup, the median of per-round ratios, rounds interleaved;
+//  16b  `pulumi up` of the same new stacks (each round destroys them again, untimed);
+//  16c  state bytes per lookup (`pulumi stack export` / 50) after the up, plugin against dynamic;
+//  16d  the plugin's cold start, ms from spawn to the port on its first line, against Pulumi's dynamic
+//       provider host (pulumi-resource-pulumi-nodejs), which every dynamic lookup starts instead.
+// The emulator has no throttle and no latency: the figures are the engine's, the plugin's and the package's.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
+import { pluginDirectory } from "../test/support/languageLifecycle";
+import { SDK_PROJECT_TSCONFIG, installNodejsSdk, nodejsSdkName } from "../test/support/nodejsSdk";
+import {
+  pulumiBinary,
+  pulumiProject,
+  temporaryFolder,
+  useNodeModules,
+  type PulumiProject,
+} from "../test/support/pulumiCli";
+import { figure, type Figure } from "./figure";
+import { stats } from "./pulumiPreview";
+import { median } from "./stats";
+
+const ROUNDS = Number(process.env.BENCH_PLUGIN_ROUNDS ?? 5);
+const COUNT = 50;
+/** Its own results file, which docs/performance.md quotes (test/unit/docs-figures.test.ts holds them equal). */
+export const PLUGIN_RESULTS_FILE = path.resolve(__dirname, "..", "..", "bench", "plugin-results.json");
+
+const program = (from: string) => `
+import { GalleryLookup } from "${from}";
+export const names: unknown[] = [];
+for (let i = 0; i < ${COUNT}; i++) {
+  const g = new GalleryLookup("gallery" + i, { resourceGroupName: "benchGroup", galleryName: "benchGallery" + i });
+  names.push(g.uniqueName);
+}
+`;
+
+function seed(azure: EmulatorHandle): void {
+  for (let i = 0; i < COUNT; i++) {
+    azure.putGallery({
+      subscriptionId: azure.subscriptionId,
+      resourceGroupName: "benchGroup",
+      gallery: {
+        name: `benchGallery${i}`,
+        location: "westus",
+        identity: {
+          type: "SystemAssigned",
+          principalId: `7d1c3e9a-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        },
+        properties: { identifier: { uniqueName: `${azure.subscriptionId}-BENCHGALLERY${i}` } },
+      },
+    });
+  }
+}
+
+/** ms from spawning `executable` to the first line it prints (the port a plugin serves on); then it is ended. */
+function coldStart(executable: string, env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    // The engine passes its own address; nothing is listening there, and a plugin needs it only to log.
+    const child = spawn(executable, ["127.0.0.1:1"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    child.stdout.setEncoding("utf8").once("data", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      process.kill(-child.pid!, "SIGKILL");
+      resolve(ms);
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`${executable} exited ${code} before serving: ${stderr}`)));
+  });
+}
+
+export async function pluginFigures(
+  log: (line: string) => void = console.log,
+): Promise<{ figures: Figure[]; raw: unknown }> {
+  const { binary, why } = pulumiBinary();
+  if (!binary) throw new Error(`no Pulumi CLI for figures 16a-16d: ${why.join("; ")}`);
+  const plugins = pluginDirectory();
+  const azure = await startEmulator({ throttle: false });
+  const projects: Record<"plugin" | "dynamic", PulumiProject | undefined> = {
+    plugin: undefined,
+    dynamic: undefined,
+  };
+  try {
+    seed(azure);
+    const basePath = [
+      path.dirname(binary),
+      path.dirname(process.execPath),
+      "/usr/local/bin",
+      "/usr/bin",
+      "/bin",
+    ];
+    const dynamic = await pulumiProject(binary, azure, {
+      "index.ts": program("pulumi-azure-gallery-lookup"),
+    });
+    projects.dynamic = dynamic;
+    const plugin = await pulumiProject(
+      binary,
+      azure,
+      { "index.ts": program(nodejsSdkName()), "tsconfig.json": SDK_PROJECT_TSCONFIG },
+      {
+        env: { PATH: [plugins, ...basePath].join(path.delimiter) },
+      },
+    );
+    projects.plugin = plugin;
+    const modules = path.join(temporaryFolder("gallery-lookup-bench-sdk-"), "node_modules");
+    installNodejsSdk(modules);
+    useNodeModules(plugin, modules);
+
+    const series = {
+      previewPlugin: [] as number[],
+      previewDynamic: [] as number[],
+      upPlugin: [] as number[],
+      upDynamic: [] as number[],
+    };
+    const bytes = { plugin: [] as number[], dynamic: [] as number[] };
+    const exportBytes = async (project: PulumiProject) =>
+      Buffer.byteLength((await project.ok(["stack", "export"])).stdout) / COUNT;
+    // One warm-up each: the first run of a project compiles its TypeScript and fills the OS caches.
+    for (const project of [plugin, dynamic]) {
+      await project.ok(["preview"]);
+      await project.ok(["up", "--yes", "--skip-preview"]);
+      await project.ok(["destroy", "--yes", "--skip-preview"]);
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      // Interleaved, and the order flipped every round, so each pair shares that moment's noise.
+      const order: ("plugin" | "dynamic")[] = round % 2 === 0 ? ["plugin", "dynamic"] : ["dynamic", "plugin"];
+      for (const name of order) {
+        const project = name === "plugin" ? plugin : dynamic;
+        const key = name === "plugin" ? "Plugin" : "Dynamic";
+        series[`preview${key}`].push((await project.ok(["preview"])).ms);
+        series[`up${key}`].push((await project.ok(["up", "--yes", "--skip-preview"])).ms);
+        bytes[name].push(await exportBytes(project));
+        await project.ok(["destroy", "--yes", "--skip-preview"]);
+      }
+      log(
+        `  round ${round + 1}/${ROUNDS}: preview plugin ${series.previewPlugin[round]} ms, dynamic ${series.previewDynamic[round]} ms; ` +
+          `up plugin ${series.upPlugin[round]} ms, dynamic ${series.upDynamic[round]} ms`,
+      );
+    }
+
+    const starts = { plugin: [] as number[], dynamicHost: [] as number[] };
+    const pluginExecutable = path.join(plugins, "pulumi-resource-azure-gallery-lookup");
+    const dynamicHost = path.join(path.dirname(binary), "pulumi-resource-pulumi-nodejs");
+    const env = { PATH: basePath.join(path.delimiter), HOME: plugins };
+    for (let round = 0; round < ROUNDS * 2; round++) {
+      starts.plugin.push(await coldStart(pluginExecutable, env));
+      starts.dynamicHost.push(await coldStart(dynamicHost, env));
+    }
+
+    const paired = (id: string, name: string, a: number[], b: number[], yardstick: string): Figure => {
+      const r = stats(a.map((ms, i) => ms / b[i]));
+      return {
+        ...figure(id, name, median(a), "ms", yardstick, median(b), "info", true),
+        ratio: r.median,
+        spread: `rounds ${r.min}–${r.max}x`,
+      };
+    };
+    const figures: Figure[] = [
+      paired(
+        "16a",
+        `pulumi preview, ${COUNT} plugin lookups, new stack, ms (median of ${ROUNDS})`,
+        series.previewPlugin,
+        series.previewDynamic,
+        `${COUNT} dynamic lookups`,
+      ),
+      paired(
+        "16b",
+        `pulumi up, ${COUNT} plugin lookups, new stack, ms (median of ${ROUNDS})`,
+        series.upPlugin,
+        series.upDynamic,
+        `${COUNT} dynamic lookups`,
+      ),
+      figure(
+        "16c",
+        "state bytes per plugin lookup (stack export / 50)",
+        median(bytes.plugin),
+        "bytes",
+        "per dynamic lookup",
+        median(bytes.dynamic),
+        "info",
+        true,
+      ),
+      paired(
+        "16d",
+        `plugin cold start, spawn to port, ms (median of ${ROUNDS * 2})`,
+        starts.plugin,
+        starts.dynamicHost,
+        "dynamic provider host",
+      ),
+    ];
+    const raw = {
+      rounds: ROUNDS,
+      series: Object.fromEntries(Object.entries(series).map(([k, v]) => [k, { ...stats(v), ms: v }])),
+      stateBytesPerLookup: bytes,
+      coldStartMs: starts,
+    };
+    const report = {
+      when: new Date().toISOString(),
+      node: process.version,
+      cpus: require("node:os").cpus().length as number,
+      figures,
+      raw,
+    };
+    fs.writeFileSync(PLUGIN_RESULTS_FILE, JSON.stringify(report, null, 2) + "\n");
+    log(`wrote ${path.relative(process.cwd(), PLUGIN_RESULTS_FILE)}`);
+    return { figures, raw };
+  } finally {
+    projects.plugin?.close();
+    projects.dynamic?.close();
+    await azure.close();
+  }
+}
+
+if (require.main === module) {
+  pluginFigures().then(
+    ({ figures }) => {
+      for (const f of figures)
+        console.log(
+          `${f.id} ${f.figure}: ${f.value} ${f.unit} vs ${f.yardstickValue}; ${f.ratio}x ${f.spread ?? ""}`,
+        );
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,141 @@
+// The provider plugin's face: `azure-gallery-lookup:index:GalleryLookup` and `getGallery` over the same
+// core as the dynamic provider (../lookup/operations.ts, ../lookup/getGallery.ts). What differs is only
+// what a plugin must do for itself: unwrap the engine's secret wrappers and mark secret again what was
+// derived from a secret, and fill in the subscription and cloud here, in check, since a generated SDK
+// runs none of our code in the program.
+import type * as provider from "@pulumi/pulumi/provider";
+import { InvalidArgumentError } from "../errors/InvalidArgumentError";
+import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
+import { lookupArgsOf } from "../gallery/diff";
+import { requireValidLookupArgs } from "../gallery/validation";
+import { resolveDefaults } from "../lookup/defaults";
+import { getGallery } from "../lookup/getGallery";
+import * as operations from "../lookup/operations";
+import { notFoundFailure } from "../lookup/readGallery";
+import type { GalleryLookupPlainArgs } from "../types/lookup";
+import { PACKAGE_NAME, type PluginConfig } from "./providerConfig";
+import { GALLERY_LOOKUP_TOKEN, GET_GALLERY_TOKEN } from "./tokens";
+import { markSecret, unwrapProperties } from "./wireValues";
+
+type Props = Record<string, unknown>;
+
+/** The reason a lookup fails its check when no subscription is given anywhere the plugin looks. */
+export const NO_PLUGIN_SUBSCRIPTION = `no subscription given: set the subscriptionId argument, the provider's subscriptionId (stack config ${PACKAGE_NAME}:subscriptionId), or the environment variable ARM_SUBSCRIPTION_ID or AZURE_SUBSCRIPTION_ID`;
+
+/**
+ * The lookup's arguments with the subscription and cloud filled in as azure-native fills them: the
+ * argument, then the provider's configuration, then the environment.
+ */
+export function withPluginDefaults(props: Props, config: PluginConfig, env: NodeJS.ProcessEnv): Props {
+  return resolveDefaults(lookupArgsOf(props), {
+    configSubscriptionId: config.subscriptionId,
+    configEnvironment: config.environment,
+    env,
+  });
+}
+
+/** Drops `undefined` at any depth: a protobuf Struct cannot hold it. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, plain(v)]),
+    );
+  }
+  return value;
+}
+
+function requireLookupType(urn: string): void {
+  const type = urn.split("::")[2]?.split("$").pop();
+  if (type !== GALLERY_LOOKUP_TOKEN) throw new Error(`${PACKAGE_NAME} has no resource type ${type ?? urn}`);
+}
+
+/** Where the plugin's provider gets its configuration and environment: injected so that tests can give their own. */
+export interface PluginSources {
+  config(): PluginConfig;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The `pulumi.provider.Provider` of the plugin. */
+export function galleryLookupPlugin(
+  version: string,
+  schema: string,
+  sources: PluginSources,
+): provider.Provider {
+  return {
+    version,
+    schema,
+
+    async check(urn, _olds: Props, news: Props) {
+      requireLookupType(urn);
+      const { props, secretKeys } = unwrapProperties(news);
+      const given = withPluginDefaults(props, sources.config(), sources.env);
+      const result = await operations.check(unwrapProperties(_olds).props, given);
+      const failures = result.failures?.map((f) =>
+        f.property === "subscriptionId" && given.subscriptionId === undefined
+          ? { property: f.property, reason: NO_PLUGIN_SUBSCRIPTION }
+          : f,
+      );
+      return { inputs: plain(markSecret(result.inputs as Props, secretKeys.length > 0)), failures };
+    },
+
+    async diff(id, urn, olds: Props, news: Props) {
+      requireLookupType(urn);
+      const result = await operations.diff(id, unwrapProperties(olds).props, unwrapProperties(news).props);
+      return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
+    },
+
+    async create(urn, inputs: Props) {
+      requireLookupType(urn);
+      const { props, secretKeys } = unwrapProperties(inputs);
+      const created = await operations.create(props);
+      return { id: created.id, outs: plain(markSecret(created.outs as Props, secretKeys.length > 0)) };
+    },
+
+    async update(id, urn, olds: Props, news: Props) {
+      requireLookupType(urn);
+      const { props, secretKeys } = unwrapProperties(news);
+      const updated = await operations.update(id, unwrapProperties(olds).props, props);
+      return { outs: plain(markSecret(updated.outs as Props, secretKeys.length > 0)) };
+    },
+
+    async read(id, urn, stored: Props = {}) {
+      requireLookupType(urn);
+      const { props, secretKeys } = unwrapProperties(stored);
+      const result = await operations.read(id, props);
+      if (!result.id) return { id: "" };
+      const secret = secretKeys.length > 0;
+      return {
+        id: result.id,
+        props: plain(markSecret(result.props as Props, secret)),
+        inputs: plain(markSecret(result.inputs as Props, secret)),
+      };
+    },
+
+    async delete() {
+      // A lookup owns nothing in Azure: destroy and replace send nothing.
+    },
+
+    async invoke(token, inputs: Props) {
+      if (token !== GET_GALLERY_TOKEN) throw new Error(`${PACKAGE_NAME} has no function ${token}`);
+      const { props, secretKeys } = unwrapProperties(inputs);
+      const given = withPluginDefaults(props, sources.config(), sources.env);
+      if (given.subscriptionId === undefined)
+        return { failures: [{ property: "subscriptionId", reason: NO_PLUGIN_SUBSCRIPTION }] };
+      try {
+        const result = await getGallery(given as unknown as GalleryLookupPlainArgs);
+        return { outputs: plain(markSecret(result as unknown as Props, secretKeys.length > 0)) };
+      } catch (error) {
+        if (error instanceof InvalidArgumentError) return { failures: error.failures };
+        const failure =
+          error instanceof GalleryNotFoundError
+            ? notFoundFailure(error, requireValidLookupArgs(given))
+            : undefined;
+        if (failure) return { failures: [failure] };
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,214 @@
+// The provider plugin's methods, called as the SDK's provider server calls them (property bags as the
+// engine puts them on the wire: secrets wrapped, unknowns as the sentinel), against the local emulator.
+import { strict as assert } from "node:assert";
+import { setDefaultArmClient, ArmClient } from "#internal/arm/armClient";
+import { UNKNOWN } from "#internal/gallery/unknowns";
+import { galleryLookupPlugin, NO_PLUGIN_SUBSCRIPTION } from "#internal/plugin/galleryLookupPlugin";
+import { configFromRequest, watchConfigure, type PluginConfig } from "#internal/plugin/providerConfig";
+import { GALLERY_LOOKUP_TOKEN, GET_GALLERY_TOKEN } from "#internal/plugin/tokens";
+import { isWireSecret, wireSecret } from "#internal/plugin/wireValues";
+import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
+import * as providerService from "@pulumi/pulumi/proto/provider_grpc_pb";
+import { ConfigureRequest } from "@pulumi/pulumi/proto/provider_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { EmulatorCredential } from "../support/emulatorCredential";
+import { assertOnlyGets } from "../support/reliability";
+
+const URN = `urn:pulumi:dev::p::${GALLERY_LOOKUP_TOKEN}::images`;
+type Props = Record<string, unknown>;
+
+describe("the provider plugin's GalleryLookup and getGallery", () => {
+  let azure: EmulatorHandle;
+  let config: PluginConfig;
+  let env: NodeJS.ProcessEnv;
+  const plugin = () => galleryLookupPlugin("0.1.0", "{}", { config: () => config, env });
+  const armRequests = () => azure.journal().filter((e) => e.kind === "arm");
+
+  before(async () => {
+    azure = await startEmulator({ throttle: false });
+    setDefaultArmClient(
+      new ArmClient({
+        credential: new EmulatorCredential(azure),
+        env: { AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint },
+        ca: azure.caCert,
+      }),
+    );
+  });
+  after(async () => {
+    setDefaultArmClient(undefined);
+    await azure.close();
+  });
+  beforeEach(() => {
+    config = { subscriptionId: azure.subscriptionId };
+    env = {};
+    azure.clearJournal();
+  });
+  afterEach(() => assertOnlyGets(azure));
+
+  const args = (): Props => ({
+    resourceGroupName: azure.resourceGroupName,
+    galleryName: "mySharingGroupsGallery",
+    expand: "SharingProfile/Groups",
+  });
+
+  it("check takes the subscription from the provider's config and folds one GET into the inputs", async () => {
+    const result = await plugin().check!(URN, {}, args());
+    assert.equal(result.failures, undefined);
+    const inputs = result.inputs as Props;
+    assert.equal(inputs.subscriptionId, azure.subscriptionId);
+    assert.equal(inputs.permissions, "Groups");
+    assert.match(String(inputs.resourceId), /\/galleries\/mySharingGroupsGallery$/);
+    assert.equal(armRequests().length, 1);
+  });
+
+  it("check falls back to ARM_SUBSCRIPTION_ID, and an argument beats both", async () => {
+    config = {};
+    env = { ARM_SUBSCRIPTION_ID: azure.subscriptionId };
+    const fromEnv = (await plugin().check!(URN, {}, args())).inputs as Props;
+    assert.equal(fromEnv.subscriptionId, azure.subscriptionId);
+    config = { subscriptionId: "00000000-0000-0000-0000-00000000dead" };
+    const given = (await plugin().check!(URN, {}, { ...args(), subscriptionId: azure.subscriptionId }))
+      .inputs as Props;
+    assert.equal(given.subscriptionId, azure.subscriptionId);
+  });
+
+  it("without a subscription anywhere, check fails naming the plugin's own config key", async () => {
+    config = {};
+    const result = await plugin().check!(URN, {}, args());
+    assert.deepEqual(result.failures, [{ property: "subscriptionId", reason: NO_PLUGIN_SUBSCRIPTION }]);
+    assert.match(NO_PLUGIN_SUBSCRIPTION, /azure-gallery-lookup:subscriptionId/);
+    assert.equal(armRequests().length, 0);
+  });
+
+  it("an unknown argument sends nothing and fails nothing", async () => {
+    const result = await plugin().check!(URN, {}, { ...args(), galleryName: UNKNOWN });
+    assert.equal(result.failures, undefined);
+    assert.equal(armRequests().length, 0);
+  });
+
+  it("a secret argument is unwrapped for the GET, and every value derived from it is secret again", async () => {
+    const secretArgs = { ...args(), subscriptionId: wireSecret(azure.subscriptionId) };
+    const inputs = (await plugin().check!(URN, {}, secretArgs)).inputs as Props;
+    assert.equal(armRequests().length, 1);
+    for (const key of [
+      "subscriptionId",
+      "permissions",
+      "resourceId",
+      "galleryName",
+      "sharedSubscriptionIds",
+    ]) {
+      assert.ok(isWireSecret(inputs[key]), `${key} is secret`);
+    }
+    assert.equal((inputs.subscriptionId as { value: unknown }).value, azure.subscriptionId);
+    const created = await plugin().create!(URN, inputs);
+    assert.equal(
+      created.id,
+      azure.galleries().find((g) => g.endsWith("/mySharingGroupsGallery")),
+    );
+    assert.ok(isWireSecret((created.outs as Props).resourceId));
+    assert.equal(armRequests().length, 1, "create returns what check saw");
+  });
+
+  it("diff: no change, then drift after the gallery changes; another gallery replaces", async () => {
+    const p = plugin();
+    const inputs = (await p.check!(URN, {}, args())).inputs as Props;
+    const { id, outs } = await p.create!(URN, inputs);
+    const same = await p.diff!(id, URN, outs, (await p.check!(URN, outs, args())).inputs);
+    assert.equal(same.changes, false);
+    azure.patchGallery(id, { properties: { description: "changed in Azure" } });
+    try {
+      const drift = await p.diff!(id, URN, outs, (await p.check!(URN, outs, args())).inputs);
+      assert.equal(drift.changes, true);
+      assert.deepEqual(drift.replaces, []);
+      const other = { ...args(), galleryName: "myManagedIdentityGallery" };
+      const replace = await p.diff!(id, URN, outs, (await p.check!(URN, outs, other)).inputs);
+      assert.deepEqual(replace.replaces, ["galleryName"]);
+    } finally {
+      azure.patchGallery(id, { properties: { description: "" } });
+    }
+  });
+
+  it("read sends a GET again, and a gallery gone answers an empty id; delete sends nothing", async () => {
+    const p = plugin();
+    const inputs = (await p.check!(URN, {}, { ...args(), galleryName: "myManagedIdentityGallery" }))
+      .inputs as Props;
+    const { id, outs } = await p.create!(URN, inputs);
+    azure.clearJournal();
+    const read = await p.read!(id, URN, outs);
+    assert.equal(read.id, id);
+    assert.equal((read.props as Props).uniqueName, (outs as Props).uniqueName);
+    assert.equal(armRequests().length, 1);
+    azure.clearJournal();
+    await p.delete!(id, URN, outs);
+    assert.equal(azure.journal().length, 0, "delete sends nothing");
+  });
+
+  it("getGallery answers the observation and id, and a missing gallery as the argument's failure", async () => {
+    const result = await plugin().invoke!(GET_GALLERY_TOKEN, args());
+    const outputs = result.outputs as Props;
+    assert.equal(outputs.permissions, "Groups");
+    assert.equal(outputs.subscriptionId, azure.subscriptionId);
+    assert.match(String(outputs.id), /\/galleries\/mySharingGroupsGallery$/);
+    const missing = await plugin().invoke!(GET_GALLERY_TOKEN, { ...args(), galleryName: "noSuchGallery" });
+    assert.deepEqual(
+      missing.failures?.map((f) => f.property),
+      ["galleryName"],
+    );
+    const bad = await plugin().invoke!(GET_GALLERY_TOKEN, { ...args(), galleryName: "bad/name" });
+    assert.deepEqual(
+      bad.failures?.map((f) => f.property),
+      ["galleryName"],
+    );
+  });
+
+  it("refuses a type or function it does not have", async () => {
+    await assert.rejects(
+      plugin().check!("urn:pulumi:dev::p::azure-gallery-lookup:index:Other::x", {}, {}),
+      /no resource type/,
+    );
+    await assert.rejects(plugin().invoke!("azure-gallery-lookup:index:other", {}), /no function/);
+  });
+});
+
+describe("the provider plugin's configuration", () => {
+  it("reads stack config variables in both spellings, and an explicit provider's arguments first", () => {
+    const variables = new Map([
+      ["azure-gallery-lookup:config:clientId", "from-config"],
+      ["azure-gallery-lookup:tenantId", "tenant-from-config"],
+      ["azure-gallery-lookup:useOidc", "true"],
+      ["azure-native:clientSecret", "not ours"],
+    ]);
+    const config = configFromRequest(variables, {
+      clientId: "from-args",
+      useMsi: true,
+      clientSecret: wireSecret("s3"),
+    });
+    assert.equal(config.clientId, "from-args");
+    assert.equal(config.tenantId, "tenant-from-config");
+    assert.equal(config.useOidc, "true");
+    assert.equal(config.useMsi, "true");
+    assert.equal(config.clientSecret, "s3", "a secret argument is unwrapped");
+    assert.equal(configFromRequest(new Map(), { clientId: UNKNOWN }).clientId, undefined);
+  });
+
+  it("sees the Configure request the SDK's server answers by itself, as gRPC decodes it", () => {
+    const seen: PluginConfig[] = [];
+    const method = (
+      providerService as unknown as Record<string, Record<string, { requestDeserialize: unknown }>>
+    ).ResourceProviderService.configure;
+    const original = method.requestDeserialize;
+    try {
+      watchConfigure((config) => seen.push(config));
+      const request = new ConfigureRequest();
+      request.getVariablesMap().set("azure-gallery-lookup:config:subscriptionId", "sub-from-stack");
+      request.setArgs(Struct.fromJavaScript({ clientSecret: "canary-client-secret" }));
+      const decoded = (method.requestDeserialize as (b: Buffer) => ConfigureRequest)(
+        Buffer.from(request.serializeBinary()),
+      );
+      assert.ok(decoded instanceof ConfigureRequest, "the server still gets the request");
+      assert.deepEqual(seen, [{ subscriptionId: "sub-from-stack", clientSecret: "canary-client-secret" }]);
+    } finally {
+      method.requestDeserialize = original;
+    }
+  });
+});
