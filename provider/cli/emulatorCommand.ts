@@ -86,7 +86,8 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * subscriptionId.
  */
 async function subscriptionNote(subscriptionId: string, seed: string | undefined): Promise<string> {
-  if (seed === undefined) return `AZURE_SUBSCRIPTION_ID=${subscriptionId}, the emulator's default subscription`;
+  if (seed === undefined)
+    return `AZURE_SUBSCRIPTION_ID=${subscriptionId}, the emulator's default subscription`;
   const { loadSeedFile } = require("../emulator/seed") as typeof import("../emulator/seed");
   const all = [...new Set((await loadSeedFile(seed)).map((g) => g.subscriptionId))];
   if (all.length <= 1) return `AZURE_SUBSCRIPTION_ID=${subscriptionId}, the seed's subscription`;
@@ -219,6 +220,8 @@ export async function runEmulatorCommand(args: string[]): Promise<number> {
     emulator.subscriptionId,
     typeof options.seed === "string" ? options.seed : undefined,
   );
-  process.stderr.write(`gallery-lookup emulator: serving on ${emulator.armEndpoint} (Ctrl-C to stop); ${note}\n`);
+  process.stderr.write(
+    `gallery-lookup emulator: serving on ${emulator.armEndpoint} (Ctrl-C to stop); ${note}\n`,
+  );
   return stopped;
 }

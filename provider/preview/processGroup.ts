@@ -62,7 +62,10 @@ export function survivors(owned: OwnedChild): number[] {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
       const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       if (state === "Z" || state === "X") continue;
-      if (Number(pgrp) === group || `${fs.readFileSync(`/proc/${entry}/environ`, "latin1")}\0`.includes(needle))
+      if (
+        Number(pgrp) === group ||
+        `${fs.readFileSync(`/proc/${entry}/environ`, "latin1")}\0`.includes(needle)
+      )
         found.push(Number(entry));
     } catch {
       // Gone, or not ours to read (then not ours at all).

@@ -78,7 +78,10 @@ describe("gallery-lookup emulator --detach", function () {
       const pid = Number(env.GALLERY_LOOKUP_EMULATOR_PID);
       try {
         assert.equal(env.AZURE_SUBSCRIPTION_ID, USER_SUBSCRIPTION);
-        assert.match(run.stderr, new RegExp(`AZURE_SUBSCRIPTION_ID=${USER_SUBSCRIPTION}, the seed's subscription`));
+        assert.match(
+          run.stderr,
+          new RegExp(`AZURE_SUBSCRIPTION_ID=${USER_SUBSCRIPTION}, the seed's subscription`),
+        );
         // A lookup without subscriptionId, in the environment the user evals, finds the seeded gallery.
         const lookup = spawnSync(
           process.execPath,
@@ -103,7 +106,10 @@ describe("gallery-lookup emulator --detach", function () {
       const twoEnv = JSON.parse(two.stdout) as Record<string, string>;
       process.kill(Number(twoEnv.GALLERY_LOOKUP_EMULATOR_PID), "SIGTERM");
       assert.equal(twoEnv.AZURE_SUBSCRIPTION_ID, USER_SUBSCRIPTION);
-      assert.match(two.stderr, /the subscription of the seed's first gallery; the seed spans 2 subscriptions/);
+      assert.match(
+        two.stderr,
+        /the subscription of the seed's first gallery; the seed spans 2 subscriptions/,
+      );
       await waitFor(() => !alive(Number(twoEnv.GALLERY_LOOKUP_EMULATOR_PID)), 10_000, "the emulator to stop");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
