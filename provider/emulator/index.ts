@@ -168,6 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     process.once("exit", removeTemporaryDir);
     signalGuard.add(removeTemporaryDir);
   }
+  tls.releaseExitGuard?.();
   const forgetTemporaryDir = async (): Promise<void> => {
     process.off("exit", removeTemporaryDir);
     signalGuard.delete(removeTemporaryDir);
