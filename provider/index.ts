@@ -2,6 +2,9 @@
  * pulumi-azure-gallery-lookup: a read-only Pulumi lookup of an existing Azure Compute Gallery.
  * @packageDocumentation
  */
+// In a program run by Pulumi's Node.js runtime: work around nodejs/node#64011 before any error (see the file).
+import "./preview/runtimePreload";
+
 export { GalleryLookup } from "./lookup/galleryLookup";
 export { getGallery, getGalleryOutput, type GetGalleryOptions } from "./lookup/getGallery";
 export { ArmClient, type ArmClientOptions } from "./arm/armClient";

@@ -80,6 +80,23 @@ export function parseEmulatorArgs(args: string[]): EmulatorCommandOptions {
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * Which subscription the environment names and why: a lookup without subscriptionId reads that one only. With a
+ * seed it is the seed's; a seed spanning several is read from its first gallery, and the rest need
+ * subscriptionId.
+ */
+async function subscriptionNote(subscriptionId: string, seed: string | undefined): Promise<string> {
+  if (seed === undefined)
+    return `AZURE_SUBSCRIPTION_ID=${subscriptionId}, the emulator's default subscription`;
+  const { loadSeedFile } = require("../emulator/seed") as typeof import("../emulator/seed");
+  const all = [...new Set((await loadSeedFile(seed)).map((g) => g.subscriptionId))];
+  if (all.length <= 1) return `AZURE_SUBSCRIPTION_ID=${subscriptionId}, the seed's subscription`;
+  return (
+    `AZURE_SUBSCRIPTION_ID=${subscriptionId}, the subscription of the seed's first gallery; ` +
+    `the seed spans ${all.length} subscriptions: a lookup in another passes subscriptionId`
+  );
+}
+
 /** The environment as `export NAME='value'` lines, safe to `eval` or source. */
 export function shellExports(environment: Record<string, string>): string {
   return Object.entries(environment)
@@ -131,7 +148,8 @@ async function detachEmulator(options: EmulatorCommandOptions, envFormat: "sh" |
   );
   process.stderr.write(
     `gallery-lookup emulator: serving on ${environment.AZURE_RESOURCE_MANAGER_ENDPOINT} in the background ` +
-      `(pid ${child.pid}; stops after ${(options.idleMs ?? 0) / 1000} s without a request, or on kill $GALLERY_LOOKUP_EMULATOR_PID)\n`,
+      `(pid ${child.pid}; stops after ${(options.idleMs ?? 0) / 1000} s without a request, or on kill $GALLERY_LOOKUP_EMULATOR_PID); ` +
+      `${await subscriptionNote(environment.AZURE_SUBSCRIPTION_ID, typeof options.seed === "string" ? options.seed : undefined)}\n`,
   );
   return 0;
 }
@@ -198,6 +216,12 @@ export async function runEmulatorCommand(args: string[]): Promise<number> {
     };
     process.stdout.write(`${JSON.stringify(info)}\n${shellExports(environment)}\n`);
   }
-  process.stderr.write(`gallery-lookup emulator: serving on ${emulator.armEndpoint} (Ctrl-C to stop)\n`);
+  const note = await subscriptionNote(
+    emulator.subscriptionId,
+    typeof options.seed === "string" ? options.seed : undefined,
+  );
+  process.stderr.write(
+    `gallery-lookup emulator: serving on ${emulator.armEndpoint} (Ctrl-C to stop); ${note}\n`,
+  );
   return stopped;
 }

@@ -61,3 +61,30 @@ export function probeEmulator(endpoint: string, caFile: string | undefined): Pro
     });
   });
 }
+
+/** The requests the emulator at `endpoint` saw (its `/_emulator/journal`); undefined when it cannot be read. */
+export function emulatorJournal(
+  endpoint: string,
+  caFile: string | undefined,
+): Promise<{ time: number; kind: string; path: string }[] | undefined> {
+  const url = new URL("/_emulator/journal", endpoint);
+  const ca = caFile && fs.existsSync(caFile) ? fs.readFileSync(caFile) : undefined;
+  return new Promise((resolve) => {
+    const req = https.get(url, { ca, timeout: 2000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (c: string) => (body += c));
+      res.on("end", () => {
+        try {
+          const entries = res.statusCode === 200 ? (JSON.parse(body) as unknown) : undefined;
+          resolve(
+            Array.isArray(entries) ? (entries as { time: number; kind: string; path: string }[]) : undefined,
+          );
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(undefined));
+  });
+}

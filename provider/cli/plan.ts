@@ -98,12 +98,19 @@ function stepDetails(step: Step, preview: boolean): string[] {
   if (step.op === "update" || step.op === "replace") {
     const after = lookup ? step.outputs : ownInputs(step.inputs);
     const before = lookup ? step.oldOutputs : ownInputs(step.oldInputs ?? step.oldOutputs);
-    const lines = ["", `  ~ ${title}: ${step.changedKeys.length} changed`];
-    for (const key of step.changedKeys) {
-      for (const change of leafChanges(before?.[key], after[key], [key])) {
-        lines.push(`      ~ ${markUnknowns(describeChange({ ...change, sensitive: false }), preview)}`);
-      }
-    }
+    // The engine names the keys whose outputs changed; another resource is shown by its inputs, so a key that
+    // changed only in its outputs is shown by those. The count is of the changes listed.
+    const listed = step.changedKeys.flatMap((key) => {
+      const shown = leafChanges(before?.[key], after[key], [key]);
+      return shown.length || lookup ? shown : leafChanges(step.oldOutputs?.[key], step.outputs[key], [key]);
+    });
+    const lines = [
+      "",
+      `  ~ ${title}: ${listed.length} changed`,
+      ...listed.map(
+        (change) => `      ~ ${markUnknowns(describeChange({ ...change, sensitive: false }), preview)}`,
+      ),
+    ];
     if (step.replaces.length) lines.push(`      (replace because of: ${step.replaces.join(", ")})`);
     return lines;
   }
@@ -276,4 +283,44 @@ export function errorDocument(
   const name = error instanceof Error ? error.name : "Error";
   const message = error instanceof Error ? error.message : String(error);
   return `${JSON.stringify({ error: { name, message, exitCode, ...extra } }, null, 2)}\n`;
+}
+
+/** What a failed offline run looked at, for {@link whereLines}. */
+export interface RunContext {
+  /** The emulator, as the user sees it. */
+  emulator: string;
+  /** Subscriptions of the Galleries - Get requests the run sent (first asked first); undefined: not known. */
+  asked: string[] | undefined;
+  /** The subscription the stack config gives a lookup without subscriptionId, and where it comes from. */
+  configured: string;
+  configuredFrom: string;
+}
+
+/**
+ * The context lines under a failure: where the run looked, and which subscription each request named and why.
+ * A run that sent nothing (a bad argument) looked nowhere: no lines.
+ */
+export function whereLines(context: RunContext): string[] {
+  if (context.asked?.length === 0) return [];
+  const subscriptions = context.asked ?? [context.configured];
+  return [
+    `looked in: ${context.emulator}`,
+    ...subscriptions.map((id) =>
+      id === context.configured
+        ? `subscription: ${id}, from ${context.configuredFrom}${context.asked ? "" : ", unless the program passes subscriptionId"}`
+        : `subscription: ${id}, passed by the program (subscriptionId)`,
+    ),
+  ];
+}
+
+/** The subscriptions of the Galleries - Get requests in an emulator's journal since `since` (ms), in order. */
+export function askedSubscriptions(
+  journal: { time: number; kind: string; path: string }[],
+  since: number,
+): string[] {
+  const ids = journal
+    .filter((e) => e.kind === "arm" && e.time >= since)
+    .map((e) => /^\/subscriptions\/([^/]+)/i.exec(e.path)?.[1])
+    .filter((id): id is string => id !== undefined);
+  return [...new Set(ids)];
 }

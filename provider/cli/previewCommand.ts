@@ -9,7 +9,18 @@ import type { RunProgramOptions, RunProgramResult } from "../preview/runProgram"
 import { helpText, parseArgs, secondsFlag, stringFlag, type CommandSpec, type ParsedArgs } from "./args";
 import { installStopHandlers, stopSignal, temporaryFolder } from "./lifecycle";
 import { UsageError } from "../errors/UsageError";
-import { changes, errorDocument, failed, failureLines, planJson, planText, stripAnsi } from "./plan";
+import { emulatorJournal } from "./emulatorProbe";
+import {
+  askedSubscriptions,
+  changes,
+  errorDocument,
+  failed,
+  failureLines,
+  planJson,
+  planText,
+  stripAnsi,
+  whereLines,
+} from "./plan";
 import { openSession, PACKAGE_ROOT, type Session } from "./session";
 
 /** Exit code when `--expect-no-changes` meets changes: the one recent Pulumi CLIs use (pulumi/pulumi#22176). */
@@ -129,7 +140,7 @@ function typeChecks(
 async function run(
   options: RunProgramOptions,
   settings: RunSettings,
-  where: string[] = [],
+  where: () => Promise<string[]> = () => Promise.resolve([]),
 ): Promise<RunProgramResult> {
   const { runProgram } = require("../preview/runProgram") as typeof import("../preview/runProgram");
   const shown: string[] = [];
@@ -150,7 +161,7 @@ async function run(
     for (const line of failureLines(result, settings.verbose, options.stack))
       if (!shown.includes(line)) err(line);
     // Every failure says where it looked: a wrong subscription or emulator is the usual cause of a 404.
-    for (const line of where) err(`  ${line}`);
+    for (const line of await where()) err(`  ${line}`);
   } else if (settings.verbose && result.stdout.trim()) {
     err(result.stdout.trimEnd());
   }
@@ -203,13 +214,18 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
   const seed = stringFlag(parsed, "seed");
   if (seed && !fs.existsSync(seed)) throw new UsageError(`--seed: no file ${seed}`);
   const json = parsed.flags.has("json");
-  const session = await openSession({ seed: seed && path.resolve(seed), hostCwd: project.rootDirectory });
+  const session = await openSession({
+    seed: seed && path.resolve(seed),
+    hostCwd: project.rootDirectory,
+    providerHost: !cli,
+  });
   try {
     const config = { ...project.config };
+    const stackFile = `Pulumi.${stack}.yaml`;
     const subscriptionFrom =
       config["azure-native:subscriptionId"] !== undefined
         ? `the stack config azure-native:subscriptionId (${project.stackFile ? path.basename(project.stackFile) : "Pulumi.yaml"})`
-        : `the emulator's default subscription (no azure-native:subscriptionId in Pulumi.${stack}.yaml)`;
+        : `the emulator's default subscription (no azure-native:subscriptionId in ${project.stackFile ? stackFile : `Pulumi.yaml, and no ${stackFile}`})`;
     config["azure-native:subscriptionId"] ??= session.azure.subscriptionId;
     if (cli) {
       const backendDir = path.resolve(
@@ -234,10 +250,21 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
       });
     }
     if (!typeChecks(project.programDir, project.entryPoint, session, settingsOf(parsed), json)) return 1;
-    const where = [
-      `looked in: ${session.azure.description}`,
-      `subscription: ${config["azure-native:subscriptionId"]}, from ${subscriptionFrom}, unless the program passes subscriptionId`,
-    ];
+    const started = Date.now();
+    let context: Promise<string[]> | undefined;
+    // What the run sent, read from the emulator's journal once the run has failed.
+    const where = (): Promise<string[]> =>
+      (context ??= (async () => {
+        const journal = session.azure.handle
+          ? session.azure.handle.journal()
+          : await emulatorJournal(session.azure.armEndpoint, session.env.NODE_EXTRA_CA_CERTS);
+        return whereLines({
+          emulator: session.azure.description,
+          asked: journal && askedSubscriptions(journal, started),
+          configured: config["azure-native:subscriptionId"],
+          configuredFrom: subscriptionFrom,
+        });
+      })());
     const result = await run(
       {
         programDir: project.programDir,
@@ -257,7 +284,7 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
     if (failed(result)) {
       if (json) {
         const details = failureLines(result, false, stack).map((line) => line.replace(/^error: /, ""));
-        out(errorDocument(new Error(`the ${mode} failed`), 1, { details, where }).trimEnd());
+        out(errorDocument(new Error(`the ${mode} failed`), 1, { details, where: await where() }).trimEnd());
       }
       return 1;
     }
@@ -308,7 +335,7 @@ async function runDemo(parsed: ParsedArgs): Promise<number> {
   const { DEMO_GALLERY } = require("../emulator/seed") as typeof import("../emulator/seed");
   const started = Date.now();
   const dir = demoProject();
-  const session: Session = await openSession({ hostCwd: dir });
+  const session: Session = await openSession({ hostCwd: dir, providerHost: true });
   const azure = session.azure.handle;
   if (!azure) throw new Error("the demo needs its own emulator");
   try {

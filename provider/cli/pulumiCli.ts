@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { killOwned, markedEnv, stopOwned } from "../preview/processGroup";
 import type { ProjectInfo } from "../preview/project";
 import { onCleanup, temporaryFolder } from "./lifecycle";
 
@@ -109,7 +110,18 @@ function projectCopy(project: ProjectInfo, packageDir: string): string {
   return dir;
 }
 
-/** Runs `pulumi ARGS` in `cwd`, in a process group of its own that a stop or a time limit ends whole. */
+/**
+ * How long the Pulumi CLI has to cancel gracefully after its first SIGINT (it then ends its plugins itself)
+ * before it and everything it started are killed: a stuck run would otherwise never end.
+ */
+const CANCEL_GRACE_MS = 3000;
+
+/**
+ * Runs `pulumi ARGS` in `cwd`, in a process group of its own, its environment marked (processGroup.ts) so that
+ * the plugins it starts in groups of their own are found too. A stop or the time limit sends SIGINT, then after
+ * {@link CANCEL_GRACE_MS} SIGKILL to whatever is left; the run settles only once all of it is gone, so the
+ * temporary folder it ran in is removed after it.
+ */
 function pulumi(
   run: PulumiCliRun,
   cwd: string,
@@ -117,39 +129,46 @@ function pulumi(
   env: NodeJS.ProcessEnv,
   stdio: "inherit" | "ignore",
 ): Promise<number> {
+  if (run.signal.aborted) return Promise.reject(new Error("stopped"));
   return new Promise((resolve, reject) => {
+    const marked = markedEnv(env);
     const child = spawn(run.cli.path, [...args, "--non-interactive"], {
       cwd,
-      env,
+      env: marked.env,
       stdio: ["ignore", stdio, "inherit"],
       detached: true,
     });
-    const end = (): void => {
-      try {
-        if (child.pid) process.kill(-child.pid, "SIGINT");
-      } catch {
-        // already gone
-      }
-    };
+    const owned = { child, mark: marked.mark };
+    let ending: Promise<void> | undefined;
+    const end = (): Promise<void> => (ending ??= stopOwned(owned, "SIGINT", CANCEL_GRACE_MS));
+    // Registered before anything else can happen: a Ctrl-C now waits for all of it to be gone.
     const forget = onCleanup(end);
-    run.signal.addEventListener("abort", end, { once: true });
+    const onAbort = (): void => void end();
+    run.signal.addEventListener("abort", onAbort, { once: true });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      end();
+      void end();
     }, run.timeoutMs);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
+    const settle = async (outcome: () => void): Promise<void> => {
       clearTimeout(timer);
-      run.signal.removeEventListener("abort", end);
-      void forget();
-      if (timedOut) {
-        reject(
-          new Error(
-            `pulumi ${args[0]} did not finish within ${run.timeoutMs / 1000} s (raise it with --timeout SECONDS)`,
-          ),
-        );
-      } else resolve(code ?? (signal ? 1 : 0));
+      run.signal.removeEventListener("abort", onAbort);
+      // The CLI is gone: a plugin it left (killed before it could end them) goes now.
+      ending ??= killOwned(owned);
+      await forget();
+      outcome();
+    };
+    child.on("error", (error) => void settle(() => reject(error)));
+    child.on("close", (code, signal) => {
+      void settle(() => {
+        if (timedOut) {
+          reject(
+            new Error(
+              `pulumi ${args[0]} did not finish within ${run.timeoutMs / 1000} s (raise it with --timeout SECONDS)`,
+            ),
+          );
+        } else resolve(code ?? (signal ? 1 : 0));
+      });
     });
   });
 }

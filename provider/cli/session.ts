@@ -9,7 +9,7 @@ import type { EmulatorHandle } from "../emulator/types";
 import type { ProviderHost } from "../preview/hostClient";
 import { resolvePulumiSdkDir } from "../preview/proto";
 import { isLoopbackEndpoint, probeEmulator } from "./emulatorProbe";
-import { onCleanup, temporaryFolder } from "./lifecycle";
+import { onCleanup, stopSignal, temporaryFolder } from "./lifecycle";
 
 const PACKAGE_NAME = "pulumi-azure-gallery-lookup";
 /** The installed (or checked-out) package: dist/cli/.. /.. */
@@ -27,7 +27,8 @@ export interface LocalAzure {
 
 export interface Session {
   azure: LocalAzure;
-  host: ProviderHost;
+  /** Pulumi's dynamic provider host, for the embedded engine (a Pulumi CLI starts its own). */
+  host?: ProviderHost;
   /** Environment of the provider host and of the program. */
   env: NodeJS.ProcessEnv;
   /** The folder of package links on NODE_PATH (this package and @pulumi/pulumi, by name). */
@@ -40,6 +41,8 @@ export interface SessionOptions {
   seed?: string;
   /** Working directory of the provider host: the project folder, as under the Pulumi CLI. */
   hostCwd: string;
+  /** Whether to start the dynamic provider host: only the embedded engine uses it. */
+  providerHost: boolean;
 }
 
 /** A running emulator named by the environment `gallery-lookup emulator --env` exports, if one answers there. */
@@ -75,7 +78,7 @@ function packageLinkDir(fromDir: string): string {
   return dir;
 }
 
-/** Starts (or finds) the local Azure and the provider host. */
+/** Starts (or finds) the local Azure and, for the embedded engine, the provider host. */
 export async function openSession(options: SessionOptions): Promise<Session> {
   const { startProviderHost } = require("../preview/hostClient") as typeof import("../preview/hostClient");
   let azure = options.seed ? undefined : await exportedEmulator(process.env);
@@ -100,7 +103,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     // The command type-checks once before a run (preview/typeCheck.ts); the runtime and the host only transpile.
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
-  const host = await startProviderHost({ cwd: options.hostCwd, env });
+  if (!options.providerHost) return { azure, env, packageDir: linkDir, close: async () => undefined };
+  // A stop while the host starts ends it through the signal (the cleanup below is not registered yet).
+  const host = await startProviderHost({ cwd: options.hostCwd, env, signal: stopSignal });
   const closeHost = onCleanup(() => host.close());
   await host.configure({});
   return {

@@ -6,10 +6,11 @@
 // Every `pulumi` runs in a process group of its own, so that a timeout or Ctrl-C ends it together with
 // anything it started (plugins, its language host); exports run a bounded number at a time, ahead of the
 // reader, and what each prints stays in memory (never a file: with --show-secrets it holds plaintext).
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { PulumiCliError } from "../errors/PulumiCliError";
 import { StateSourceError } from "../errors/StateSourceError";
 import { sanitizeText } from "../errors/safeText";
+import { killOwned, markedEnv, type OwnedChild } from "../preview/processGroup";
 import { globMatcher } from "./glob";
 import { readDocument, type SourceOptions, type StateSource } from "./sources";
 
@@ -70,7 +71,7 @@ export function pulumiCommand(options: Pick<PulumiStacksOptions, "pulumi" | "env
 }
 
 class PulumiRunner {
-  private readonly running = new Set<ChildProcess>();
+  private readonly running = new Set<OwnedChild>();
   private readonly env: NodeJS.ProcessEnv;
   private readonly redact: string[];
   readonly binary: string;
@@ -96,7 +97,7 @@ class PulumiRunner {
   }
 
   private killAll(): void {
-    for (const child of this.running) killGroup(child);
+    for (const owned of this.running) killGroup(owned);
   }
 
   /** Runs `pulumi ARGS --non-interactive`; stdout goes to `read` (which may stop early), stderr is kept short. */
@@ -105,13 +106,18 @@ class PulumiRunner {
       return Promise.resolve({ code: null, complaint: "", timedOut: false, aborted: true });
     }
     return new Promise((resolve, reject) => {
+      const marked = markedEnv(this.env);
       const child = spawn(this.binary, [...args, "--non-interactive"], {
         cwd: this.options.cwd,
-        env: this.env,
+        env: marked.env,
         stdio: ["ignore", "pipe", "pipe"],
         detached: true, // a process group of its own: see killGroup
       });
-      this.running.add(child);
+      const owned = { child, mark: marked.mark };
+      this.running.add(owned);
+      // `pulumi` has exited: what it wrote is in the pipe, and whatever it left behind (holding the pipe open,
+      // so that "close" would wait for it) goes now.
+      child.on("exit", () => killGroup(owned));
       let stderr = "";
       child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
         stderr = (stderr + chunk).slice(-16_384);
@@ -122,23 +128,23 @@ class PulumiRunner {
         (text) => (stdout = text),
         (error: unknown) => {
           readError = error;
-          killGroup(child);
+          killGroup(owned);
         },
       );
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        killGroup(child);
+        killGroup(owned);
       }, this.options.timeoutMs ?? DEFAULT_PULUMI_TIMEOUT_MS);
       child.on("error", (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        this.running.delete(child);
+        this.running.delete(owned);
         child.stdout?.destroy();
         reject(this.spawnFailure(error));
       });
       child.on("close", (code) => {
         clearTimeout(timer);
-        this.running.delete(child);
+        this.running.delete(owned);
         void reading.then(() =>
           resolve({
             code,
@@ -172,14 +178,12 @@ class PulumiRunner {
   }
 }
 
-/** Ends a child and everything it started; the group may already be gone. */
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // Already gone.
-  }
+/**
+ * Ends a child and everything it started, whatever the child's own state: a `pulumi` that has exited may
+ * still lead a group of survivors, and those hold its output open.
+ */
+function killGroup(owned: OwnedChild): void {
+  void killOwned(owned);
 }
 
 const collectText = async (stream: AsyncIterable<Buffer>): Promise<string> => {

@@ -13,11 +13,23 @@ export function showValue(value: unknown, present: boolean): string {
   if (!present) return ABSENT;
   if (typeof value === "string") return quoteValue(value);
   // JSON escapes control characters inside strings; also make DEL, C1 controls and bidi overrides visible.
-  const text = (JSON.stringify(value) ?? String(value)).replace(
+  // Keys sorted at every depth: the two sides of `before ⇒ after` come from different writers (state, Azure).
+  const text = (JSON.stringify(value, sortedKeys) ?? String(value)).replace(
     /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/** A JSON.stringify replacer that writes each object's keys in sorted order. */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const object = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(object)
+      .sort()
+      .map((k) => [k, object[k]]),
+  );
 }
 
 /** A property name in a path: as it is when plain, else quoted (a tag key may hold `.`, spaces, ESC). */

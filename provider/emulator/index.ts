@@ -156,15 +156,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tenantId = options.tenantId ?? EMULATOR_DEFAULTS.tenantId;
   const clientId = options.clientId ?? EMULATOR_DEFAULTS.clientId;
   const clientSecret = options.clientSecret ?? EMULATOR_DEFAULTS.clientSecret;
-  const subscriptionId = options.subscriptionId ?? EMULATOR_DEFAULTS.subscriptionId;
   const resourceGroupName = options.resourceGroupName ?? EMULATOR_DEFAULTS.resourceGroupName;
-
-  const seeds: SeedGallery[] =
+  const given: SeedGallery[] | undefined =
     typeof options.seed === "string"
       ? await loadSeedFile(options.seed)
-      : options.seed
-        ? options.seed.map((seed, i) => normalizeSeed(seed, `seed gallery ${i}`))
-        : defaultSeed(subscriptionId, resourceGroupName, tenantId);
+      : options.seed?.map((seed, i) => normalizeSeed(seed, `seed gallery ${i}`));
+  // The subscription a lookup without subscriptionId reads (AZURE_SUBSCRIPTION_ID): the seed's, so that its
+  // galleries are found; with several, that of its first gallery (seedSubscriptions says so).
+  const subscriptionId =
+    options.subscriptionId ?? given?.[0]?.subscriptionId ?? EMULATOR_DEFAULTS.subscriptionId;
+  const seeds = given ?? defaultSeed(subscriptionId, resourceGroupName, tenantId);
   const tls = await makeTlsMaterial(options.caDir);
   // The CA key must not outlive the emulator, however the process ends: close() removes the folder,
   // and this covers process.exit, an uncaught error, a failed start and a deadly signal (SIGKILL aside).
@@ -176,6 +177,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     process.once("exit", removeTemporaryDir);
     signalGuard.add(removeTemporaryDir);
   }
+  tls.releaseExitGuard?.();
   const forgetTemporaryDir = async (): Promise<void> => {
     process.off("exit", removeTemporaryDir);
     signalGuard.delete(removeTemporaryDir);

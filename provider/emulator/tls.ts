@@ -1,5 +1,6 @@
 // TLS material made at start: a local CA (reused from `caDir` when present) and a leaf for 127.0.0.1.
 // @azure/identity and MSAL insist on https authorities, so the Entra half cannot run on plain http.
+import { rmSync } from "node:fs";
 import { lstat, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,11 @@ export interface TlsMaterial {
   key: string;
   /** The temporary folder made for the CA when no `caDir` was given: removed when the emulator closes. */
   temporaryDir?: string;
+  /**
+   * Drops the "exit" handler that removes {@link temporaryDir} while the material is made (a process that ends
+   * during key generation, a Ctrl-C, leaves no CA key behind): call it once the caller guards the folder itself.
+   */
+  releaseExitGuard?: () => void;
 }
 
 type Generate = typeof import("selfsigned").generate;
@@ -52,6 +58,8 @@ export async function makeTlsMaterial(caDir?: string): Promise<TlsMaterial> {
   const { generate } = require("selfsigned") as { generate: Generate };
   // mkdtemp makes its folder 0700.
   const dir = caDir ?? (await mkdtemp(join(tmpdir(), "gallery-lookup-emulator-")));
+  const guard = (): void => rmSync(dir, { recursive: true, force: true });
+  if (caDir === undefined) process.once("exit", guard);
   if (caDir !== undefined) await ownCaDir(caDir);
   const caCertFile = join(dir, "ca.pem");
   const caKeyFile = join(dir, "ca-key.pem");
@@ -99,6 +107,8 @@ export async function makeTlsMaterial(caDir?: string): Promise<TlsMaterial> {
     caCertFile,
     cert: `${leaf.cert.trim()}\n${caCert.trim()}\n`,
     key: leaf.private,
-    ...(caDir === undefined ? { temporaryDir: dir } : {}),
+    ...(caDir === undefined
+      ? { temporaryDir: dir, releaseExitGuard: () => void process.off("exit", guard) }
+      : {}),
   };
 }

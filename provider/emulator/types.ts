@@ -14,7 +14,10 @@ export interface EmulatorOptions {
   tenantId?: string;
   clientId?: string;
   clientSecret?: string;
-  /** Subscription and resource group of the default seed. */
+  /**
+   * The subscription a lookup without `subscriptionId` reads (`AZURE_SUBSCRIPTION_ID`), and that of the default
+   * seed. Default: with a seed, the seed's (the first gallery's when it spans several); else a fixed one.
+   */
   subscriptionId?: string;
   resourceGroupName?: string;
   /** Lifetime of issued tokens in seconds (default 3600). */

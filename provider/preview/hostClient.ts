@@ -12,6 +12,9 @@ import {
   type PropertyMap,
   type PulumiProtos,
 } from "./proto";
+import { endProcessGroup } from "./processGroup";
+
+export { endProcessGroup } from "./processGroup";
 
 /** Options of {@link startProviderHost}. */
 export interface ProviderHostOptions {
@@ -25,6 +28,11 @@ export interface ProviderHostOptions {
   engineAddress?: string;
   /** Milliseconds to wait for the port (default 20000). */
   startTimeoutMs?: number;
+  /**
+   * Ends the host (its whole group) when aborted, from the moment it is spawned: a command stopped while the
+   * host starts leaves nothing behind. Already aborted: nothing is spawned.
+   */
+  signal?: AbortSignal;
 }
 
 /** The answer of Check. */
@@ -96,6 +104,7 @@ function urnParts(urn: string): { name: string; type: string } {
 export async function startProviderHost(options: ProviderHostOptions): Promise<ProviderHost> {
   const sdkDir = options.sdkDir ?? resolvePulumiSdkDir(options.cwd);
   const protos = loadProtos(sdkDir);
+  if (options.signal?.aborted) throw new Error("stopped before the dynamic provider host started");
   const child = spawn(
     process.execPath,
     [path.join(sdkDir, "cmd", "dynamic-provider"), options.engineAddress ?? "127.0.0.1:1"],
@@ -108,9 +117,13 @@ export async function startProviderHost(options: ProviderHostOptions): Promise<P
     stderr += chunk;
   });
   let exited = false;
+  const onAbort = (): void => endProcessGroup(child, "SIGKILL");
+  options.signal?.addEventListener("abort", onAbort, { once: true });
   child.on("exit", () => {
     exited = true;
   });
+  // The group may outlive the host itself (a provider's own child): the listener stays until it is closed.
+  child.on("close", () => options.signal?.removeEventListener("abort", onAbort));
   const port = await readPort(child, options.startTimeoutMs ?? 20000, () => stderr);
   return connect(
     protos,
@@ -119,21 +132,6 @@ export async function startProviderHost(options: ProviderHostOptions): Promise<P
     () => stderr,
     () => !exited,
   );
-}
-
-/**
- * Sends `signal` to the process group of a child started with `detached: true` (its pid is the group's id), so
- * that its own children go too. A child that already exited may still lead a group of survivors: the group is
- * signalled all the same. What no group signal reaches is a grandchild that left the group on purpose
- * (`setsid`, `detached: true` of its own): docs/cli.md says so.
- */
-export function endProcessGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // ESRCH: the group is empty already.
-  }
 }
 
 function readPort(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<number> {

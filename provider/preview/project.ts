@@ -81,7 +81,9 @@ export interface ProjectInfo {
  * `stackNamed`: the user named the stack, so its file must exist (the default stack may have no config at all).
  */
 export function readProject(dir: string, stack: string, stackNamed = false): ProjectInfo {
-  const rootDirectory = path.resolve(dir);
+  // The folder itself, not a link to it: a copy of a link (the Pulumi CLI's run) would be the link. Links inside
+  // it are left as they are.
+  const rootDirectory = fs.existsSync(dir) ? fs.realpathSync(dir) : path.resolve(dir);
   const projectFile = ["Pulumi.yaml", "Pulumi.yml"]
     .map((f) => path.join(rootDirectory, f))
     .find((file) => fs.existsSync(file));

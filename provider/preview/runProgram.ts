@@ -3,8 +3,9 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { endProcessGroup, startProviderHost, type ProviderHost } from "./hostClient";
+import { startProviderHost, type ProviderHost } from "./hostClient";
 import { LocalEngine, type EngineResult, type LogEntry, type ResourceState } from "./localEngine";
+import { killOwned, markedEnv } from "./processGroup";
 import { resolvePulumiSdkDir } from "./proto";
 
 /** Options of {@link runProgram}. */
@@ -129,10 +130,11 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
       entryPoint,
     ];
     const typescript = options.typescript ?? !entryPoint.endsWith(".js");
+    const marked = markedEnv(env);
     const child = spawn(process.execPath, args, {
       cwd: options.programDir,
       env: {
-        ...env,
+        ...marked.env,
         PULUMI_CONFIG: JSON.stringify(options.config ?? {}),
         PULUMI_CONFIG_SECRET_KEYS: "[]",
         PULUMI_NODEJS_TYPESCRIPT: String(typescript),
@@ -141,9 +143,10 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
       },
       stdio: ["ignore", "pipe", "pipe"],
       // A group of its own, so that ending the run ends whatever the program started too (a `spawn("sleep")`
-      // would otherwise outlive it, reparented to init). See endProcessGroup.
+      // would otherwise outlive it, reparented to init), and marked, for what leaves the group. See processGroup.ts.
       detached: true,
     });
+    const owned = { child, mark: marked.mark };
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
@@ -155,7 +158,7 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
         clearTimeout(timer);
         clearTimeout(failFast);
         options.signal?.removeEventListener("abort", onAbort);
-        endProcessGroup(child, "SIGKILL");
+        void killOwned(owned);
         if (error) reject(error);
       };
       const timer = setTimeout(
@@ -179,8 +182,8 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
         resolve(code);
       });
     });
-    // The program has exited; anything it started and left behind goes with it, as its group.
-    endProcessGroup(child, "SIGKILL");
+    // The program has exited; anything it started and left behind goes with it.
+    await killOwned(owned);
     const result = await engine.finish();
     return { ...result, exitCode, stoppedAfterError, stdout, stderr };
   } finally {

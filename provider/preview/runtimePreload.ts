@@ -6,6 +6,9 @@
 // The runtime's `defaultErrorMessage` (cmd/run/error.js) makes exactly that call, then falls back to the
 // uncoloured form; this replaces it with the uncoloured form straight away. The message is the same text,
 // without ANSI codes. Nothing else is touched, and a runtime without that module is left alone.
+// Loaded two ways: preloaded by our embedded engine, and imported by the package's entry point, so that a
+// program run by Pulumi's own runtime (`pulumi preview`) gets it as soon as it imports the package, before any
+// error, with no NODE_OPTIONS. Only on a Node.js with the bug; GALLERY_LOOKUP_KEEP_RUNTIME_ERRORS=1 opts out.
 import * as path from "path";
 import * as util from "util";
 
@@ -46,4 +49,31 @@ export function patchRuntime(entry: string | undefined = process.argv[1]): boole
   }
 }
 
-patchRuntime();
+/** The environment variable that, set to 1 or true, leaves Pulumi's runtime as it is. */
+export const KEEP_RUNTIME_ERRORS = "GALLERY_LOOKUP_KEEP_RUNTIME_ERRORS";
+
+/**
+ * Whether this Node.js has nodejs/node#64011. The fix (nodejs/node#64022, merged 2026-06-20) is in no 20.x
+ * (end of life since April 2026) and was still missing from 26.3.1 (nodejs/node#64136); releases of the 22, 24
+ * and 26 lines that carry a backport are not recorded here, so they count as affected: the workaround only
+ * drops colours from an error message. Lines from 27 on branched after the fix.
+ */
+export function hasInspectBug(version: string = process.versions.node): boolean {
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
+  return !(major >= 27);
+}
+
+/**
+ * Applies the workaround when this process is Pulumi's Node.js runtime, on a Node.js with the bug, unless
+ * {@link KEEP_RUNTIME_ERRORS} opts out; returns whether it did.
+ */
+export function applyRuntimeWorkaround(
+  entry: string | undefined = process.argv[1],
+  env: NodeJS.ProcessEnv = process.env,
+  version: string = process.versions.node,
+): boolean {
+  if (/^(1|true)$/i.test(env[KEEP_RUNTIME_ERRORS] ?? "")) return false;
+  return hasInspectBug(version) && patchRuntime(entry);
+}
+
+applyRuntimeWorkaround();

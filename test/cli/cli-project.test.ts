@@ -166,18 +166,14 @@ describe("gallery-lookup preview DIR --seed FILE: config, secrets and failures",
     assert.equal(run.stdout, "");
   });
 
-  it("a failed lookup with no subscription in the config names the emulator's default as its source", async () => {
+  it("no subscription in the config: --seed's subscription is the default, so the seeded gallery is found", async () => {
     const { dir, seedFile } = project({
       stackConfig: `  resourceGroupName: ${USER_GROUP}\n  galleryName: ${USER_GALLERY}\n`,
     });
-    const run = await runCli(["preview", dir, "--seed", seedFile], isolatedEnv());
-    assert.equal(run.code, 1, run.stderr);
-    // The seed's gallery lives in the user's subscription; the emulator's default one has no such group.
-    assert.match(run.stderr, /^error: images: resourceGroupName: /m);
-    assert.match(
-      run.stderr,
-      /subscription: 5b5b5b5b-0000-4000-8000-000000000003, from the emulator's default subscription \(no azure-native:subscriptionId in Pulumi\.dev\.yaml\)/,
-    );
+    // The seed's gallery lives in the user's subscription, which the emulator started for --seed exports.
+    const run = await runCli(["preview", dir, "--seed", seedFile, "--no-type-check"], isolatedEnv());
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`${USER_SUBSCRIPTION}-${USER_GALLERY.toUpperCase()}`));
   });
 
   it("a type error fails the run before it starts, as pulumi preview's type check does; --no-type-check skips it", async () => {

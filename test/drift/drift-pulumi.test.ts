@@ -67,6 +67,22 @@ describe("drift: stacks through the Pulumi CLI (a stand-in CLI)", function () {
     await until("the export's own child to end", () => !alive(pids[0]), 5_000);
   });
 
+  it("a `pulumi` that exits leaving a child that holds its output: the export ends at once, and the child with it", async () => {
+    const started = Date.now();
+    const run = await runDrift(
+      ["--json", "--stack", "org/p/a", "--pulumi-timeout", "5"],
+      { ...env, FAKE_PULUMI_MODE: "straggler" },
+      { timeoutMs: 30_000 },
+    );
+    const ms = Date.now() - started;
+    assert.equal(run.signal, null, `drift ran ${ms} ms and was killed by the test: ${run.stderr}`);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(ms < 5_000, `${ms} ms: it waited for the straggler`);
+    const pids = childPids();
+    assert.equal(pids.length, 1);
+    await until("the straggler to end", () => !alive(pids[0]), 2_000);
+  });
+
   it("Ctrl-C ends every running export's group: no orphan outlives the command", async () => {
     let drift = 0;
     const done = runDrift(

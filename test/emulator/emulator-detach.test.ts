@@ -5,7 +5,19 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as path from "node:path";
-import { alive, runCli, waitFor } from "../support/cliProject";
+import { spawnSync } from "node:child_process";
+import * as os from "node:os";
+import {
+  alive,
+  runCli,
+  USER_GALLERY,
+  USER_GROUP,
+  USER_SUBSCRIPTION,
+  userSeed,
+  waitFor,
+} from "../support/cliProject";
+
+const PACKAGE = path.resolve(__dirname, "..", "..", "..", "dist", "index.js");
 
 function exportsOf(stdout: string): Record<string, string> {
   return Object.fromEntries(
@@ -53,5 +65,54 @@ describe("gallery-lookup emulator --detach", function () {
     const pid = Number(env.GALLERY_LOOKUP_EMULATOR_PID);
     await waitFor(() => !alive(pid), 15_000, "the idle emulator to stop");
     assert.equal(fs.existsSync(path.dirname(env.NODE_EXTRA_CA_CERTS)), false);
+  });
+
+  it("--seed: exports the seed's subscription (the first gallery's when several) and says which", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-detach-seed-"));
+    try {
+      const seed = path.join(dir, "seed.json");
+      fs.writeFileSync(seed, JSON.stringify(userSeed()));
+      const run = await runCli(["emulator", "--detach", "--seed", seed]);
+      assert.equal(run.code, 0, run.stderr);
+      const env = exportsOf(run.stdout);
+      const pid = Number(env.GALLERY_LOOKUP_EMULATOR_PID);
+      try {
+        assert.equal(env.AZURE_SUBSCRIPTION_ID, USER_SUBSCRIPTION);
+        assert.match(
+          run.stderr,
+          new RegExp(`AZURE_SUBSCRIPTION_ID=${USER_SUBSCRIPTION}, the seed's subscription`),
+        );
+        // A lookup without subscriptionId, in the environment the user evals, finds the seeded gallery.
+        const lookup = spawnSync(
+          process.execPath,
+          [
+            "-e",
+            `require(${JSON.stringify(PACKAGE)}).getGallery({ resourceGroupName: ${JSON.stringify(USER_GROUP)}, galleryName: ${JSON.stringify(USER_GALLERY)} }).then((g) => console.log(g.id), (e) => { console.error(e.message); process.exit(1); })`,
+          ],
+          { env: { ...process.env, ...env }, encoding: "utf8", timeout: 20_000 },
+        );
+        assert.equal(lookup.status, 0, lookup.stderr);
+        assert.match(lookup.stdout, new RegExp(`/subscriptions/${USER_SUBSCRIPTION}/`));
+      } finally {
+        process.kill(pid, "SIGTERM");
+      }
+      await waitFor(() => !alive(pid), 10_000, "the emulator to stop");
+
+      const other = "0c0ffee0-1234-4abc-8def-00000000b002";
+      const [first] = userSeed() as { subscriptionId: string }[];
+      fs.writeFileSync(seed, JSON.stringify([...userSeed(), { ...first, subscriptionId: other }]));
+      const two = await runCli(["emulator", "--detach", "--env", "json", "--seed", seed]);
+      assert.equal(two.code, 0, two.stderr);
+      const twoEnv = JSON.parse(two.stdout) as Record<string, string>;
+      process.kill(Number(twoEnv.GALLERY_LOOKUP_EMULATOR_PID), "SIGTERM");
+      assert.equal(twoEnv.AZURE_SUBSCRIPTION_ID, USER_SUBSCRIPTION);
+      assert.match(
+        two.stderr,
+        /the subscription of the seed's first gallery; the seed spans 2 subscriptions/,
+      );
+      await waitFor(() => !alive(Number(twoEnv.GALLERY_LOOKUP_EMULATOR_PID)), 10_000, "the emulator to stop");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

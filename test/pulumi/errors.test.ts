@@ -188,6 +188,16 @@ describe("real Pulumi CLI: errors show under the resource once, name what is wro
     assert.ok(run.ms < QUICK_MS, `took ${run.ms} ms`);
   });
 
+  it("a throw in the program, no NODE_OPTIONS: the package applies the workaround itself when it is imported", async () => {
+    azure.clearJournal();
+    // Without it this preview runs for minutes on Node.js 20.20 (docs/cli.md): stop well before that.
+    const run = await project.run(["preview"], { env: { TEST_THROW_IN_APPLY: "1" }, timeoutMs: QUICK_MS });
+    figures.push(`throw in an apply (no NODE_OPTIONS): exit ${run.code}, ${run.ms} ms`);
+    assert.ok(run.ms < QUICK_MS, `took ${run.ms} ms`);
+    assert.equal(run.code, 1, run.stdout);
+    assert.equal(count(run.stdout, "Error: boom in apply: "), 1, run.stdout);
+  });
+
   it("403: the gallery, the action and what to ask for", async () => {
     azure.injectFault({
       status: 403,

@@ -30,6 +30,12 @@ if (line === "whoami") {
     const child = spawn("sleep", ["300"], { stdio: "ignore" });
     fs.writeFileSync(process.env.FAKE_PULUMI_PIDS + "/" + name.replace(/\//g, "_"), String(child.pid));
     setInterval(() => undefined, 1000);
+  } else if (mode === "straggler") {
+    // Exits at once, its answer written, leaving a child of its own that holds its output open.
+    const child = spawn("sleep", ["300"], { stdio: ["ignore", "inherit", "inherit"] });
+    fs.writeFileSync(process.env.FAKE_PULUMI_PIDS + "/" + name.replace(/\//g, "_"), String(child.pid));
+    process.stdout.write(JSON.stringify({ version: 3, deployment: { manifest: {}, resources: [] } }));
+    process.exit(0);
   } else if (mode === "leak") {
     fail(1, "error: could not decrypt: passphrase " + process.env.PULUMI_CONFIG_PASSPHRASE + " key " + process.env.AZURE_STORAGE_KEY + " token " + process.env.PULUMI_ACCESS_TOKEN);
   } else if (mode === "huge") {

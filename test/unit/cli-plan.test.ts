@@ -3,7 +3,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { failureLines, planJson, showValue, stripAnsi } from "#internal/cli/plan";
-import { patchRuntime, plainErrorMessage } from "#internal/preview/runtimePreload";
+import {
+  applyRuntimeWorkaround,
+  hasInspectBug,
+  KEEP_RUNTIME_ERRORS,
+  patchRuntime,
+  plainErrorMessage,
+} from "#internal/preview/runtimePreload";
 import type { RunProgramResult } from "#internal/preview/runProgram";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -88,6 +94,27 @@ describe("preview: the runtime preload (Node's util.inspect loop on node_modules
       assert.equal(patchRuntime(run), true);
       const patched = require(path.join(run, "error.js")) as { defaultErrorMessage(e: unknown): string };
       assert.equal(patched.defaultErrorMessage(error()), error().stack);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("applies itself only on a Node.js with the bug, and not under GALLERY_LOOKUP_KEEP_RUNTIME_ERRORS=1", () => {
+    assert.equal(hasInspectBug("20.20.2"), true);
+    assert.equal(hasInspectBug("v26.3.1"), true);
+    assert.equal(hasInspectBug("27.0.0"), false);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preload-"));
+    try {
+      const run = path.join(dir, "cmd", "run");
+      fs.mkdirSync(run, { recursive: true });
+      const file = path.join(run, "error.js");
+      fs.writeFileSync(file, "exports.defaultErrorMessage = () => 'original';\n");
+      assert.equal(applyRuntimeWorkaround(run, { [KEEP_RUNTIME_ERRORS]: "1" }, "20.20.2"), false);
+      assert.equal(applyRuntimeWorkaround(run, {}, "27.1.0"), false);
+      const errors = require(file) as { defaultErrorMessage(e: unknown): string };
+      assert.equal(errors.defaultErrorMessage(error()), "original");
+      assert.equal(applyRuntimeWorkaround(run, {}, "20.20.2"), true);
+      assert.equal(errors.defaultErrorMessage(error()), error().stack);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
