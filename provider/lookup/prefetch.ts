@@ -7,6 +7,8 @@
 // input never reaches the checked inputs, the state or a diff.
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { ConnectionError } from "../errors/ConnectionError";
+import { CredentialError } from "../errors/CredentialError";
 import { GalleryLookupError } from "../errors/GalleryLookupError";
 import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import { lookupArgsOf } from "../gallery/diff";
@@ -21,6 +23,8 @@ export const PREFETCHED_KEY = "__galleryLookupPrefetched";
 interface CarriedFailure {
   name: string;
   message: string;
+  /** A CredentialError's credential name (for example `ClientSecretCredential`), never a secret. */
+  credential?: string;
   status?: number;
   code?: string;
   requestId?: string;
@@ -101,6 +105,7 @@ function carried(error: unknown): CarriedFailure {
   return {
     name: error.name,
     message: error.message,
+    ...(error instanceof CredentialError ? { credential: error.credential } : {}),
     ...(status !== undefined ? { status } : {}),
     ...(code !== undefined ? { code } : {}),
     ...(requestId !== undefined ? { requestId } : {}),
@@ -110,10 +115,15 @@ function carried(error: unknown): CarriedFailure {
 function rebuilt(failure: CarriedFailure, args: ValidLookupArgs): Error {
   const details = { status: failure.status, code: failure.code, requestId: failure.requestId };
   // A 404 becomes the check failure of the argument that names what is missing, as a GET of Check's would.
-  const error =
-    failure.name === GalleryNotFoundError.name
-      ? new GalleryNotFoundError(failure.message, args, details)
-      : new GalleryLookupError(failure.message, details);
+  // The classes Check tells apart are rebuilt as themselves: a sign-in or connection failure becomes the
+  // lookup's check failure (checkFailure.ts), shown once, exactly as when Check's own GET fails.
+  let error: GalleryLookupError;
+  if (failure.name === GalleryNotFoundError.name)
+    error = new GalleryNotFoundError(failure.message, args, details);
+  else if (failure.name === CredentialError.name)
+    error = new CredentialError(failure.message, failure.credential ?? "", details);
+  else if (failure.name === ConnectionError.name) error = new ConnectionError(failure.message, details);
+  else error = new GalleryLookupError(failure.message, details);
   error.name = failure.name;
   return error;
 }
