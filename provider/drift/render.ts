@@ -44,7 +44,10 @@ export function describeChange(change: DriftChange): string {
 
 /** The lookup's name: the last part of its URN. */
 export function lookupName(urn: string): string {
-  return urn.split("::").pop() ?? urn;
+  // urn:pulumi:STACK::PROJECT::TYPE::NAME: the name is everything after the third separator, since a
+  // resource name may itself hold "::" (the last segment alone would show a part of it, or nothing).
+  const parts = urn.split("::");
+  return parts.length >= 4 ? parts.slice(3).join("::") : (parts.pop() ?? urn);
 }
 
 const EXIT_MEANING = { 0: "no drift", 1: "error", 2: "drift found" } as const;

@@ -173,6 +173,12 @@ describe("drift: rendering the report", () => {
     );
   });
 
+  it("a lookup's name is everything after the URN's type, '::' included", () => {
+    const urn = "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup::a::b";
+    assert.equal(lookupName(urn), "a::b");
+    assert.equal(lookupName("urn:pulumi:dev::proj::azure-gallery-lookup:index:GalleryLookup::::"), "::");
+  });
+
   it("terminal: colour only when asked; JSON: the report itself", () => {
     const r = report([{ path: ["description"], before: "[secret]", after: "[secret]", sensitive: true }]);
     assert.ok(!renderTerminal(r).includes("\u001b["));
