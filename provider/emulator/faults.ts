@@ -61,12 +61,17 @@ export class AnswerHold {
     for (const go of held) go();
   }
 
-  /** Resolves when the request may be answered: at once without a hold, else when the count is reached. */
-  arrive(): Promise<void> {
-    if (this.awaited === 0) return Promise.resolve();
+  /**
+   * Undefined when the request may be answered now (no hold, or it completes the count), else a promise
+   * that resolves when the count is reached. Not a resolved promise: without a hold an ARM answer is
+   * written in the same tick as before, since deferring it broke a kept-alive socket on which a DELETE
+   * with a body was answered (emulator-arm's 405 tests).
+   */
+  arrive(): Promise<void> | undefined {
+    if (this.awaited === 0) return undefined;
     if (--this.awaited === 0) {
       this.release();
-      return Promise.resolve();
+      return undefined;
     }
     return new Promise((go) => this.held.push(go));
   }

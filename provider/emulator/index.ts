@@ -320,8 +320,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await delay(latencyMs);
       if (closed) return;
     }
-    if (kind === "arm") {
-      await answerHold.arrive();
+    const held = kind === "arm" ? answerHold.arrive() : undefined;
+    if (held) {
+      await held;
       if (closed) return;
     }
     const fault = kind === "arm" || kind === "token" ? faults.take(kind, parsed.path) : undefined;
