@@ -10,7 +10,7 @@
 // (the stack name and the galleries substituted); the CLI is then asked to list and export them.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { DriftReport } from "#internal/drift/checkDrift";
+import type { DriftReport } from "#internal/drift/driftReport";
 import { startEmulator } from "#internal/emulator/index";
 import { runDrift } from "../test/support/driftCli";
 import { lookupsProgram, pulumiBinary, pulumiProject, putGalleries } from "../test/support/pulumiCli";

@@ -1,6 +1,7 @@
 // `gallery-lookup drift`: checks every GalleryLookup in Pulumi state for drift without running the
 // programs. The work is in ../drift; this module parses the flags, shows progress and prints the report.
-import type { DriftCheckOptions, DriftReport } from "../drift/checkDrift";
+import type { DriftCheckOptions } from "../drift/checkDrift";
+import type { DriftReport } from "../drift/driftReport";
 import { UsageError } from "../errors/UsageError";
 import { pulumiStacksOf } from "./driftStacks";
 import { isLoopbackEndpoint, probeEmulator } from "./emulatorProbe";

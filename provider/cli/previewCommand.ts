@@ -2,14 +2,15 @@
 // own Node.js runtime and dynamic provider host against a local Azure emulator, with an in-memory engine whose
 // state is kept in a file, and print the plan the way `pulumi preview` would (or as JSON). `--demo` (what
 // `npm start` runs) walks through preview → up → no change → drift on a copy of examples/basic.
+// The demo is in previewDemo.ts, the embedded engine's run in embeddedRun.ts, the Pulumi CLI's in pulumiCli.ts.
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import type { RunProgramOptions, RunProgramResult } from "../preview/runProgram";
-import { helpText, parseArgs, secondsFlag, stringFlag, type CommandSpec, type ParsedArgs } from "./args";
-import { installStopHandlers, stopSignal, temporaryFolder } from "./lifecycle";
+import { helpText, parseArgs, stringFlag, type CommandSpec, type ParsedArgs } from "./args";
+import { installStopHandlers, stopSignal } from "./lifecycle";
 import { UsageError } from "../errors/UsageError";
 import { emulatorJournal } from "./emulatorProbe";
+import { run, settingsOf, typeChecks } from "./embeddedRun";
+import { err, out } from "./output";
 import {
   askedSubscriptions,
   changes,
@@ -18,10 +19,10 @@ import {
   failureLines,
   planJson,
   planText,
-  stripAnsi,
   whereLines,
 } from "./plan";
-import { openSession, PACKAGE_ROOT, type Session } from "./session";
+import { runDemo } from "./previewDemo";
+import { openSession } from "./session";
 
 /** Exit code when `--expect-no-changes` meets changes: the one recent Pulumi CLIs use (pulumi/pulumi#22176). */
 export const EXIT_CHANGES = 7;
@@ -89,107 +90,6 @@ export const UP_SPEC: CommandSpec = {
   notes: `A GalleryLookup only reads (GET): "up" records what it saw, for a later \`gallery-lookup preview\` to compare.
 Resources of other providers cannot be created offline.\n${ENVIRONMENT_NOTE}`,
 };
-
-const out = (line = ""): void => {
-  process.stdout.write(`${line}\n`);
-};
-
-/** Writes a diagnostic line on stderr, without colour codes unless stderr is a terminal. */
-function err(line: string): void {
-  process.stderr.write(`${process.stderr.isTTY ? line : stripAnsi(line)}\n`);
-}
-
-interface RunSettings {
-  verbose: boolean;
-  timeoutMs: number;
-  typeCheck: boolean;
-}
-
-/**
- * Type-checks a TypeScript program once, as `pulumi preview` does before it runs one (its runtime runs ts-node
- * with type checking); prints each error and resolves false when there is one. Skipped by --no-type-check, and
- * by PULUMI_NODEJS_TRANSPILE_ONLY=true as under the Pulumi CLI.
- */
-function typeChecks(
-  programDir: string,
-  entryPoint: string,
-  session: Session,
-  settings: RunSettings,
-  json = false,
-): boolean {
-  if (!settings.typeCheck || process.env.PULUMI_NODEJS_TRANSPILE_ONLY === "true") return true;
-  const { entryFile, typeCheckProgram } =
-    require("../preview/typeCheck") as typeof import("../preview/typeCheck");
-  if (!/\.[cm]?tsx?$/.test(entryFile(programDir, entryPoint))) return true;
-  const { resolvePulumiSdkDir } = require("../preview/proto") as typeof import("../preview/proto");
-  const errors = typeCheckProgram({
-    programDir,
-    entryPoint,
-    sdkDir: resolvePulumiSdkDir(programDir),
-    packageDir: session.packageDir,
-  });
-  if (errors.length === 0) return true;
-  for (const line of errors) err(`error: ${line}`);
-  const summary = `the type check found ${errors.length} error${errors.length > 1 ? "s" : ""}, as \`pulumi preview\` would (--no-type-check skips it)`;
-  err(`error: ${summary}`);
-  if (json) out(errorDocument(new Error(summary), 1, { details: errors }).trimEnd());
-  return false;
-}
-
-/** Runs the program once; errors show on stderr as the engine reports them, each once. */
-async function run(
-  options: RunProgramOptions,
-  settings: RunSettings,
-  where: () => Promise<string[]> = () => Promise.resolve([]),
-): Promise<RunProgramResult> {
-  const { runProgram } = require("../preview/runProgram") as typeof import("../preview/runProgram");
-  const shown: string[] = [];
-  const result = await runProgramWithHint(runProgram, {
-    ...options,
-    timeoutMs: settings.timeoutMs,
-    signal: stopSignal,
-    onError: (message) => {
-      shown.push(`error: ${message}`);
-      err(`error: ${message}`);
-    },
-    onLog: (entry) => {
-      if (entry.severity === "warning") err(`warning: ${entry.message}`);
-      else if (settings.verbose && entry.severity === "info") err(entry.message);
-    },
-  });
-  if (failed(result)) {
-    for (const line of failureLines(result, settings.verbose, options.stack))
-      if (!shown.includes(line)) err(line);
-    // Every failure says where it looked: a wrong subscription or emulator is the usual cause of a 404.
-    for (const line of await where()) err(`  ${line}`);
-  } else if (settings.verbose && result.stdout.trim()) {
-    err(result.stdout.trimEnd());
-  }
-  return result;
-}
-
-/** Runs the program; a run stopped by the time limit says which flag raises it. */
-async function runProgramWithHint(
-  runProgram: typeof import("../preview/runProgram").runProgram,
-  options: RunProgramOptions,
-): Promise<RunProgramResult> {
-  try {
-    return await runProgram(options);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/did not finish within/.test(message))
-      throw new Error(`${message.split("\n")[0]} (raise it with --timeout SECONDS)`);
-    throw error;
-  }
-}
-
-function settingsOf(parsed: ParsedArgs): RunSettings {
-  return {
-    verbose: parsed.flags.has("verbose"),
-    timeoutMs: secondsFlag(parsed, "timeout", 60),
-    typeCheck: !parsed.flags.has("no-type-check"),
-  };
-}
 
 /** `preview` and `up` of a project folder. */
 async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<number> {
@@ -307,110 +207,6 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
       err(`error: no changes were expected but changes were ${preview ? "proposed" : "made"}`);
       return EXIT_CHANGES;
     }
-    return 0;
-  } finally {
-    await session.close();
-  }
-}
-
-/** An extra subscription the demo shares the gallery with, to make drift. */
-const DEMO_NEW_SUBSCRIPTION = "9f0e8d7c-0000-4000-8000-00000000d1f7";
-
-/** A project folder holding a copy of examples/basic (shipped in the package), removed at the end. */
-function demoProject(): string {
-  const source = path.join(PACKAGE_ROOT, "examples", "basic", "index.ts");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-demo-"));
-  temporaryFolder(dir);
-  fs.copyFileSync(source, path.join(dir, "index.ts"));
-  fs.writeFileSync(
-    path.join(dir, "Pulumi.yaml"),
-    "name: gallery-lookup-basic\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
-  );
-  // A project has a package.json (the runtime warns without one); its dependencies resolve through NODE_PATH.
-  fs.writeFileSync(path.join(dir, "package.json"), '{ "name": "gallery-lookup-basic", "private": true }\n');
-  return dir;
-}
-
-async function runDemo(parsed: ParsedArgs): Promise<number> {
-  const { DEMO_GALLERY } = require("../emulator/seed") as typeof import("../emulator/seed");
-  const started = Date.now();
-  const dir = demoProject();
-  const session: Session = await openSession({ hostCwd: dir, providerHost: true });
-  const azure = session.azure.handle;
-  if (!azure) throw new Error("the demo needs its own emulator");
-  try {
-    const id = azure.galleries().find((g) => g.endsWith(`/${DEMO_GALLERY}`)) as string;
-    const base: RunProgramOptions = {
-      programDir: dir,
-      entryPoint: ".",
-      project: "gallery-lookup-basic",
-      stack: "dev",
-      dryRun: true,
-      env: session.env,
-      providerHost: session.host,
-      config: {
-        "gallery-lookup-basic:galleryName": DEMO_GALLERY,
-        "gallery-lookup-basic:resourceGroupName": azure.resourceGroupName,
-        "azure-native:subscriptionId": azure.subscriptionId,
-      },
-    };
-    const settings = settingsOf(parsed);
-    if (!typeChecks(dir, ".", session, settings)) return 1;
-    out(`Azure emulator on ${azure.armEndpoint} serving ${id}`);
-    out();
-    const preview = await run(base, settings);
-    if (failed(preview)) return 1;
-    for (const line of planText("Previewing update (dev) of examples/basic, a new stack:", preview, true))
-      out(line);
-
-    const up = await run({ ...base, dryRun: false }, settings);
-    if (failed(up)) return 1;
-    const state = up.state;
-    out(
-      `Updating (dev): ${up.steps.filter((s) => s.op === "create").length} created, kept in the in-memory state.`,
-    );
-    out();
-    const unchanged = await run({ ...base, state }, settings);
-    if (failed(unchanged)) return 1;
-    const n = changes(unchanged).length;
-    out(`Previewing again with nothing changed in Azure: ${n === 0 ? "no changes" : `${n} changes`}.`);
-    out();
-
-    const groups = (up.state.find((r) => r.type.startsWith("pulumi-nodejs:dynamic"))?.outputs
-      .sharedSubscriptionIds ?? []) as string[];
-    azure.patchGallery(id, {
-      properties: {
-        sharingProfile: {
-          permissions: "Groups",
-          groups: [
-            { type: "Subscriptions", ids: [...groups, DEMO_NEW_SUBSCRIPTION] },
-            { type: "AADTenants", ids: ["c24c76aa-8897-4027-9b03-8f7928b54ff6"] },
-          ],
-        },
-      },
-    });
-    out(`Someone shares the gallery with one more subscription (${DEMO_NEW_SUBSCRIPTION}) outside Pulumi.`);
-    out();
-    const drift = await run({ ...base, state }, settings);
-    if (failed(drift)) return 1;
-    for (const line of planText("Previewing update (dev) against the state of that update:", drift, true))
-      out(line);
-    const arm = azure.journal().filter((e) => e.kind === "arm");
-    out(`ARM requests sent: ${arm.length}, methods: ${[...new Set(arm.map((e) => e.method))].join(", ")}.`);
-    out(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    out();
-    out(
-      "This was an offline preview for trying the package: Pulumi's own Node.js runtime and dynamic provider host",
-    );
-    out(
-      "ran examples/basic against a local Azure emulator and an in-memory state. It is not a replacement for the",
-    );
-    out(
-      "Pulumi CLI. Try your own project with `gallery-lookup preview DIR` (see --help); with a real stack, run",
-    );
-    out(
-      "`pulumi preview --expect-no-changes` (fails on drift) and `pulumi refresh --preview-only --expect-no-changes`.",
-    );
     return 0;
   } finally {
     await session.close();

@@ -2,14 +2,22 @@
 // memory does not grow with the size or number of stacks), read each distinct gallery once through the
 // package's ARM client (its credential, token cache and process-wide pacer), and judge every lookup with
 // the provider's own diff. Sends GET only; opens no file for writing.
-import { defaultArmClient, type ArmClient } from "../arm/armClient";
+// The report's shape lives in driftReport.ts and the worker pool in galleryReader.ts: this file is the steps.
+import type { ArmClient } from "../arm/armClient";
 import { GalleryLookupError } from "../errors/GalleryLookupError";
 import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import { lookupArgsOf } from "../gallery/diff";
 import { galleryResourceId } from "../gallery/galleryId";
-import { quoteValue, validateLookupArgs, type ValidLookupArgs } from "../gallery/validation";
-import { readGallery } from "../lookup/readGallery";
-import type { GalleryObservation } from "../types/lookup";
+import { quoteValue, validateLookupArgs } from "../gallery/validation";
+import {
+  DRIFT_FORMAT_VERSION,
+  errorEntry,
+  type DriftReport,
+  type DriftSourceEntry,
+  type LookupDriftEntry,
+  type LookupStatus,
+} from "./driftReport";
+import { galleryKey, GalleryReader, type GalleryRead } from "./galleryReader";
 import { SecretValues, withScrubbedLog } from "./redact";
 import {
   backendSources,
@@ -22,9 +30,6 @@ import { readStateDocument, type StoredLookup } from "./state";
 import { globMatcher } from "./glob";
 import { PULUMI_SOURCE_PREFIX, pulumiStackSources, type PulumiStacksOptions } from "./pulumiStacks";
 import { lookupVerdict, WITHHELD, type DriftChange } from "./verdict";
-
-/** The version of the report's schema (docs/drift.md). A minor bump adds fields; a major one changes them. */
-export const DRIFT_FORMAT_VERSION = "1.1";
 
 /** Options of {@link checkDrift}. */
 export interface DriftCheckOptions {
@@ -60,74 +65,6 @@ export interface DriftCheckOptions {
   maxStateBytes?: number;
 }
 
-/** What became of one lookup. */
-export type LookupStatus = "in_sync" | "drifted" | "deleted" | "failed" | "unreadable" | "ignored";
-
-/** An error, as safe to print as the package's errors are. */
-export interface DriftError {
-  /** The error class: `AuthorizationFailedError`, `ThrottledError`, `GalleryNotFoundError`, ... */
-  name: string;
-  message: string;
-  /** ARM's error code, when there was one. */
-  code?: string;
-  /** HTTP status, when there was an answer. */
-  status?: number;
-  /** `x-ms-request-id`: quote it to Azure support. */
-  requestId?: string;
-}
-
-/** The verdict on one lookup: one entry per GalleryLookup found. */
-export interface LookupDriftEntry {
-  /** `project/stack`. */
-  stack: string;
-  /** The state file or backend file the lookup was read from (`-` for stdin). */
-  source: string;
-  urn: string;
-  /** The gallery's ARM id (as stored; else as its arguments spell it). */
-  galleryId: string;
-  status: LookupStatus;
-  /** What changed (drifted) or was there before (deleted); empty otherwise. */
-  changes: DriftChange[];
-  /** Changes under an ignored field. */
-  ignoredChanges: DriftChange[];
-  /** Why the lookup failed, was deleted, or is unreadable. */
-  error?: DriftError;
-  /** What to do about an unreadable or failed lookup. */
-  remedy?: string;
-  /** Fields of this entry from which a secret value was withheld (`"[secret]"`); absent when none. */
-  sensitiveFields?: ("galleryId" | "error.message")[];
-}
-
-/** One state source read. */
-export interface DriftSourceEntry {
-  source: string;
-  /** GalleryLookups found in it. */
-  lookups: number;
-  /** Why it could not be read. */
-  error?: string;
-  /** Why it was not read at all: a symbolic link or a special file in a backend folder. */
-  skipped?: string;
-}
-
-/** The result of {@link checkDrift}, and the `--json` output (schema in docs/drift.md). */
-export interface DriftReport {
-  formatVersion: typeof DRIFT_FORMAT_VERSION;
-  /** When the galleries were read (ISO 8601). */
-  checkedAt: string;
-  /** 0 no drift, 2 drift found, 1 error (a source unread or skipped, a lookup that failed, or one unreadable with `unreadable: "error"`). */
-  exitCode: 0 | 1 | 2;
-  summary: Record<LookupStatus, number> & {
-    lookups: number;
-    stacks: number;
-    /** Distinct galleries read: one GET each (plus the retries the client needed). */
-    galleries: number;
-  };
-  sources: DriftSourceEntry[];
-  lookups: LookupDriftEntry[];
-  /** Things worth knowing that are not a lookup's verdict. */
-  warnings: string[];
-}
-
 export const ENCRYPTED_REMEDY =
   "its arguments or stored outputs are secrets encrypted by the stack's secrets provider, which this command does not decrypt: " +
   "run `pulumi stack export --show-secrets --file state.json` with the stack's credentials and check that file (keep it out of logs and artifacts)";
@@ -142,114 +79,9 @@ const ENCRYPTED_REMEDY_VIA_CLI =
   "its arguments or stored outputs are secrets encrypted by the stack's secrets provider: run the check again with --show-secrets " +
   "(checkDrift's pulumi.showSecrets), in an environment where the Pulumi CLI can decrypt them (the passphrase, or the key vault's credentials)";
 
-/** A gallery read once for every lookup that names it. */
-interface GalleryRead {
-  args: ValidLookupArgs;
-  observation?: GalleryObservation;
-  error?: unknown;
-  /** Set once the GET has answered (or failed). */
-  settled: boolean;
-  /** Lookups waiting for the answer: judged as soon as it comes, so the stored values can go. */
-  waiting: { entry: LookupDriftEntry; lookup: StoredLookup }[];
-}
-
-/** ARM names compare without letter case; options and cloud change the request, so they are part of the key. */
-function galleryKey(args: ValidLookupArgs): string {
-  return [
-    args.environment ?? "",
-    args.subscriptionId,
-    args.resourceGroupName,
-    args.galleryName,
-    args.select ?? "",
-    args.expand ?? "",
-  ]
-    .join("|")
-    .toLowerCase();
-}
-
 function pathMatcher(fields: readonly string[]): (path: string[]) => boolean {
   const split = fields.map((f) => f.split("."));
   return (path) => split.some((f) => f.length <= path.length && f.every((seg, i) => seg === path[i]));
-}
-
-export function errorEntry(error: unknown): DriftError {
-  if (error instanceof GalleryLookupError) {
-    return {
-      name: error.name,
-      message: error.message,
-      ...(error.code !== undefined ? { code: error.code } : {}),
-      ...(error.status !== undefined ? { status: error.status } : {}),
-      ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
-    };
-  }
-  return {
-    name: error instanceof Error ? error.name : "Error",
-    message: error instanceof Error ? error.message : String(error),
-  };
-}
-
-/**
- * Reads galleries as the state reveals them, `concurrency` at a time, while later state files are still
- * being read: the pacer's waits then hide the reading. Every read goes through the package's client.
- */
-class GalleryReader {
-  private readonly queue: GalleryRead[] = [];
-  private next = 0;
-  private done = 0;
-  private closed = false;
-  private idle: (() => void)[] = [];
-  private readonly workers: Promise<void>[];
-
-  constructor(
-    concurrency: number,
-    private readonly client: ArmClient | undefined,
-    private readonly onSettled: (read: GalleryRead) => void,
-    private readonly onProgress?: (done: number, total: number) => void,
-  ) {
-    this.workers = Array.from({ length: Math.max(1, concurrency) }, () => this.work());
-  }
-
-  add(read: GalleryRead): void {
-    this.queue.push(read);
-    this.onProgress?.(this.done, this.queue.length);
-    this.wake();
-  }
-
-  /** Resolves once every gallery added has been read. */
-  async finish(): Promise<void> {
-    this.closed = true;
-    this.wake();
-    await Promise.all(this.workers);
-  }
-
-  private wake(): void {
-    const idle = this.idle;
-    this.idle = [];
-    for (const resume of idle) resume();
-  }
-
-  private async work(): Promise<void> {
-    for (;;) {
-      if (this.next < this.queue.length) {
-        const read = this.queue[this.next++];
-        try {
-          read.observation = await readGallery(
-            read.args,
-            this.client ?? defaultArmClient(read.args.environment),
-          );
-        } catch (error) {
-          read.error = error;
-        }
-        read.settled = true;
-        this.onSettled(read);
-        this.onProgress?.(++this.done, this.queue.length);
-      } else if (this.closed) {
-        return;
-      } else {
-        await new Promise<void>((resume) => this.idle.push(resume));
-      }
-    }
-  }
 }
 
 /** A validation failure's reason, without the value it quotes when that value is a secret. */

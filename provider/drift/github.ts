@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { escapeUnsafe } from "../errors/safeText";
-import type { DriftReport, LookupDriftEntry } from "./checkDrift";
+import type { DriftReport, LookupDriftEntry } from "./driftReport";
 import { describeChange, lookupName } from "./render";
 
 /** A workflow command's message: `%`, CR and LF escaped, so that it stays on its line. */

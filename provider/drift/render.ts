@@ -3,7 +3,7 @@
 // string of the report (stack, URN, gallery id, message, remedy, warning) is a code span: inert text.
 import { escapeUnsafe } from "../errors/safeText";
 import { quoteValue } from "../gallery/validation";
-import type { DriftReport, LookupDriftEntry } from "./checkDrift";
+import type { DriftReport, LookupDriftEntry } from "./driftReport";
 import type { DriftChange } from "./verdict";
 
 const ABSENT = "(absent)";

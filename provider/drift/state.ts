@@ -7,6 +7,7 @@
 // A deployment holds `resources: ResourceV3[]` ({urn, custom, delete, id, type, inputs, outputs, ...}).
 // Schema versions 1 to 3 share the fields read here; 4 is 3 plus named `features` (output values among
 // them), which the value decoder understands. Newer versions are refused rather than misread.
+import { isObject } from "@azure/core-util";
 import { StateFormatError } from "../errors/StateFormatError";
 import { OBSERVED_KEYS } from "../gallery/diff";
 import { LOOKUP_ARG_NAMES } from "../gallery/validation";
@@ -52,7 +53,6 @@ export { StateFormatError };
 const KEPT = new Set<string>([...LOOKUP_ARG_NAMES, ...OBSERVED_KEYS]);
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
 function checkVersion(source: string, version: unknown, what: string): void {
   if (version === undefined) return;

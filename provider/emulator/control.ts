@@ -1,5 +1,6 @@
 // The HTTP control API under /_emulator/: the in-process handle's methods for other processes
 // (a CLI-started emulator, a Pulumi program under test). ARM never uses this prefix.
+import type { IncomingMessage } from "node:http";
 import { armError, type EmulatorResponse, jsonResponse, type ParsedRequest } from "./http";
 import type { EmulatorHandle, FaultSpec, SeedGallery } from "./types";
 
@@ -85,4 +86,30 @@ export function handleControl(req: ParsedRequest, body: unknown, handle: Emulato
   } catch (err) {
     return armError(400, "InvalidRequest", err instanceof Error ? err.message : String(err));
   }
+}
+
+/**
+ * The control API changes what the emulator serves and has no sign-in, so only a client on this machine that
+ * names the emulator itself may use it: a web page (any Origin but the emulator's own, a CORS preflight) or a
+ * DNS-rebound name (any Host but 127.0.0.1 or localhost at this port) is refused. A browser's cross-origin
+ * `text/plain` POST needs no preflight, but it always carries its Origin.
+ */
+export function controlRefusal(req: IncomingMessage, port: number): EmulatorResponse | undefined {
+  const own = [`127.0.0.1:${port}`, `localhost:${port}`];
+  if (req.method === "OPTIONS") {
+    return armError(
+      403,
+      "CrossOriginRefused",
+      "The control API answers no cross-origin requests: preflight refused.",
+    );
+  }
+  const host = req.headers.host?.toLowerCase();
+  if (!host || !own.includes(host)) {
+    return armError(403, "HostRefused", `The control API answers only requests for ${own.join(" or ")}.`);
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && !own.map((h) => `https://${h}`).includes(origin.toLowerCase())) {
+    return armError(403, "CrossOriginRefused", "The control API answers no cross-origin requests.");
+  }
+  return undefined;
 }

@@ -1,7 +1,8 @@
 /**
  * A faithful local Azure on 127.0.0.1: ARM's Galleries - Get (api-version 2025-03-03) and Entra ID's
  * client-credentials token endpoint, on one HTTPS server, with faults, a request journal and ARM's
- * read throttle. See docs/emulator.md.
+ * read throttle. See docs/emulator.md. The control API's access rule is in control.ts, the cleanup on a
+ * fatal signal in signalGuard.ts.
  */
 import { GALLERY_API_VERSION } from "../gallery/apiVersion";
 import { createServer, type Server } from "node:https";
@@ -10,12 +11,13 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { armHeaders, handleArm, type ArmContext } from "./arm";
-import { handleControl } from "./control";
+import { controlRefusal, handleControl } from "./control";
 import { entraRoute, handleDiscovery, handleToken, type EntraContext } from "./entra";
 import { AnswerHold, FaultQueue } from "./faults";
 import { createIdentities, identityRoute } from "./identities";
 import { armError, type EmulatorResponse, JSON_TYPE, newGuid, parseTarget, type ParsedRequest } from "./http";
 import { Journal } from "./journal";
+import { signalGuard } from "./signalGuard";
 import { defaultSeed, loadSeedFile, normalizeSeed } from "./seed";
 import { GalleryStore } from "./store";
 import { SubscriptionThrottle } from "./throttle";
@@ -83,61 +85,6 @@ function faultBody(fault: FaultSpec): { body: Buffer; json: boolean } {
   if (fault.body === undefined) return { body: Buffer.alloc(0), json: false };
   if (typeof fault.body === "string") return { body: Buffer.from(fault.body), json: false };
   return { body: Buffer.from(JSON.stringify(fault.body)), json: true };
-}
-
-/**
- * SIGTERM, SIGINT and SIGHUP kill a process without running its "exit" handlers, which would leave the CA key
- * behind. While an emulator holds a temporary folder, a handler removes it and then dies of the same signal,
- * as the process would have. A program with handlers of its own decides itself (and ends with close() or
- * process.exit, which remove the folder), so nothing is done then: a listener must not change whether a
- * signal ends the process.
- */
-const signalGuard = (() => {
-  const cleanups = new Set<() => void>();
-  const signals: NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGHUP"];
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (process.listenerCount(signal) > 1) return;
-    for (const cleanup of cleanups) cleanup();
-    cleanups.clear();
-    for (const s of signals) process.off(s, onSignal);
-    process.kill(process.pid, signal);
-  };
-  return {
-    add(cleanup: () => void): void {
-      if (cleanups.size === 0) for (const s of signals) process.on(s, onSignal);
-      cleanups.add(cleanup);
-    },
-    delete(cleanup: () => void): void {
-      cleanups.delete(cleanup);
-      if (cleanups.size === 0) for (const s of signals) process.off(s, onSignal);
-    },
-  };
-})();
-
-/**
- * The control API changes what the emulator serves and has no sign-in, so only a client on this machine that
- * names the emulator itself may use it: a web page (any Origin but the emulator's own, a CORS preflight) or a
- * DNS-rebound name (any Host but 127.0.0.1 or localhost at this port) is refused. A browser's cross-origin
- * `text/plain` POST needs no preflight, but it always carries its Origin.
- */
-function controlRefusal(req: IncomingMessage, port: number): EmulatorResponse | undefined {
-  const own = [`127.0.0.1:${port}`, `localhost:${port}`];
-  if (req.method === "OPTIONS") {
-    return armError(
-      403,
-      "CrossOriginRefused",
-      "The control API answers no cross-origin requests: preflight refused.",
-    );
-  }
-  const host = req.headers.host?.toLowerCase();
-  if (!host || !own.includes(host)) {
-    return armError(403, "HostRefused", `The control API answers only requests for ${own.join(" or ")}.`);
-  }
-  const origin = req.headers.origin;
-  if (origin !== undefined && !own.map((h) => `https://${h}`).includes(origin.toLowerCase())) {
-    return armError(403, "CrossOriginRefused", "The control API answers no cross-origin requests.");
-  }
-  return undefined;
 }
 
 const lowerKeys = (headers: Record<string, string> | undefined): Record<string, string> =>

@@ -1,6 +1,7 @@
 // Galleries the emulator serves at start: the five spec examples and one realistic gallery by default, or a
 // JSON seed file.
 import { readFile } from "node:fs/promises";
+import { isObject } from "@azure/core-util";
 import type { ArmGallery } from "../types/armGallery";
 import { galleryResourceId } from "../gallery/galleryId";
 import { quoteValue, validateLookupArgs } from "../gallery/validation";
@@ -74,9 +75,6 @@ export function defaultSeed(
   });
   return [...examples, realisticGallery(subscriptionId, resourceGroupName, tenantId)];
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** `got 5 (number)`, for a message about a value of the wrong type. */
 const got = (v: unknown) =>

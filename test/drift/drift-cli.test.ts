@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import type { ArmClient } from "#internal/arm/armClient";
-import type { DriftReport } from "#internal/drift/checkDrift";
+import type { DriftReport } from "#internal/drift/driftReport";
 import { galleryId, type EmulatorHandle } from "#internal/emulator/index";
 import {
   baseResources,

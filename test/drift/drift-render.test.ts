@@ -2,7 +2,8 @@
 // colour only when asked, secrets withheld.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { checkDrift, DRIFT_FORMAT_VERSION, type DriftReport } from "#internal/drift/checkDrift";
+import { checkDrift } from "#internal/drift/checkDrift";
+import { DRIFT_FORMAT_VERSION, type DriftReport } from "#internal/drift/driftReport";
 import { lookupName, renderJson, renderMarkdown, renderTerminal, showValue } from "#internal/drift/render";
 import { escapeUnsafe } from "#internal/errors/safeText";
 import { parseReportMarkdown } from "../support/markdownMarkup";

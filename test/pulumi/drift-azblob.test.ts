@@ -10,7 +10,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { DriftReport } from "#internal/drift/checkDrift";
+import type { DriftReport } from "#internal/drift/driftReport";
 import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type Azurite } from "../support/azurite";

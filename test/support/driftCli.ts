@@ -2,7 +2,7 @@
 // Pulumi CLI's environment (test/pulumi) or a fake one.
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import type { DriftReport } from "#internal/drift/checkDrift";
+import type { DriftReport } from "#internal/drift/driftReport";
 
 export const MAIN = path.join(__dirname, "..", "..", "..", "dist", "cli", "main.js");
 

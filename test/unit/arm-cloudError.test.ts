@@ -1,6 +1,8 @@
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import assert from "node:assert/strict";
-import { errorFromAnswer, parseCloudError, parseGalleryBody, galleryPath } from "#internal/arm/errorMapping";
+import { errorFromAnswer } from "#internal/arm/errorFromAnswer";
+import { galleryPath } from "#internal/arm/errorMessage";
+import { parseCloudError, parseGalleryBody } from "#internal/arm/responseBody";
 import {
   ArmRequestError,
   AuthenticationFailedError,
