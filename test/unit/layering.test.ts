@@ -17,7 +17,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["lookup"],
   // The provider plugin's face: the same core as lookup/'s dynamic face; drift/ reads its tokens.
   ["plugin"],
-  ["drift", "emulator", "preview"],
+  // pulumiCli/ finds and starts the Pulumi CLI through preview/processGroup.ts; drift/ and cli/ run it.
+  ["drift", "emulator", "preview", "pulumiCli"],
   ["cli"],
 ];
 const root = path.join(__dirname, "../../../provider");
