@@ -151,7 +151,11 @@ export async function pulumiProject(
     new Promise((resolve, reject) => {
       const started = Date.now();
       // Its own process group, marked: a timeout ends the language host and provider too.
-      const owned = spawnPulumi(binary, args, { cwd: dir, env: { ...env, ...runOptions.env }, stdio: "pipe" });
+      const owned = spawnPulumi(binary, args, {
+        cwd: dir,
+        env: { ...env, ...runOptions.env },
+        stdio: "pipe",
+      });
       const { child } = owned;
       let stdout = "";
       let stderr = "";
