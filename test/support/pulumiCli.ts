@@ -31,6 +31,12 @@ export function pulumiBinary(): { binary?: string; why: string[] } {
  * under CI=true it fails instead, since CI must prove the lifecycle on the real CLI.
  */
 export function requirePulumi(context: Mocha.Context): string {
+  // Set by quickRun.ts for `npm run test:quick`.
+  if (process.env.GALLERY_LOOKUP_TEST_QUICK) {
+    throw new Error(
+      "this suite needs the Pulumi CLI, which `npm run test:quick` leaves out: move it out of the quick folders (package.json)",
+    );
+  }
   const { binary, why } = pulumiBinary();
   if (binary) return binary;
   const message = `No Pulumi CLI ${MINIMUM_PULUMI}+ for the real-CLI suite: ${why.join("; ")}`;
