@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 // In a program run by Pulumi's Node.js runtime: work around nodejs/node#64011 before any error (see the file).
-import "./preview/runtimePreload";
+import "./lookup/runtimeErrors";
 
 export { GalleryLookup } from "./lookup/galleryLookup";
 export { getGallery, getGalleryOutput, type GetGalleryOptions } from "./lookup/getGallery";

@@ -5,17 +5,27 @@
 //   node scripts/pulumi-cli.js path     print the absolute path of a working `pulumi` (build it if need be)
 //   node scripts/pulumi-cli.js ensure   the same, but a machine without Go only gets a notice (exit 0)
 //
-// Order: PULUMI_CLI, then a `pulumi` on PATH at or above the minimum version, then the cached build,
-// then a new build (tools/pulumi-cli) when `go` is on PATH. The cache lives outside the clone, keyed by
-// the pinned version and the wrapper's files, so every clone and CI run on one machine shares it.
+// Order: PULUMI_CLI, then a `pulumi` on PATH at or above the minimum version (the package's own search,
+// provider/pulumiCli/pulumiCli.ts, read from dist/), then the cached build, then a new build
+// (tools/pulumi-cli) when `go` is on PATH. The cache lives outside the clone, keyed by the pinned version and
+// the wrapper's files, so every clone and CI run on one machine shares it.
 "use strict";
-const { execFileSync, spawnSync } = require("node:child_process");
+const { execFileSync } = require("node:child_process");
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
-const MINIMUM = "3.226.0"; // the first release whose --expect-no-changes exits 7
+/** provider/pulumiCli/pulumiCli.ts as built: `npm ci` (prepare) and `pretest` build dist/ before any script runs. */
+function pulumiCliModule() {
+  const built = path.join(__dirname, "..", "dist", "pulumiCli", "pulumiCli.js");
+  if (!fs.existsSync(built)) {
+    process.stderr.write(`${built} is missing: run \`npm run build\` first (npm ci does it).\n`);
+    process.exit(1);
+  }
+  return require(built);
+}
+const { findPulumi: findSupported, MINIMUM_PULUMI: MINIMUM, onPath } = pulumiCliModule();
 const TOOLS = path.join(__dirname, "..", "tools", "pulumi-cli");
 const WRAPPER_FILES = ["go.mod", "go.sum", "language-nodejs/main.go"];
 
@@ -36,42 +46,6 @@ function cacheDir() {
   const hash = createHash("sha256");
   for (const file of WRAPPER_FILES) hash.update(fs.readFileSync(path.join(TOOLS, file)));
   return path.join(cacheRoot(), `${pinnedVersion()}-${hash.digest("hex").slice(0, 12)}`);
-}
-
-/** `pulumi version` of a binary, as [major, minor, patch], or undefined when it does not run. */
-function versionOf(binary) {
-  const run = spawnSync(binary, ["version"], {
-    encoding: "utf8",
-    timeout: 30_000,
-    env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
-  });
-  const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(run.stdout ?? "");
-  return run.status === 0 && match ? match.slice(1, 4).map(Number) : undefined;
-}
-
-function atLeast(version, minimum) {
-  const floor = minimum.split(".").map(Number);
-  for (let i = 0; i < 3; i++) if (version[i] !== floor[i]) return version[i] > floor[i];
-  return true;
-}
-
-function onPath(name) {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-function usable(binary) {
-  const version = versionOf(binary);
-  return version !== undefined && atLeast(version, MINIMUM);
 }
 
 function build(target) {
@@ -135,25 +109,19 @@ function build(target) {
 
 /** The path of a working `pulumi`, or undefined with the reason in `why`. */
 function findPulumi(why = []) {
-  const named = process.env.PULUMI_CLI;
-  if (named) {
-    const resolved = path.resolve(named);
-    if (usable(resolved)) return resolved;
-    why.push(`PULUMI_CLI=${named} is not a Pulumi CLI at ${MINIMUM} or newer`);
-    return undefined;
+  const cached = () => {
+    const binary = path.join(cacheDir(), "bin", "pulumi");
+    return fs.existsSync(binary) ? binary : undefined;
+  };
+  const found = findSupported({ why, fallbacks: [cached, () => build(cacheDir())] });
+  if (found) return found.path;
+  if (!process.env.PULUMI_CLI) {
+    why.push(
+      onPath("go")
+        ? `the build from tools/pulumi-cli did not give a working pulumi`
+        : `no Go toolchain on PATH to build one from tools/pulumi-cli`,
+    );
   }
-  const fromPath = onPath("pulumi");
-  if (fromPath && usable(fromPath)) return fromPath;
-  if (fromPath) why.push(`${fromPath} is older than ${MINIMUM}`);
-  const cached = path.join(cacheDir(), "bin", "pulumi");
-  if (fs.existsSync(cached) && usable(cached)) return cached;
-  const built = build(cacheDir());
-  if (built && usable(built)) return built;
-  why.push(
-    onPath("go")
-      ? `the build from tools/pulumi-cli did not give a working pulumi`
-      : `no Go toolchain on PATH to build one from tools/pulumi-cli`,
-  );
   return undefined;
 }
 

@@ -18,6 +18,10 @@ export interface FlagSpec {
   multiple?: boolean;
   /** A one-letter alias, e.g. `q` for `-q`. */
   short?: string;
+  /** What the help shows after the flag when the parse does not take the value itself, e.g. `[=GLOB]`. */
+  helpValue?: string;
+  /** The heading the help lists the flag under; flags without one go under `Options:`. */
+  topic?: string;
   description: string;
 }
 
@@ -28,6 +32,10 @@ export interface CommandSpec {
   summary: string;
   /** Positional arguments as shown in the usage line, e.g. `[DIR]`. */
   operands?: string;
+  /** The operands' row in the help, listed first under `topic` (or `Options:`). */
+  operandsHelp?: { topic?: string; description: string };
+  /** Paragraphs between the summary and the flags. */
+  description?: string;
   /** Most positional arguments (default 0; `Infinity` for a list such as `FILE...`). */
   maxOperands?: number;
   flags: FlagSpec[];
@@ -190,20 +198,54 @@ export function secondsFlag(parsed: ParsedArgs, name: string, fallbackSeconds: n
   return ms;
 }
 
-/** The `--help` text of a command, every flag described. */
+/** The width of the help text, which wraps each description under its own column. */
+const HELP_WIDTH = 104;
+
+/** `text` in lines of at most `width` characters, broken between words. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
+/** The `--help` text of a command, every flag described, under its topic. */
 export function helpText(spec: CommandSpec, program = "gallery-lookup"): string {
   const flagText = (f: FlagSpec) =>
-    `${f.short ? `-${f.short}, ` : ""}--${f.name}${f.value === undefined ? "" : f.implied ? `[=${f.value}]` : ` ${f.value}`}`;
-  const rows = [...spec.flags.map((f) => [flagText(f), f.description]), ["-h, --help", "Show this help"]];
-  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+    `${f.short ? `-${f.short}, ` : ""}--${f.name}${f.helpValue ?? (f.value === undefined ? "" : f.implied ? `[=${f.value}]` : ` ${f.value}`)}`;
+  const general = "Options";
+  const rows: { topic: string; flag: string; description: string }[] = [
+    ...(spec.operands && spec.operandsHelp
+      ? [
+          {
+            topic: spec.operandsHelp.topic ?? general,
+            flag: spec.operands.replace(/^\[|\]$/g, ""),
+            ...spec.operandsHelp,
+          },
+        ]
+      : []),
+    ...spec.flags.map((f) => ({ topic: f.topic ?? general, flag: flagText(f), description: f.description })),
+    { topic: general, flag: "-h, --help", description: "Show this help" },
+  ];
+  const width = Math.max(...rows.map(({ flag }) => flag.length)) + 2;
   const lines = [
     `Usage: ${program} ${spec.name}${spec.operands ? ` ${spec.operands}` : ""} [options]`,
     "",
     spec.summary,
-    "",
-    "Options:",
-    ...rows.map(([flag, description]) => `  ${flag.padEnd(width)}${description}`),
   ];
+  if (spec.description) lines.push("", ...wrap(spec.description, HELP_WIDTH));
+  for (const topic of new Set(rows.map((row) => row.topic))) {
+    lines.push("", `${topic}:`);
+    for (const { flag, description } of rows.filter((row) => row.topic === topic)) {
+      const [first, ...rest] = wrap(description, HELP_WIDTH - 2 - width);
+      lines.push(`  ${flag.padEnd(width)}${first}`, ...rest.map((l) => `${" ".repeat(2 + width)}${l}`));
+    }
+  }
   if (spec.notes) lines.push("", spec.notes);
   return `${lines.join("\n")}\n`;
 }

@@ -5,68 +5,8 @@ import type { DriftReport } from "../drift/driftReport";
 import { UsageError } from "../errors/UsageError";
 import { pulumiStacksOf } from "./driftStacks";
 import { isLoopbackEndpoint, probeEmulator } from "./emulatorProbe";
-import { parseArgs, stringFlag, type CommandSpec } from "./args";
+import { helpText, parseArgs, stringFlag, type CommandSpec } from "./args";
 import { installStopHandlers, stopSignal } from "./lifecycle";
-
-export const DRIFT_USAGE = `Usage: gallery-lookup drift [options] [FILE...]
-
-Checks every GalleryLookup in Pulumi state for drift: reads each distinct gallery once from Azure
-(GET only, with the package's credentials and throttling) and compares it with what the state holds,
-through the provider's own diff, so the verdict is the one \`pulumi preview\` would reach.
-Writes nothing, to Azure or to the state.
-
-State (one or both):
-  FILE...                   Files written by \`pulumi stack export\` (one stack each), plain or gzipped;
-                            \`-\` reads standard input
-  --backend URL             A self-managed backend, read in place: file://<folder> (as given to
-                            \`pulumi login\`) or the folder; every stack in it, or those named by --stack
-  --stack NAME              With --backend: check this stack only (stack or project/stack); repeatable.
-                            Without --backend: \`pulumi stack export --stack NAME\` through the Pulumi CLI,
-                            with its own login, backend (Pulumi Cloud, azblob://, s3://, gs://, file://)
-                            and secrets provider; NAME as the CLI takes it (org/project/stack)
-  --all-stacks[=GLOB]       Every stack \`pulumi stack ls --all --json\` lists, or those matching GLOB
-                            (* wildcard, any case; against org/project/stack, project/stack or stack)
-  --show-secrets            Passed to each \`pulumi stack export\`, so that lookups whose arguments are
-                            secrets can be checked; no decrypted value reaches the report or a message
-  --pulumi PATH             The Pulumi CLI to run (default: PULUMI_CLI, else \`pulumi\` on PATH). Not
-                            found: exit 1, naming it. Not logged in (\`pulumi whoami\` fails): exit 1,
-                            quoting its error, before any stack is read
-  --export-concurrency N    Stacks exported at once (1-32, default 4); each export that fails is that
-                            stack's error, and the others are still checked
-  --pulumi-timeout S        Seconds each \`pulumi\` command may take (default 300); past it (or on
-                            Ctrl-C) its whole process group is killed
-
-Report (default: a readable report on stdout, coloured on a terminal):
-  --json                    The report as JSON (versioned schema: docs/drift.md)
-  --markdown                The report as Markdown (pull-request comment, CI step summary)
-  --no-color                No colour even on a terminal (NO_COLOR is honoured too)
-  --quiet                   No progress on stderr (progress shows only on a terminal, after 1 s)
-  --github                  In GitHub Actions (GITHUB_ACTIONS=true, GITHUB_STEP_SUMMARY set): the
-                            Markdown report appended to the job summary, one ::warning:: (drift) or
-                            ::error:: (not checked) annotation per lookup, then the plain report;
-                            elsewhere a note on stderr and the plain report
-
-What counts:
-  --ignore-field PATH       A changed output that is accepted: a name or a dotted path
-                            (sharingStatus, tags.costCenter); repeatable or comma-separated
-  --ignore-lookup GLOB      A lookup not to check, matched (* wildcard, any case) against its URN,
-                            gallery id, project/stack or name; repeatable
-  --unreadable error|warn   A lookup whose state cannot be read (encrypted secrets, bad arguments):
-                            fails the run (error, default) or is reported only (warn)
-  --concurrency N           Galleries read at once (1-256, default 32)
-  --max-state-bytes N       Bytes of JSON one state source may hold once decompressed (default
-                            256MiB, at most 512MiB; K/KiB, M/MiB, G/GiB suffixes); a larger source is
-                            an error naming it, and the others are still checked
-
-Exit codes (Terraform's -detailed-exitcode):
-  0  no drift          every lookup matches its gallery
-  2  drift found       a gallery changed or was deleted
-  1  error             bad input, a gallery that could not be read, or an unreadable lookup
-                       (unless --unreadable warn); reported drift is still listed
-
-Azure sign-in and settings are the package's: see the README (DefaultAzureCredential, ARM_* / AZURE_*,
-GALLERY_LOOKUP_* variables).
-`;
 
 /** What the flags ask for. */
 export interface DriftCommandArgs {
@@ -101,36 +41,157 @@ function byteCount(flag: string, text: string, max: number): number {
   return bytes;
 }
 
-/** The flags, for the shared parser (the help text is DRIFT_USAGE above, laid out by topic). */
+const STATE = "State (one or both)";
+const REPORT = "Report (default: a readable report on stdout, coloured on a terminal)";
+const COUNTS = "What counts";
+
+/** The flags, for the shared parser and the `--help` text (args.ts's `helpText`, by topic). */
 export const DRIFT_SPEC: CommandSpec = {
   name: "drift",
   summary: "Check every GalleryLookup in Pulumi state for drift",
+  description:
+    "Reads each distinct gallery once from Azure (GET only, with the package's credentials and throttling) " +
+    "and compares it with what the state holds, through the provider's own diff, so the verdict is the one " +
+    "`pulumi preview` would reach. Writes nothing, to Azure or to the state.",
   operands: "[FILE...]",
+  operandsHelp: {
+    topic: STATE,
+    description:
+      "Files written by `pulumi stack export` (one stack each), plain or gzipped; `-` reads standard input",
+  },
   maxOperands: Infinity,
   flags: [
-    { name: "backend", value: "URL", description: "A self-managed backend" },
+    {
+      name: "backend",
+      value: "URL",
+      topic: STATE,
+      description:
+        "A self-managed backend, read in place: file://<folder> (as given to `pulumi login`) or the folder; " +
+        "every stack in it, or those named by --stack",
+    },
     {
       name: "stack",
       value: "NAME",
       multiple: true,
-      description: "A stack (of --backend, or through the Pulumi CLI)",
+      topic: STATE,
+      description:
+        "With --backend: check this stack only (stack or project/stack); repeatable. Without --backend: " +
+        "`pulumi stack export --stack NAME` through the Pulumi CLI, with its own login, backend (Pulumi " +
+        "Cloud, azblob://, s3://, gs://, file://) and secrets provider; NAME as the CLI takes it (org/project/stack)",
     },
-    { name: "json", description: "The report as JSON" },
-    { name: "markdown", description: "The report as Markdown" },
-    { name: "no-color", description: "No colour" },
-    { name: "quiet", short: "q", description: "No progress on stderr" },
-    { name: "ignore-field", value: "PATH", multiple: true, description: "An accepted change" },
-    { name: "ignore-lookup", value: "GLOB", multiple: true, description: "A lookup not to check" },
-    { name: "unreadable", value: "error|warn", description: "An unreadable lookup fails or warns" },
-    { name: "concurrency", value: "N", description: "Galleries read at once" },
-    { name: "max-state-bytes", value: "N", description: "Bytes one state source may hold" },
-    { name: "all-stacks", description: "Every stack the Pulumi CLI lists (=GLOB: those matching)" },
-    { name: "show-secrets", description: "Exports with --show-secrets" },
-    { name: "pulumi", value: "PATH", description: "The Pulumi CLI to ask" },
-    { name: "export-concurrency", value: "N", description: "Stacks exported at once" },
-    { name: "pulumi-timeout", value: "S", description: "Seconds each pulumi command may take" },
-    { name: "github", description: "Job summary and annotations in GitHub Actions" },
+    { name: "json", topic: REPORT, description: "The report as JSON (versioned schema: docs/drift.md)" },
+    {
+      name: "markdown",
+      topic: REPORT,
+      description: "The report as Markdown (pull-request comment, CI step summary)",
+    },
+    {
+      name: "no-color",
+      topic: REPORT,
+      description: "No colour even on a terminal (NO_COLOR is honoured too)",
+    },
+    {
+      name: "quiet",
+      short: "q",
+      topic: REPORT,
+      description: "No progress on stderr (progress shows only on a terminal, after 1 s)",
+    },
+    {
+      name: "ignore-field",
+      value: "PATH",
+      multiple: true,
+      topic: COUNTS,
+      description:
+        "A changed output that is accepted: a name or a dotted path (sharingStatus, tags.costCenter); " +
+        "repeatable or comma-separated",
+    },
+    {
+      name: "ignore-lookup",
+      value: "GLOB",
+      multiple: true,
+      topic: COUNTS,
+      description:
+        "A lookup not to check, matched (* wildcard, any case) against its URN, gallery id, " +
+        "project/stack or name; repeatable",
+    },
+    {
+      name: "unreadable",
+      value: "error|warn",
+      topic: COUNTS,
+      description:
+        "A lookup whose state cannot be read (encrypted secrets, bad arguments): fails the run " +
+        "(error, default) or is reported only (warn)",
+    },
+    {
+      name: "concurrency",
+      value: "N",
+      topic: COUNTS,
+      description: "Galleries read at once (1-256, default 32)",
+    },
+    {
+      name: "max-state-bytes",
+      value: "N",
+      topic: COUNTS,
+      description:
+        "Bytes of JSON one state source may hold once decompressed (default 256MiB, at most 512MiB; " +
+        "K/KiB, M/MiB, G/GiB suffixes); a larger source is an error naming it, and the others are still checked",
+    },
+    {
+      name: "all-stacks",
+      helpValue: "[=GLOB]",
+      topic: STATE,
+      description:
+        "Every stack `pulumi stack ls --all --json` lists, or those matching GLOB (* wildcard, any case; " +
+        "against org/project/stack, project/stack or stack)",
+    },
+    {
+      name: "show-secrets",
+      topic: STATE,
+      description:
+        "Passed to each `pulumi stack export`, so that lookups whose arguments are secrets can be checked; " +
+        "no decrypted value reaches the report or a message",
+    },
+    {
+      name: "pulumi",
+      value: "PATH",
+      topic: STATE,
+      description:
+        "The Pulumi CLI to run (default: PULUMI_CLI, else `pulumi` on PATH). Not found: exit 1, naming it. " +
+        "Not logged in (`pulumi whoami` fails): exit 1, quoting its error, before any stack is read",
+    },
+    {
+      name: "export-concurrency",
+      value: "N",
+      topic: STATE,
+      description:
+        "Stacks exported at once (1-32, default 4); each export that fails is that stack's error, and " +
+        "the others are still checked",
+    },
+    {
+      name: "pulumi-timeout",
+      value: "S",
+      topic: STATE,
+      description:
+        "Seconds each `pulumi` command may take (default 300); past it (or on Ctrl-C) its whole process " +
+        "group is killed",
+    },
+    {
+      name: "github",
+      topic: REPORT,
+      description:
+        "In GitHub Actions (GITHUB_ACTIONS=true, GITHUB_STEP_SUMMARY set): the Markdown report appended " +
+        "to the job summary, one ::warning:: (drift) or ::error:: (not checked) annotation per lookup, then " +
+        "the plain report; elsewhere a note on stderr and the plain report",
+    },
   ],
+  notes: `Exit codes (Terraform's -detailed-exitcode):
+  0  no drift          every lookup matches its gallery
+  2  drift found       a gallery changed or was deleted
+  1  error             bad input, a gallery that could not be read, or an unreadable lookup
+                       (unless --unreadable warn); reported drift is still listed
+
+Azure sign-in and settings are the package's: see the README (DefaultAzureCredential, ARM_* / AZURE_*,
+GALLERY_LOOKUP_* variables).`,
 };
 
 /** Parses the command's flags; throws {@link UsageError} on anything it does not know, naming the flag and the rule. */
@@ -270,7 +331,7 @@ export async function runDriftCommand(args: string[]): Promise<number> {
   // A UsageError goes to main.ts, which words it as for every command (exit 1 here: 2 means drift).
   const parsed = parseDriftArgs(args);
   if (parsed.help) {
-    process.stdout.write(DRIFT_USAGE);
+    process.stdout.write(helpText(DRIFT_SPEC));
     return 0;
   }
   // Under --github the runner reads stderr for workflow commands too, and a message may quote a folder,

@@ -2,16 +2,15 @@
 // the project against the local emulator, with a file backend of its own, so the report and exit codes are
 // Pulumi's. The project folder is never written to: the CLI runs in a copy (it would add an `encryptionsalt`
 // to Pulumi.<stack>.yaml), whose stack file holds the plain config that the embedded engine would use too.
-import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { killOwned, markedEnv, stopOwned } from "../preview/processGroup";
+import { killOwned, stopOwned } from "../process/processGroup";
 import type { ProjectInfo } from "../preview/project";
+import { findPulumi, spawnPulumi, type PulumiCli } from "../pulumiCli/pulumiCli";
 import { onCleanup, temporaryFolder } from "./lifecycle";
 
-/** The first release whose `--expect-no-changes` exits 7, as the embedded engine does. */
-export const MINIMUM_PULUMI = "3.226.0";
+export { MINIMUM_PULUMI, type PulumiCli } from "../pulumiCli/pulumiCli";
 
 /**
  * Only for the state of these offline runs, kept in their own file backend: it protects nothing secret (the
@@ -19,54 +18,17 @@ export const MINIMUM_PULUMI = "3.226.0";
  */
 const OFFLINE_PASSPHRASE = "gallery-lookup-offline";
 
-/** A Pulumi CLI that can run projects here. */
-export interface PulumiCli {
-  path: string;
-  version: string;
-}
-
-function versionOf(binary: string, env: NodeJS.ProcessEnv): string | undefined {
-  const run = spawnSync(binary, ["version"], {
-    encoding: "utf8",
-    timeout: 30_000,
-    env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" },
-  });
-  return run.status === 0 ? /v?(\d+\.\d+\.\d+)/.exec(run.stdout ?? "")?.[1] : undefined;
-}
-
-function atLeast(version: string, minimum: string): boolean {
-  const [a, b] = [version, minimum].map((v) => v.split(".").map(Number));
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
-  return true;
-}
-
-function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-    const candidate = dir && path.join(dir, name);
-    if (candidate && fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
-  }
-  return undefined;
-}
-
 /**
- * The CLI `preview/up DIR` uses: `PULUMI_CLI` when set (it must work), else `pulumi` on PATH at
- * {@link MINIMUM_PULUMI} or newer; undefined when there is none, so the embedded engine runs instead.
+ * The CLI `preview/up DIR` uses (pulumiCli/pulumiCli.ts's `findPulumi`): undefined when there is none, so the
+ * embedded engine runs instead; but a `PULUMI_CLI` that does not work is an error, not a quiet fallback.
  */
 export function findPulumiCli(env: NodeJS.ProcessEnv = process.env): PulumiCli | undefined {
-  if (env.PULUMI_CLI) {
-    const named = path.resolve(env.PULUMI_CLI);
-    const version = versionOf(named, env);
-    if (!version || !atLeast(version, MINIMUM_PULUMI)) {
-      throw new Error(
-        `PULUMI_CLI=${env.PULUMI_CLI} is not a Pulumi CLI ${MINIMUM_PULUMI} or newer ` +
-          `(unset it, or add --engine embedded to use the embedded engine)`,
-      );
-    }
-    return { path: named, version };
+  const why: string[] = [];
+  const cli = findPulumi({ env, why });
+  if (!cli && env.PULUMI_CLI) {
+    throw new Error(`${why.join("; ")} (unset it, or add --engine embedded to use the embedded engine)`);
   }
-  const found = onPath("pulumi", env);
-  const version = found && versionOf(found, env);
-  return found && version && atLeast(version, MINIMUM_PULUMI) ? { path: found, version } : undefined;
+  return cli;
 }
 
 /** What a real-CLI run of a project needs. */
@@ -131,14 +93,8 @@ function pulumi(
 ): Promise<number> {
   if (run.signal.aborted) return Promise.reject(new Error("stopped"));
   return new Promise((resolve, reject) => {
-    const marked = markedEnv(env);
-    const child = spawn(run.cli.path, [...args, "--non-interactive"], {
-      cwd,
-      env: marked.env,
-      stdio: ["ignore", stdio, "inherit"],
-      detached: true,
-    });
-    const owned = { child, mark: marked.mark };
+    const owned = spawnPulumi(run.cli.path, args, { cwd, env, stdio: ["ignore", stdio, "inherit"] });
+    const { child } = owned;
     let ending: Promise<void> | undefined;
     const end = (): Promise<void> => (ending ??= stopOwned(owned, "SIGINT", CANCEL_GRACE_MS));
     // Registered before anything else can happen: a Ctrl-C now waits for all of it to be gone.

@@ -26,6 +26,7 @@ import {
   MAX_STATE_BYTES_LIMIT,
   type StateSource,
 } from "./sources";
+import { lookupName } from "./render";
 import { readStateDocument, type StoredLookup } from "./state";
 import { globMatcher } from "./glob";
 import { PULUMI_SOURCE_PREFIX, pulumiStackSources, type PulumiStacksOptions } from "./pulumiStacks";
@@ -266,7 +267,7 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
             ignoredChanges: [],
           };
           entries.push(entry);
-          const name = lookup.urn.split("::").pop() ?? "";
+          const name = lookupName(lookup.urn);
           if (ignoreLookup([lookup.urn, galleryId, lookup.stack, name])) {
             entry.status = "ignored";
             continue;

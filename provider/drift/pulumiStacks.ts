@@ -6,11 +6,11 @@
 // Every `pulumi` runs in a process group of its own, so that a timeout or Ctrl-C ends it together with
 // anything it started (plugins, its language host); exports run a bounded number at a time, ahead of the
 // reader, and what each prints stays in memory (never a file: with --show-secrets it holds plaintext).
-import { spawn } from "node:child_process";
 import { PulumiCliError } from "../errors/PulumiCliError";
 import { StateSourceError } from "../errors/StateSourceError";
 import { sanitizeText } from "../errors/safeText";
-import { killOwned, markedEnv, type OwnedChild } from "../preview/processGroup";
+import { killOwned, type OwnedChild } from "../process/processGroup";
+import { spawnPulumi } from "../pulumiCli/pulumiCli";
 import { globMatcher } from "./glob";
 import { readDocument, type SourceOptions, type StateSource } from "./sources";
 
@@ -106,25 +106,26 @@ class PulumiRunner {
       return Promise.resolve({ code: null, complaint: "", timedOut: false, aborted: true });
     }
     return new Promise((resolve, reject) => {
-      const marked = markedEnv(this.env);
-      const child = spawn(this.binary, [...args, "--non-interactive"], {
-        cwd: this.options.cwd,
-        env: marked.env,
+      // A process group of its own: see killGroup.
+      const owned = spawnPulumi(this.binary, args, {
+        ...(this.options.cwd !== undefined ? { cwd: this.options.cwd } : {}),
+        env: this.env,
         stdio: ["ignore", "pipe", "pipe"],
-        detached: true, // a process group of its own: see killGroup
       });
-      const owned = { child, mark: marked.mark };
+      const { child } = owned;
+      // Both piped above.
+      const [stdoutStream, stderrStream] = [child.stdout!, child.stderr!];
       this.running.add(owned);
       // `pulumi` has exited: what it wrote is in the pipe, and whatever it left behind (holding the pipe open,
       // so that "close" would wait for it) goes now.
       child.on("exit", () => killGroup(owned));
       let stderr = "";
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderrStream.setEncoding("utf8").on("data", (chunk: string) => {
         stderr = (stderr + chunk).slice(-16_384);
       });
       let stdout: string | undefined;
       let readError: unknown;
-      const reading = read(child.stdout).then(
+      const reading = read(stdoutStream).then(
         (text) => (stdout = text),
         (error: unknown) => {
           readError = error;
@@ -139,7 +140,7 @@ class PulumiRunner {
       child.on("error", (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         this.running.delete(owned);
-        child.stdout?.destroy();
+        stdoutStream.destroy();
         reject(this.spawnFailure(error));
       });
       child.on("close", (code) => {

@@ -12,9 +12,9 @@ import {
   type PropertyMap,
   type PulumiProtos,
 } from "./proto";
-import { endProcessGroup } from "./processGroup";
+import { endProcessGroup } from "../process/processGroup";
 
-export { endProcessGroup } from "./processGroup";
+export { endProcessGroup } from "../process/processGroup";
 
 /** Options of {@link startProviderHost}. */
 export interface ProviderHostOptions {

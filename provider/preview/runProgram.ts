@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { startProviderHost, type ProviderHost } from "./hostClient";
 import { LocalEngine, type EngineResult, type LogEntry, type ResourceState } from "./localEngine";
-import { killOwned, markedEnv } from "./processGroup";
+import { killOwned, markedEnv } from "../process/processGroup";
 import { resolvePulumiSdkDir } from "./proto";
 
 /** Options of {@link runProgram}. */

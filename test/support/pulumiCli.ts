@@ -1,19 +1,19 @@
 // Runs the real Pulumi CLI (built from Go modules by scripts/pulumi-cli.js, or the user's own) the way a user
 // does, but offline: a temporary PULUMI_HOME and file:// backend, a passphrase secrets provider, no update
 // check, no plugin downloads, --non-interactive, and only the emulator's endpoints in the environment.
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { galleryId, realisticGallery } from "#internal/emulator/index";
 import type { EmulatorHandle, JournalEntry } from "#internal/emulator/types";
+import { killOwned } from "#internal/process/processGroup";
+import { MINIMUM_PULUMI, spawnPulumi } from "#internal/pulumiCli/pulumiCli";
 import { installedProgram, REPO_ROOT } from "./engineInstall";
 
-interface PulumiCliScript {
+/** scripts/pulumi-cli.js: the package's search (PULUMI_CLI, PATH), then the cached or a new Go build. */
+const script = require(path.join(REPO_ROOT, "scripts", "pulumi-cli.js")) as {
   findPulumi(why?: string[]): string | undefined;
-  MINIMUM: string;
-}
-const script = require(path.join(REPO_ROOT, "scripts", "pulumi-cli.js")) as PulumiCliScript;
+};
 
 let found: { binary?: string; why: string[] } | undefined;
 
@@ -31,9 +31,15 @@ export function pulumiBinary(): { binary?: string; why: string[] } {
  * under CI=true it fails instead, since CI must prove the lifecycle on the real CLI.
  */
 export function requirePulumi(context: Mocha.Context): string {
+  // Set by quickRun.ts for `npm run test:quick`.
+  if (process.env.GALLERY_LOOKUP_TEST_QUICK) {
+    throw new Error(
+      "this suite needs the Pulumi CLI, which `npm run test:quick` leaves out: move it out of the quick folders (package.json)",
+    );
+  }
   const { binary, why } = pulumiBinary();
   if (binary) return binary;
-  const message = `No Pulumi CLI ${script.MINIMUM}+ for the real-CLI suite: ${why.join("; ")}`;
+  const message = `No Pulumi CLI ${MINIMUM_PULUMI}+ for the real-CLI suite: ${why.join("; ")}`;
   if (process.env.CI === "true") throw new Error(`${message} (CI=true: the suite may not be skipped)`);
   process.stderr.write(`\n${"!".repeat(100)}\n!! SKIPPED: ${message}\n${"!".repeat(100)}\n\n`);
   context.skip();
@@ -150,18 +156,19 @@ export async function pulumiProject(
   const run: PulumiProject["run"] = (args, runOptions = {}) =>
     new Promise((resolve, reject) => {
       const started = Date.now();
-      const child = spawn(binary, [...args, "--non-interactive"], {
+      // Its own process group, marked: a timeout ends the language host and provider too.
+      const owned = spawnPulumi(binary, args, {
         cwd: dir,
         env: { ...env, ...runOptions.env },
         stdio: "pipe",
-        detached: true, // its own process group, so a timeout ends the language host and provider too
       });
+      const { child } = owned;
       let stdout = "";
       let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-      child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-      child.stdin.end(runOptions.stdin ?? "");
-      const timer = setTimeout(() => killTree(child.pid!), runOptions.timeoutMs ?? 120_000);
+      child.stdout!.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+      child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+      child.stdin!.end(runOptions.stdin ?? "");
+      const timer = setTimeout(() => void killOwned(owned), runOptions.timeoutMs ?? 120_000);
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
@@ -196,51 +203,6 @@ export async function pulumiProject(
   };
   await ok(["stack", "init", options.stack ?? "dev"]);
   return project;
-}
-
-/** Process ids whose parent is `pid`, and theirs, from /proc (Linux); empty elsewhere. */
-function descendants(pid: number): number[] {
-  let parents: Map<number, number[]>;
-  try {
-    parents = new Map();
-    for (const entry of fs.readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")".
-        const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-      } catch {
-        // gone meanwhile
-      }
-    }
-  } catch {
-    return [];
-  }
-  const found: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    for (const child of parents.get(queue.shift()!) ?? []) {
-      found.push(child);
-      queue.push(child);
-    }
-  }
-  return found;
-}
-
-/**
- * Kills a timed-out CLI and everything under it. The CLI starts its language host and provider plugins in
- * process groups of their own, so killing its group alone would leave them running: the tree is collected
- * first (an orphan's parent becomes 1), then each process and the CLI's group get SIGKILL.
- */
-function killTree(pid: number): void {
-  for (const target of [...descendants(pid).reverse(), -pid]) {
-    try {
-      process.kill(target, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
 }
 
 /** The lines of `pulumi preview --json`'s steps the suite reads. */

@@ -85,6 +85,34 @@ describe("cli: the flag parser", () => {
     assert.equal(parseArgs(SPEC, ["a", "b", "--help"]).help, true);
   });
 
+  it("help lists flags under their topics, in the spec's order, and wraps a long description under its column", () => {
+    const long = "word ".repeat(40).trim();
+    const text = helpText({
+      name: "check",
+      summary: "Checks",
+      operands: "[FILE...]",
+      operandsHelp: { topic: "Input", description: "Files" },
+      flags: [
+        { name: "json", topic: "Output", description: "As JSON" },
+        { name: "from", value: "URL", topic: "Input", description: long },
+        { name: "all", helpValue: "[=GLOB]", topic: "Input", description: "Every one" },
+      ],
+    });
+    const lines = text.split("\n");
+    const at = (start: string) => lines.findIndex((l) => l.startsWith(start));
+    assert.ok(at("Input:") < at("  FILE...") && at("  FILE...") < at("  --from URL"), text);
+    assert.ok(at("  --from URL") < at("  --all[=GLOB]") && at("  --all[=GLOB]") < at("Output:"), text);
+    assert.ok(at("Output:") < at("  --json") && at("  --json") < at("Options:"), text);
+    assert.ok(
+      lines.every((l) => l.length <= 104),
+      text,
+    );
+    const column = lines[at("  --from URL")].indexOf("word");
+    const continued = lines.slice(at("  --from URL") + 1, at("  --all[=GLOB]"));
+    assert.ok(continued.length > 0 && continued.every((l) => l.indexOf("word") === column), text);
+    assert.equal(text.replace(/\s+/g, " ").includes(long), true);
+  });
+
   it("shell exports survive quotes and spaces when evaluated by sh", () => {
     const env = { A: "it's a 'test'", B: "x y $HOME `id`" };
     const printed = execFileSync("sh", ["-c", `${shellExports(env)}\nprintf '%s|%s' "$A" "$B"`], {

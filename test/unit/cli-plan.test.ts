@@ -9,7 +9,7 @@ import {
   KEEP_RUNTIME_ERRORS,
   patchRuntime,
   plainErrorMessage,
-} from "#internal/preview/runtimePreload";
+} from "#internal/lookup/runtimeErrors";
 import type { RunProgramResult } from "#internal/preview/runProgram";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -17,7 +17,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ["lookup"],
   // The provider plugin's face: the same core as lookup/'s dynamic face; drift/ reads its tokens.
   ["plugin"],
-  ["drift", "emulator", "preview"],
+  // pulumiCli/ finds and starts the Pulumi CLI; process/ ends every child whole. drift/ (which the package
+  // root exports) and preview/ use both, and the root loads nothing of preview/, emulator/ or cli/.
+  ["drift", "emulator", "preview", "process", "pulumiCli"],
   ["cli"],
 ];
 const root = path.join(__dirname, "../../../provider");
