@@ -10,19 +10,13 @@
 "use strict";
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
+const { toolCache } = require("./pulumi-cli");
 
 const PULUMI_NPM = "3.276.0";
 
 function cacheDir() {
-  const base = process.env.GALLERY_LOOKUP_PULUMI_CACHE
-    ? path.resolve(process.env.GALLERY_LOOKUP_PULUMI_CACHE, "..")
-    : path.join(
-        process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"),
-        "pulumi-azure-gallery-lookup",
-      );
-  return path.join(base, "nodejs-sdk-deps", `pulumi-${PULUMI_NPM}`);
+  return toolCache("nodejs-sdk-deps", `pulumi-${PULUMI_NPM}`);
 }
 
 function works(dir) {

@@ -38,8 +38,21 @@ function pinnedVersion() {
 
 function cacheRoot() {
   if (process.env.GALLERY_LOOKUP_PULUMI_CACHE) return path.resolve(process.env.GALLERY_LOOKUP_PULUMI_CACHE);
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
-  return path.join(base, "pulumi-azure-gallery-lookup", "pulumi-cli");
+  return toolCache("pulumi-cli");
+}
+
+/**
+ * The folder outside the clone where the first build of a test tool (`parts`: the YAML host, sdkgen, the
+ * Python venv…, and a key) is kept, beside the CLI's, so that every clone and CI run on one machine shares it.
+ */
+function toolCache(...parts) {
+  const base = process.env.GALLERY_LOOKUP_PULUMI_CACHE
+    ? path.resolve(process.env.GALLERY_LOOKUP_PULUMI_CACHE, "..")
+    : path.join(
+        process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"),
+        "pulumi-azure-gallery-lookup",
+      );
+  return path.join(base, ...parts);
 }
 
 function cacheDir() {
@@ -125,7 +138,7 @@ function findPulumi(why = []) {
   return undefined;
 }
 
-module.exports = { findPulumi, MINIMUM, onPath };
+module.exports = { findPulumi, MINIMUM, onPath, toolCache };
 
 if (require.main === module) {
   const command = process.argv[2] ?? "path";

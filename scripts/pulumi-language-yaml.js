@@ -13,19 +13,13 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { onPath } = require("./pulumi-cli");
+const { onPath, toolCache } = require("./pulumi-cli");
 
 const VERSION = "v1.25.0";
 const MODULE = "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml";
 
 function cacheDir() {
-  const base = process.env.GALLERY_LOOKUP_PULUMI_CACHE
-    ? path.resolve(process.env.GALLERY_LOOKUP_PULUMI_CACHE, "..")
-    : path.join(
-        process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"),
-        "pulumi-azure-gallery-lookup",
-      );
-  return path.join(base, "pulumi-language-yaml", VERSION);
+  return toolCache("pulumi-language-yaml", VERSION);
 }
 
 function build(target) {

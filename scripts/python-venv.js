@@ -14,8 +14,8 @@
 const { spawnSync } = require("node:child_process");
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
+const { toolCache } = require("./pulumi-cli");
 
 // The newest `pulumi` the PyPI mirror here serves; setuptools 70.1+ lets pip build the SDK without fetching a build
 // backend each time (--no-build-isolation: the venv's setuptools does it).
@@ -31,13 +31,7 @@ function python3() {
 
 /** Beside the CLI's cache (scripts/pulumi-cli.js). */
 function cacheRoot() {
-  const base = process.env.GALLERY_LOOKUP_PULUMI_CACHE
-    ? path.resolve(process.env.GALLERY_LOOKUP_PULUMI_CACHE, "..")
-    : path.join(
-        process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"),
-        "pulumi-azure-gallery-lookup",
-      );
-  return path.join(base, "python-venv");
+  return toolCache("python-venv");
 }
 
 function venvDir(pythonVersion) {

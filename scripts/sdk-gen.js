@@ -17,7 +17,7 @@ const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { findPulumi } = require("./pulumi-cli.js");
+const { findPulumi, toolCache } = require("./pulumi-cli.js");
 
 const ROOT = path.join(__dirname, "..");
 const TOOL = path.join(ROOT, "tools", "sdkgen");
@@ -27,15 +27,9 @@ const LANGUAGES = ["python", "go", "nodejs"];
 
 /** Beside the CLI's cache (scripts/pulumi-cli.js), keyed by the generator's files. */
 function cacheDir() {
-  const base = process.env.GALLERY_LOOKUP_PULUMI_CACHE
-    ? path.resolve(process.env.GALLERY_LOOKUP_PULUMI_CACHE, "..")
-    : path.join(
-        process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"),
-        "pulumi-azure-gallery-lookup",
-      );
   const hash = createHash("sha256");
   for (const file of TOOL_FILES) hash.update(fs.readFileSync(path.join(TOOL, file)));
-  return path.join(base, "sdkgen", hash.digest("hex").slice(0, 12));
+  return toolCache("sdkgen", hash.digest("hex").slice(0, 12));
 }
 
 /** The generator binary, built into the shared cache when missing; undefined without Go. */
