@@ -109,9 +109,14 @@ function pulumi(
     const settle = async (outcome: () => void): Promise<void> => {
       clearTimeout(timer);
       run.signal.removeEventListener("abort", onAbort);
+      const stopped = ending !== undefined;
       // The CLI is gone: a plugin it left (killed before it could end them) goes now.
       ending ??= killOwned(owned);
       await forget();
+      // A CLI killed after its grace leaves its stack lock behind, and the next run of this folder would
+      // fail at once with "the stack is currently locked": remove the lock files that name its pid (no other
+      // run's lock is touched).
+      if (stopped && child.pid !== undefined) releaseLocks(run.backendDir, child.pid);
       outcome();
     };
     child.on("error", (error) => void settle(() => reject(error)));
@@ -127,6 +132,30 @@ function pulumi(
       });
     });
   });
+}
+
+/** Removes the file backend's lock files written by the Pulumi CLI process `pid` (`.pulumi/locks/**.json`). */
+function releaseLocks(backendDir: string, pid: number): void {
+  const visit = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (entry.name.endsWith(".json")) {
+        try {
+          if ((JSON.parse(fs.readFileSync(full, "utf8")) as { pid?: unknown }).pid === pid) fs.rmSync(full);
+        } catch {
+          // not a lock file we can read: leave it
+        }
+      }
+    }
+  };
+  visit(path.join(backendDir, ".pulumi", "locks"));
 }
 
 /**
