@@ -1,4 +1,6 @@
 // One line of the benchmark table, shared by run.ts and the modules that add figures to it.
+import * as fs from "node:fs";
+import * as os from "node:os";
 import { round3 } from "./stats";
 
 /** One line of the table: a figure, its yardstick, their ratio and the target it must meet. */
@@ -38,4 +40,16 @@ export function figure(
     target,
     pass,
   };
+}
+
+/** Writes one results file as every bench group writes it: when, on what, the figures and the raw rounds. */
+export function writeResults(file: string, figures: Figure[], raw: unknown): void {
+  const report = {
+    when: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    figures,
+    raw,
+  };
+  fs.writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
 }

@@ -9,7 +9,6 @@
 //       provider host (pulumi-resource-pulumi-nodejs), which every dynamic lookup starts instead.
 // The emulator has no throttle and no latency: the figures are the engine's, the plugin's and the package's.
 import { spawn } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import { pluginDirectory } from "../test/support/languageLifecycle";
@@ -21,7 +20,7 @@ import {
   useNodeModules,
   type PulumiProject,
 } from "../test/support/pulumiCli";
-import { figure, type Figure } from "./figure";
+import { figure, type Figure, writeResults } from "./figure";
 import { stats } from "./pulumiPreview";
 import { median } from "./stats";
 
@@ -204,14 +203,7 @@ export async function pluginFigures(
       stateBytesPerLookup: bytes,
       coldStartMs: starts,
     };
-    const report = {
-      when: new Date().toISOString(),
-      node: process.version,
-      cpus: require("node:os").cpus().length as number,
-      figures,
-      raw,
-    };
-    fs.writeFileSync(PLUGIN_RESULTS_FILE, JSON.stringify(report, null, 2) + "\n");
+    writeResults(PLUGIN_RESULTS_FILE, figures, raw);
     log(`wrote ${path.relative(process.cwd(), PLUGIN_RESULTS_FILE)}`);
     return { figures, raw };
   } finally {

@@ -7,11 +7,10 @@
 //  14c  what one lookup adds to a preview, ms: (50 lookups − 50 no-ops) / 50, medians of the rounds.
 // The Pulumi CLI is the one `npm run pulumi:path` finds or builds; the emulator has no throttle and no latency,
 // so the figures are the engine's and the package's own cost on loopback.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import { pulumiBinary, pulumiProject, type PulumiProject } from "../test/support/pulumiCli";
-import { figure, type Figure } from "./figure";
+import { figure, type Figure, writeResults } from "./figure";
 import { median, round3 } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_PULUMI_ROUNDS ?? 5);
@@ -137,14 +136,7 @@ export async function pulumiPreviewFigures(
         spread: `rounds ${round3(Math.min(...added))}–${round3(Math.max(...added))} ms`,
       },
     ];
-    const report = {
-      when: new Date().toISOString(),
-      node: process.version,
-      cpus: require("node:os").cpus().length as number,
-      figures,
-      raw,
-    };
-    fs.writeFileSync(PULUMI_RESULTS_FILE, JSON.stringify(report, null, 2) + "\n");
+    writeResults(PULUMI_RESULTS_FILE, figures, raw);
     log(`wrote ${path.relative(process.cwd(), PULUMI_RESULTS_FILE)}`);
     return { figures, raw };
   } finally {
