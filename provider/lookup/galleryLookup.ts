@@ -107,6 +107,11 @@ export class GalleryLookup extends pulumi.dynamic.Resource {
         "azure-gallery-lookup",
         "GalleryLookup",
       );
+    } catch (error) {
+      // What Pulumi throws while registering (a missing name, a bad option) gets the program's frames back.
+      Error.stackTraceLimit = stackTraceLimit;
+      if (error instanceof Error) Error.captureStackTrace(error, GalleryLookup);
+      throw error;
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }

@@ -108,12 +108,15 @@ describe("GalleryLookup: what its construction costs the program", () => {
     assert.ok(formatted > GALLERY_LOOKUP_OUTPUTS.length, `only ${formatted} stack traces formatted`);
   });
 
-  it("leaves Error.stackTraceLimit as it was, also when the constructor throws", () => {
+  it("leaves Error.stackTraceLimit as it was, also when the constructor throws, and the error its frames", () => {
     const before = Error.stackTraceLimit;
     new GalleryLookup("restored", ARGS);
     assert.equal(Error.stackTraceLimit, before);
-    // Pulumi's Resource constructor throws, synchronously, for a missing name.
-    assert.throws(() => new GalleryLookup(undefined as unknown as string, ARGS), /name/);
+    // Pulumi's Resource constructor throws, synchronously, for a missing name: with the program's frames.
+    assert.throws(
+      () => new GalleryLookup(undefined as unknown as string, ARGS),
+      (error: Error) => /name/.test(error.message) && /registration-cost\.test\.js/.test(error.stack ?? ""),
+    );
     assert.equal(Error.stackTraceLimit, before);
   });
 });
