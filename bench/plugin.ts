@@ -77,6 +77,11 @@ function seed(azure: EmulatorHandle): void {
   }
 }
 
+/** PATH for a project's CLI: the CLI's own folder (its language host and the dynamic provider host), node, the system. */
+function basePathOf(binary: string): string[] {
+  return [path.dirname(binary), path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"];
+}
+
 /** ms from spawning `executable` to the first line it prints (the port a plugin serves on); then it is ended. */
 function coldStart(executable: string, env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -112,13 +117,7 @@ export async function pluginFigures(
   };
   try {
     seed(azure);
-    const basePath = [
-      path.dirname(binary),
-      path.dirname(process.execPath),
-      "/usr/local/bin",
-      "/usr/bin",
-      "/bin",
-    ];
+    const basePath = basePathOf(binary);
     const dynamic = await pulumiProject(binary, azure, {
       "index.ts": program("pulumi-azure-gallery-lookup"),
     });
@@ -306,13 +305,7 @@ export async function pluginOverlapFigures(
   const projects: Partial<Record<OverlapSide, PulumiProject>> = {};
   try {
     seedBench(azure, COUNT);
-    const basePath = [
-      path.dirname(binary),
-      path.dirname(process.execPath),
-      "/usr/local/bin",
-      "/usr/bin",
-      "/bin",
-    ];
+    const basePath = basePathOf(binary);
     const sdkEnv = { env: { PATH: [plugins, ...basePath].join(path.delimiter) } };
     const modules = path.join(temporaryFolder("gallery-lookup-bench-sdk-"), "node_modules");
     installNodejsSdk(modules);
