@@ -25,7 +25,6 @@ const SYMBOL: Record<Step["op"], string> = {
   update: "~",
   replace: "+-",
   delete: "-",
-  read: ">",
 };
 
 /** How Pulumi's unknown value reads, wherever it sits (a whole value or inside one). */
@@ -85,7 +84,7 @@ export function displayType(type: string): string {
 
 /** Steps that change something (what `--expect-no-changes` fails on). */
 export function changes(result: Pick<RunProgramResult, "steps">): Step[] {
-  return result.steps.filter((s) => s.op !== "same" && s.op !== "read");
+  return result.steps.filter((s) => s.op !== "same");
 }
 
 /**
@@ -125,7 +124,7 @@ function stepDetails(step: Step, preview: boolean): string[] {
     return lines;
   }
   // Another provider's resource, or the user's own dynamic one: what the program gave it, unknowns marked.
-  if (step.op === "same" || step.op === "read") return [];
+  if (step.op === "same") return [];
   const inputs = ownInputs(step.inputs);
   const keys = Object.keys(inputs).sort();
   return [
@@ -164,7 +163,6 @@ export function planText(title: string, result: RunProgramResult, preview: boole
     update: "updated",
     replace: "replaced",
     delete: "deleted",
-    read: "read",
   };
   for (const [op, n] of counts) {
     const what = op === "same" ? "unchanged" : preview ? `${verb}${op}` : past[op];
