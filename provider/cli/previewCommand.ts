@@ -9,24 +9,11 @@ import * as path from "path";
 import { helpText, parseArgs, stringFlag, type CommandSpec, type ParsedArgs } from "./args";
 import { installStopHandlers, stopSignal } from "./lifecycle";
 import { UsageError } from "../errors/UsageError";
-import { emulatorJournal } from "./emulatorProbe";
-import { run, settingsOf, typeChecks } from "./embeddedRun";
-import { err, out } from "./output";
-import {
-  askedSubscriptions,
-  changes,
-  errorDocument,
-  failed,
-  failureLines,
-  planJson,
-  planText,
-  whereLines,
-} from "./plan";
+import { previewEmbedded, settingsOf } from "./embeddedRun";
+import { err } from "./output";
+import { EXIT_CHANGES } from "./plan";
 import { runDemo } from "./previewDemo";
 import { openSession } from "./session";
-
-/** Exit code when `--expect-no-changes` meets changes: the one recent Pulumi CLIs use (pulumi/pulumi#22176). */
-export const EXIT_CHANGES = 7;
 
 const COMMON_FLAGS: CommandSpec["flags"] = [
   { name: "stack", value: "NAME", description: "Stack whose Pulumi.<NAME>.yaml config to use (default dev)" },
@@ -163,65 +150,14 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
         signal: stopSignal,
       });
     }
-    if (!typeChecks(project.programDir, project.entryPoint, session, settings, json)) return 1;
-    const started = Date.now();
-    let context: Promise<string[]> | undefined;
-    // What the run sent, read from the emulator's journal once the run has failed.
-    const where = (): Promise<string[]> =>
-      (context ??= (async () => {
-        const journal = session.azure.handle
-          ? session.azure.handle.journal()
-          : await emulatorJournal(session.azure.armEndpoint, session.env.NODE_EXTRA_CA_CERTS);
-        return whereLines({
-          emulator: session.azure.description,
-          asked: journal && askedSubscriptions(journal, started),
-          configured: config["azure-native:subscriptionId"],
-          configuredFrom: subscriptionFrom,
-        });
-      })());
-    const result = await run(
-      {
-        programDir: project.programDir,
-        entryPoint: project.entryPoint,
-        rootDirectory: project.rootDirectory,
-        project: project.project,
-        stack,
-        dryRun: true,
-        env: session.env,
-        providerHost: session.host,
-        config,
-      },
+    return await previewEmbedded({
+      project: { ...project, config },
+      subscriptionFrom,
+      session,
       settings,
-      where,
-    );
-    if (failed(result)) {
-      if (json) {
-        const details = failureLines(result, false, stack).map((line) => line.replace(/^error: /, ""));
-        out(errorDocument(new Error(`the ${mode} failed`), 1, { details, where: await where() }).trimEnd());
-      }
-      return 1;
-    }
-    if (json) out(JSON.stringify({ ...planJson(result, true), stack }, null, 2));
-    else {
-      for (const line of planText(
-        `Previewing update (${stack}) of ${project.rootDirectory}, against a new stack and ${session.azure.description}:`,
-        result,
-        true,
-      )) {
-        out(line);
-      }
-      out(
-        "This is an offline run on a local emulator, not a replacement for the Pulumi CLI: the embedded engine",
-      );
-      out(
-        "keeps no state, so it previews a new stack; `up`, and drift against a stack, need the Pulumi CLI.",
-      );
-    }
-    if (parsed.flags.has("expect-no-changes") && changes(result).length > 0) {
-      err("error: no changes were expected but changes were proposed");
-      return EXIT_CHANGES;
-    }
-    return 0;
+      json,
+      expectNoChanges: parsed.flags.has("expect-no-changes"),
+    });
   } finally {
     await session.close();
   }

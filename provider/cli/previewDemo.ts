@@ -104,11 +104,12 @@ export async function runDemo(parsed: ParsedArgs): Promise<number> {
       "ran examples/basic against a local Azure emulator and an in-memory state. It is not a replacement for the",
     );
     out(
-      "Pulumi CLI. Try your own project with `gallery-lookup preview DIR` (see --help); with a real stack, run",
+      "Pulumi CLI. Try your own project with `gallery-lookup preview DIR` (a new stack's preview; `up DIR`, and",
     );
     out(
-      "`pulumi preview --expect-no-changes` (fails on drift) and `pulumi refresh --preview-only --expect-no-changes`.",
+      "drift against it, need the Pulumi CLI). With a real stack, run `pulumi preview --expect-no-changes` (fails",
     );
+    out("on drift) and `pulumi refresh --preview-only --expect-no-changes`.");
     return 0;
   } finally {
     await session.close();

@@ -23,7 +23,7 @@ export interface ResourceState {
 }
 
 /** What happened (or, in preview, would happen) to one resource. */
-export type StepOp = "create" | "same" | "update" | "replace" | "delete";
+export type StepOp = "create" | "same" | "update" | "replace";
 
 /** One planned or executed step. */
 export interface Step {
@@ -36,8 +36,6 @@ export interface Step {
   oldOutputs?: PropertyMap;
   /** What the program gave the resource (for a dynamic one, as its provider's Check returned them). */
   inputs: PropertyMap;
-  /** The inputs in the old state. */
-  oldInputs?: PropertyMap;
   /** Top-level properties whose value differs between the old and new outputs (`__provider` excluded). */
   changedKeys: string[];
   /** Properties the provider says force a replacement. */
@@ -162,27 +160,10 @@ export class LocalEngine {
   }
 
   /**
-   * Completes the run once the program has exited: resources of the prior state that the program no longer
-   * declares would be deleted (only a preview has a prior state).
+   * The run's result once the program has exited. A prior state comes only from an `up` of the same program
+   * (the demo's), so no resource of it goes undeclared: there is no delete step to plan.
    */
   finish(): EngineResult {
-    for (const [urn, r] of this.old) {
-      if (this.registered.has(urn)) continue;
-      if (r.type === ROOT_STACK_TYPE) continue;
-      this.steps.push({
-        op: "delete",
-        urn,
-        type: r.type,
-        name: r.name,
-        id: r.id,
-        outputs: {},
-        oldOutputs: r.outputs,
-        inputs: {},
-        oldInputs: r.inputs,
-        changedKeys: [],
-        replaces: [],
-      });
-    }
     const state = this.options.dryRun ? [...this.old.values()] : [...this.registered.values()];
     return {
       steps: [...this.steps],
@@ -389,7 +370,6 @@ export class LocalEngine {
       outputs: state.outputs,
       oldOutputs: prior?.outputs,
       inputs: state.inputs,
-      oldInputs: prior?.inputs,
       changedKeys: changed ?? (prior ? changedKeys(prior.outputs, state.outputs) : []),
       replaces: [],
     };

@@ -59,18 +59,17 @@ describe("cli: how a run reads", () => {
   });
 
   it("an updated resource: the count is of the changes listed, and a value's keys read in one order on both sides", () => {
-    // A user's dynamic resource whose provider added `seen` to its outputs; its config changed `label` and `rules`.
-    const oldInputs = { label: "one", rules: [{ zone: "a", allow: true }] };
-    const inputs = { label: "two", rules: [{ allow: false, zone: "a" }] };
+    // Outputs whose `rules` changed (keys in another order) and whose `seen` went away.
+    const oldOutputs = { label: "one", rules: [{ zone: "a", allow: true }], seen: "saw one" };
+    const outputs = { label: "two", rules: [{ allow: false, zone: "a" }] };
     const step = {
       op: "update" as const,
       urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic:Resource::consumer",
       type: "pulumi-nodejs:dynamic:Resource",
       name: "consumer",
-      inputs,
-      oldInputs,
-      outputs: inputs,
-      oldOutputs: { ...oldInputs, seen: "saw one" },
+      inputs: outputs,
+      outputs,
+      oldOutputs,
       changedKeys: ["label", "rules", "seen"],
       replaces: [],
     };
