@@ -59,25 +59,20 @@ export function typeChecks(
   return false;
 }
 
-/** What {@link previewEmbedded} previews, and how. */
-export interface EmbeddedPreview {
-  /** The project, its config complete (`azure-native:subscriptionId` set). */
-  project: ProjectInfo;
-  /** Where the subscription came from, for the context lines under a failure. */
-  subscriptionFrom: string;
-  session: Session;
-  settings: RunSettings;
-  json: boolean;
-  expectNoChanges: boolean;
-}
-
 /**
  * `preview DIR` without a Pulumi CLI: the preview of a new stack (the embedded engine keeps no state), printed
- * as a plan or JSON; resolves the exit code.
+ * as a plan or JSON; resolves the exit code. `project.config` is complete (`azure-native:subscriptionId` set, from
+ * `subscriptionFrom`, which the context lines under a failure name).
  */
-export async function previewEmbedded(options: EmbeddedPreview): Promise<number> {
-  const { project, session, settings, json } = options;
+export async function previewEmbedded(
+  project: ProjectInfo,
+  subscriptionFrom: string,
+  session: Session,
+  parsed: ParsedArgs,
+): Promise<number> {
   const { config, stack } = project;
+  const settings = settingsOf(parsed);
+  const json = parsed.flags.has("json");
   if (!typeChecks(project.programDir, project.entryPoint, session, settings, json)) return 1;
   const started = Date.now();
   let context: Promise<string[]> | undefined;
@@ -91,7 +86,7 @@ export async function previewEmbedded(options: EmbeddedPreview): Promise<number>
         emulator: session.azure.description,
         asked: journal && askedSubscriptions(journal, started),
         configured: config["azure-native:subscriptionId"],
-        configuredFrom: options.subscriptionFrom,
+        configuredFrom: subscriptionFrom,
       });
     })());
   const result = await run(
@@ -103,9 +98,9 @@ export async function previewEmbedded(options: EmbeddedPreview): Promise<number>
       stack,
       dryRun: true,
       env: session.env,
-      providerHost: session.host,
       config,
     },
+    session,
     settings,
     where,
   );
@@ -130,23 +125,27 @@ export async function previewEmbedded(options: EmbeddedPreview): Promise<number>
     );
     out("keeps no state, so it previews a new stack; `up`, and drift against a stack, need the Pulumi CLI.");
   }
-  if (options.expectNoChanges && changes(result).length > 0) {
+  if (parsed.flags.has("expect-no-changes") && changes(result).length > 0) {
     err("error: no changes were expected but changes were proposed");
     return EXIT_CHANGES;
   }
   return 0;
 }
 
-/** Runs the program once; errors show on stderr as the engine reports them, each once. */
+/** Runs the program once on the session's provider host; errors show on stderr as the engine reports them, each once. */
 export async function run(
-  options: RunProgramOptions,
+  options: Omit<RunProgramOptions, "providerHost">,
+  session: Session,
   settings: RunSettings,
   where: () => Promise<string[]> = () => Promise.resolve([]),
 ): Promise<RunProgramResult> {
   const { runProgram } = require("../preview/runProgram") as typeof import("../preview/runProgram");
   const shown: string[] = [];
+  // A session for the embedded engine always starts the host (openSession's providerHost: true).
+  if (!session.host) throw new Error("the embedded engine runs without a dynamic provider host");
   const result = await runProgramWithHint(runProgram, {
     ...options,
+    providerHost: session.host,
     timeoutMs: settings.timeoutMs,
     signal: stopSignal,
     onError: (message) => {

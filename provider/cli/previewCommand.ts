@@ -105,13 +105,13 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
         `\`gallery-lookup preview DIR\` previews a new stack and \`gallery-lookup preview --demo\` shows an update and drift in memory`,
     );
   }
-  const stack = stringFlag(parsed, "stack") ?? "dev";
-  const project = readProject(parsed.operands[0] ?? ".", stack, parsed.flags.has("stack"));
   if (!cli && parsed.flags.has("state")) {
     throw new UsageError(
       `--state names the Pulumi CLI's file backend; the embedded engine keeps no state (${install})`,
     );
   }
+  const stack = stringFlag(parsed, "stack") ?? "dev";
+  const project = readProject(parsed.operands[0] ?? ".", stack, parsed.flags.has("stack"));
   const seed = stringFlag(parsed, "seed");
   if (seed && !fs.existsSync(seed)) throw new UsageError(`--seed: no file ${seed}`);
   const json = parsed.flags.has("json");
@@ -150,14 +150,7 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
         signal: stopSignal,
       });
     }
-    return await previewEmbedded({
-      project: { ...project, config },
-      subscriptionFrom,
-      session,
-      settings,
-      json,
-      expectNoChanges: parsed.flags.has("expect-no-changes"),
-    });
+    return await previewEmbedded({ ...project, config }, subscriptionFrom, session, parsed);
   } finally {
     await session.close();
   }

@@ -56,8 +56,8 @@ export interface LocalEngineOptions {
   dryRun: boolean;
   /** A prior state to preview against (default: a new stack); an `up` is of a new stack only. */
   state?: ResourceState[];
-  /** Gives the dynamic provider host; called once, at the first dynamic resource. */
-  providerHost: () => Promise<ProviderHost>;
+  /** The dynamic provider host: the command's, so one host serves all the demo's runs. */
+  providerHost: ProviderHost;
   /** The SDK whose protos to serve (default: the one this package resolves). */
   sdkDir?: string;
   onLog?: (entry: LogEntry) => void;
@@ -126,7 +126,6 @@ export class LocalEngine {
   private readonly errors: string[] = [];
   private outputs: PropertyMap = {};
   private rootUrn = "";
-  private host?: Promise<ProviderHost>;
   private port = 0;
 
   constructor(private readonly options: LocalEngineOptions) {
@@ -135,6 +134,7 @@ export class LocalEngine {
         "the embedded engine updates only a new stack: an update of a deployed stack needs the Pulumi CLI",
       );
     }
+    this.hostStderrRead = options.providerHost.stderr().lastIndexOf("\n") + 1;
     this.protos = loadProtos(options.sdkDir);
     for (const r of options.state ?? []) this.old.set(r.urn, r);
     this.server = new this.protos.grpc.Server();
@@ -177,15 +177,6 @@ export class LocalEngine {
   /** Stops serving (the provider host belongs to whoever gave it). */
   async close(): Promise<void> {
     await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
-  }
-
-  private getHost(): Promise<ProviderHost> {
-    // A host may have served earlier runs (the demo's four): their warnings were shown then.
-    this.host ??= this.options.providerHost().then((host) => {
-      this.hostStderrRead = host.stderr().lastIndexOf("\n") + 1;
-      return host;
-    });
-    return this.host;
   }
 
   private log(entry: LogEntry): void {
@@ -304,7 +295,7 @@ export class LocalEngine {
     news: PropertyMap,
     prior: ResourceState | undefined,
   ): Promise<ResourceState> {
-    const host = await this.getHost();
+    const host = this.options.providerHost;
     const checked = await host.check(urn, prior?.inputs ?? {}, news);
     this.forwardHostWarnings(host);
     if (checked.failures.length) {
@@ -337,8 +328,8 @@ export class LocalEngine {
     return state;
   }
 
-  /** How much of the host's stderr has been read for warnings. */
-  private hostStderrRead = 0;
+  /** How much of the host's stderr has been read for warnings: earlier runs (the demo's) showed theirs then. */
+  private hostStderrRead: number;
 
   /**
    * A dynamic provider's `pulumi.log.warn` has no engine to reach in the host (pulumi/pulumi#6065), so the SDK

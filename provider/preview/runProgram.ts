@@ -2,7 +2,7 @@
 // arguments `pulumi-language-nodejs` gives it, against the in-memory engine of localEngine.ts.
 import { spawn } from "child_process";
 import * as path from "path";
-import { startProviderHost, type ProviderHost } from "./hostClient";
+import type { ProviderHost } from "./hostClient";
 import { LocalEngine, type EngineResult, type LogEntry, type ResourceState } from "./localEngine";
 import { killOwned, markedEnv } from "../process/processGroup";
 import { resolvePulumiSdkDir } from "./proto";
@@ -26,10 +26,8 @@ export interface RunProgramOptions {
   env?: NodeJS.ProcessEnv;
   /** A prior state to preview against (what an `up` of a new stack returned); an `up` takes none. */
   state?: ResourceState[];
-  /** A running provider host to use; otherwise one is started in `hostCwd` when needed and closed after. */
-  providerHost?: ProviderHost;
-  /** Working directory of a host started here (default `programDir`). */
-  hostCwd?: string;
+  /** The running provider host that serves the program's dynamic resources (its owner closes it). */
+  providerHost: ProviderHost;
   /** Whether the program is TypeScript (default: true when the entry point is not `.js`). */
   typescript?: boolean;
   onLog?: (entry: LogEntry) => void;
@@ -60,7 +58,6 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
   const env = options.env ?? process.env;
   const stack = options.stack ?? "dev";
   const sdkDir = resolvePulumiSdkDir(options.programDir);
-  let ownHost: ProviderHost | undefined;
   const engine = new LocalEngine({
     project: options.project,
     stack,
@@ -72,12 +69,7 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
       options.onError?.(message);
       armFailFast();
     },
-    providerHost: async () => {
-      if (options.providerHost) return options.providerHost;
-      ownHost = await startProviderHost({ cwd: options.hostCwd ?? options.programDir, env, sdkDir });
-      await ownHost.configure({});
-      return ownHost;
-    },
+    providerHost: options.providerHost,
   });
   // Set once the child runs: stops it when the engine has reported an error and it does not exit by itself.
   let armFailFast = (): void => undefined;
@@ -168,6 +160,5 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
     return { ...result, exitCode, stoppedAfterError, stdout, stderr };
   } finally {
     await engine.close();
-    await ownHost?.close();
   }
 }
