@@ -238,6 +238,20 @@ export const name = g.uniqueName.apply((n) => {
     assert.match(verbose.stderr, /node_modules\/@pulumi\/output\.ts/, "the stack, with --verbose");
   });
 
+  it("a get of an existing resource is refused by name: reads are the Pulumi CLI's", async () => {
+    const program = `import * as pulumi from "@pulumi/pulumi";
+class ResourceGroup extends pulumi.CustomResource {}
+new ResourceGroup("azure-native:resources:ResourceGroup", "existing", {}, { id: "/subscriptions/x/resourceGroups/rg" });
+`;
+    const read = project({ program });
+    const run = await runCli(["preview", read.dir, "--seed", read.seedFile], isolatedEnv());
+    assert.equal(run.code, 1, run.stderr);
+    const errors = run.stderr.split("\n").filter((l) => l.startsWith("error:"));
+    assert.deepEqual(errors, [
+      "error: the offline preview does not serve reads of existing resources ('azure-native:resources:ResourceGroup' /subscriptions/x/resourceGroups/rg): that needs the Pulumi CLI",
+    ]);
+  });
+
   it("a secret in the stack file is refused by name; functions the engine cannot serve are named once", async () => {
     const secret = project({
       stackConfig: `  galleryName: ${USER_GALLERY}\n  resourceGroupName:\n    secure: AAABAHRoaXMtaXMtZW5jcnlwdGVk\n`,
