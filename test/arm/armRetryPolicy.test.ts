@@ -1,21 +1,17 @@
 import assert from "node:assert/strict";
 import {
-  RestError,
   createEmptyPipeline,
   createHttpHeaders,
-  createPipelineRequest,
-  type HttpClient,
+  type RestError,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
-import { PAST_DEADLINE, startTrace, type PastDeadline } from "#internal/arm/lookupTrace";
+import { PAST_DEADLINE, type PastDeadline } from "#internal/arm/policies/pastDeadline";
 import { BACKOFF_CAP_MS, armRetryPolicy } from "#internal/arm/policies/armRetryPolicy";
 import { retryAfterMs } from "#internal/arm/policies/retryAfter";
 import { useFakeTime } from "../support/fakeTime";
+import { lookupRequest, scriptedHttpClient, type Step } from "../support/scriptedHttpClient";
 
 const NOW = Date.parse("2026-01-01T00:00:00Z");
-const ref = { subscriptionId: "s", resourceGroupName: "rg", galleryName: "g" };
-/** One scripted outcome per attempt: a status (with headers) or a network error code. */
-type Step = number | [number, Record<string, string>] | string;
 
 const answer = (status: number, headers: Record<string, string> = {}) => ({
   status,
@@ -29,22 +25,13 @@ async function lookup(
 ): Promise<{ sent: number; response?: PipelineResponse; error?: RestError }> {
   const pipeline = createEmptyPipeline();
   pipeline.addPolicy(armRetryPolicy(options.maxRetries ?? 4));
-  const request = createPipelineRequest({ url: "https://arm.invalid/x" });
-  startTrace(request, { ref, deadlineMs: options.deadlineMs ?? 120_000, pacerKey: "k", what: "GET x" });
-  let sent = 0;
-  const httpClient: HttpClient = {
-    async sendRequest(req) {
-      const step = steps[Math.min(sent++, steps.length - 1)];
-      if (typeof step === "string") throw new RestError(step, { code: step, request: req });
-      const [status, headers] = typeof step === "number" ? [step, {}] : step;
-      return { request: req, ...answer(status, headers) };
-    },
-  };
+  const request = lookupRequest(options.deadlineMs);
+  const httpClient = scriptedHttpClient(steps);
   try {
     const response = await pipeline.sendRequest(httpClient, request);
-    return { sent, response };
+    return { sent: httpClient.sent.length, response };
   } catch (error) {
-    return { sent, error: error as RestError };
+    return { sent: httpClient.sent.length, error: error as RestError };
   }
 }
 
