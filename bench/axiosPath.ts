@@ -6,6 +6,7 @@ import * as https from "node:https";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
 import type { AxiosResponse, AxiosStatic } from "axios";
+import { AXIOS_CONFIG } from "#internal/arm/axiosHttpClient";
 import { startHttpsServer } from "../test/support/httpsServer";
 import { figure, writeResults, type Figure } from "./figure";
 import { median, msSince, round3 } from "./stats";
@@ -28,15 +29,7 @@ export async function axiosPathFigures(log: (line: string) => void): Promise<Fig
     res.end(body);
   });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64, ca: server.ca });
-  // axiosHttpClient.ts's instance config.
-  const instance = axios.create({
-    httpsAgent,
-    proxy: false,
-    maxRedirects: 0,
-    maxContentLength: -1,
-    responseType: "stream",
-    validateStatus: () => true,
-  });
+  const instance = axios.create({ httpsAgent, ...AXIOS_CONFIG });
   const { headers: _perMethod, ...merged } = instance.defaults;
   const adapter = axios.getAdapter("http") as unknown as (config: object) => Promise<AxiosResponse<Readable>>;
   const url = `${server.url}/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g`;

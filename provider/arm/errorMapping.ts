@@ -64,14 +64,16 @@ export function lookupResult(
     last: note?.outcome ?? "no attempt",
     ...(note?.status !== undefined ? { lastStatus: note.status } : {}),
   };
-  const what = `GET ${escapeUnsafe(galleryResourceId(lookup.ref))}`;
+  const what = (): string => `GET ${escapeUnsafe(galleryResourceId(lookup.ref))}`;
   const { status } = "response" in outcome ? outcome.response : { status: 0 };
   if ("response" in outcome && status >= 200 && status < 300) {
-    logger.verbose(`${what}: HTTP ${status} after ${facts.attempts} attempt(s)`);
+    // Every lookup ends here: its line is only written out when verbose logging is on.
+    if (logger.verbose.enabled)
+      logger.verbose(`${what()}: HTTP ${status} after ${facts.attempts} attempt(s)`);
     return parseGalleryBody(lookup.ref, outcome.response);
   }
   const error = failure(outcome, lookup, facts, end);
-  logger.warning(`${what}: ${facts.last}; giving up (${error.name}) after ${facts.attempts} attempt(s)`);
+  logger.warning(`${what()}: ${facts.last}; giving up (${error.name}) after ${facts.attempts} attempt(s)`);
   throw error;
 }
 

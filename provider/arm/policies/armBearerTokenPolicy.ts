@@ -4,6 +4,7 @@ import {
   type PipelinePolicy,
   type PipelineRequest,
 } from "@azure/core-rest-pipeline";
+import { createAbortablePromise } from "@azure/core-util";
 import { credentialDeadlineError, type AcquireToken } from "../../auth/credential";
 import { logger } from "../logger";
 import { lookupName } from "../lookupRequest";
@@ -164,13 +165,20 @@ function logged(pending: Promise<AccessToken>, why: string): Promise<AccessToken
 }
 
 /** `promise`, or `timedOut()` thrown once the request's signal aborts (the lookup's deadline). */
-function raceSignal<T>(promise: Promise<T>, request: PipelineRequest, timedOut: () => Error): Promise<T> {
-  const signal = request.abortSignal;
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(timedOut());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(timedOut());
-    signal.addEventListener("abort", onAbort);
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
+async function raceSignal<T>(
+  promise: Promise<T>,
+  request: PipelineRequest,
+  timedOut: () => Error,
+): Promise<T> {
+  const { abortSignal } = request;
+  if (abortSignal === undefined) return promise;
+  try {
+    return await createAbortablePromise<T>((resolve, reject) => void promise.then(resolve, reject), {
+      abortSignal,
+    });
+  } catch (error) {
+    // The library's AbortError, at the deadline: say which wait it ended.
+    if (abortSignal.aborted && error instanceof Error && error.name === "AbortError") throw timedOut();
+    throw error;
+  }
 }

@@ -4,7 +4,7 @@ import {
   type PipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
-import { delay } from "@azure/core-util";
+import { createAbortablePromise, delay } from "@azure/core-util";
 import { logger } from "../logger";
 import { lookupName, pacerKeyOf, remainingMs } from "../lookupRequest";
 import { pastDeadlineError } from "./pastDeadline";
@@ -90,10 +90,8 @@ async function waitTurn(pacer: Pacer, slot: PacerSlot, key: string, request: Pip
  */
 async function raceDelay(promise: Promise<void>, ms: number): Promise<void> {
   if (!(ms > 0)) return;
-  const bound = AbortSignal.timeout(ms);
-  let onAbort = (): void => undefined;
-  const ended = new Promise<void>((resolve) => (onAbort = resolve));
-  bound.addEventListener("abort", onAbort);
-  await Promise.race([promise, ended]);
-  bound.removeEventListener("abort", onAbort);
+  const bound = { abortSignal: AbortSignal.timeout(ms) };
+  await createAbortablePromise<void>((resolve) => void promise.then(resolve, resolve), bound).catch(
+    () => undefined,
+  );
 }
