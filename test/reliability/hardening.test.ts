@@ -4,7 +4,7 @@ import { strict as assert } from "node:assert";
 import { inspect } from "node:util";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { getGallery } from "pulumi-azure-gallery-lookup";
-import { ArmClient, type ArmClientOptions } from "#internal/arm/armClient";
+import type { ArmClient, ArmClientOptions } from "#internal/arm/armClient";
 import { MAX_SHARED_BLOCK_MS, Pacer } from "#internal/arm/pacer";
 import {
   ArmRequestError,
@@ -19,7 +19,7 @@ import { UNKNOWN } from "#internal/gallery/unknowns";
 import { galleryId, startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { EmulatorCredential } from "../support/emulatorCredential";
 import { failure } from "../support/failure";
-import { localClients } from "../support/localClients";
+import { emulatorEndpoint, localClient, localClients } from "../support/localClients";
 import { assertOnlyGets } from "../support/reliability";
 import { sendJson, startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 import { withEnv } from "../support/environment";
@@ -264,13 +264,7 @@ describe("hardening (issue 9) against the emulator", function () {
   after(() => azure.close());
 
   function emulatorClient(extra: Partial<ArmClientOptions> = {}): ArmClient {
-    return new ArmClient({
-      env: { AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint },
-      ca: azure.caCert,
-      credential: new EmulatorCredential(azure),
-      pacer: new Pacer(),
-      ...extra,
-    });
+    return localClient(emulatorEndpoint(azure), { credential: new EmulatorCredential(azure), ...extra });
   }
 
   it("item 6: a resource group with Unicode letters and digits is valid, as ARM's rule is", async () => {
