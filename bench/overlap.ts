@@ -6,17 +6,30 @@
 //         Target at 100 ms: at most 300 ms added in total.
 //  curve  the curve: lookups (1, 10, 25, 50) against the ms they add to a preview of a new stack, at 0 and
 //         100 ms, drawn to docs/images/overlap.png.
+// Before and after: with BENCH_OVERLAP_BASELINE=<commit> (for example 9f1d50d, the commit before the overlap
+// change, cdfcad7's parent) the package as it was at that commit is built (test/support/packageAtCommit.ts) and
+// its lookups run as a third side of every round, in the same interleaved order; each figure then also gives
+// what the baseline's lookups added (`before`), and the curve gets the baseline's lines.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "#internal/emulator/index";
-import { pulumiBinary, pulumiProject, type PulumiProject } from "../test/support/pulumiCli";
+import { nodeModulesWith, tarballAt } from "../test/support/packageAtCommit";
+import {
+  pulumiBinary,
+  pulumiProject,
+  temporaryFolder,
+  useNodeModules,
+  type PulumiProject,
+} from "../test/support/pulumiCli";
 import { figure, type Figure } from "./figure";
 import { lineChartSvg, svgToPng } from "./plot";
 import { lookupProgram, noopProgram, seed } from "./pulumiPreview";
 import { median, round3 } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_OVERLAP_ROUNDS ?? 3);
+/** A commit whose package runs as the third side of each round ("before"); none by default. */
+const BASELINE = process.env.BENCH_OVERLAP_BASELINE;
 const LATENCIES = [0, 100];
 const COUNTS = [1, 10, 25, 50];
 const TARGET_MS = 300;
@@ -31,13 +44,19 @@ const MODE_NAMES: Record<Mode, string> = {
   up: "pulumi up of a new stack",
 };
 
-/** One pair: lookups and no-ops measured side by side in each round. */
+type Side = "lookup" | "noop" | "before";
+
+/** One pair: lookups and no-ops measured side by side in each round, and the baseline's lookups when asked. */
 interface Pair {
   mode: Mode;
   count: number;
   lookup: PulumiProject;
   noop: PulumiProject;
+  before?: PulumiProject;
 }
+
+/** A figure of this group: with a baseline, also what the baseline's lookups added. */
+export type OverlapFigure = Figure & { before?: { commit: string; value: number; spread: string } };
 
 let stackSerial = 0;
 
@@ -47,53 +66,66 @@ async function timed(project: PulumiProject, mode: Mode): Promise<number> {
   return run.ms;
 }
 
+/** The sides of each round, in this round's order: flipped every other round. */
+function sidesOf(pair: Pair, round: number): Side[] {
+  const sides: Side[] = pair.before ? ["lookup", "noop", "before"] : ["lookup", "noop"];
+  return round % 2 === 0 ? sides : sides.reverse();
+}
+
 export async function overlapFigures(
   log: (line: string) => void = console.log,
-): Promise<{ figures: Figure[]; raw: unknown }> {
+): Promise<{ figures: OverlapFigure[]; raw: unknown }> {
   const { binary, why } = pulumiBinary();
   if (!binary) throw new Error(`no Pulumi CLI for figures 15a-15f: ${why.join("; ")}`);
+  // Built before the emulator starts: the first build of a commit takes a while.
+  const baselineModules = BASELINE
+    ? nodeModulesWith(tarballAt(BASELINE), temporaryFolder("gallery-lookup-bench-baseline-"))
+    : undefined;
   const azure = await startEmulator({ throttle: false });
   const pairs: Pair[] = [];
   try {
     seed(azure, 50);
     const make = (program: string) => pulumiProject(binary, azure, { "index.ts": program });
-    for (const count of COUNTS)
-      pairs.push({
-        mode: "new",
-        count,
-        lookup: await make(lookupProgram(count)),
-        noop: await make(noopProgram(count)),
-      });
-    for (const mode of ["upToDate", "up"] as const)
-      pairs.push({
-        mode,
-        count: 50,
-        lookup: await make(lookupProgram(50)),
-        noop: await make(noopProgram(50)),
-      });
-    for (const pair of pairs.filter((p) => p.mode === "upToDate")) {
-      await pair.lookup.ok(["up", "--yes", "--skip-preview"]);
-      await pair.noop.ok(["up", "--yes", "--skip-preview"]);
-    }
+    const makeBefore = async (count: number) => {
+      if (!baselineModules) return undefined;
+      const project = await make(lookupProgram(count));
+      useNodeModules(project, baselineModules);
+      return project;
+    };
+    const pairOf = async (mode: Mode, count: number): Promise<Pair> => ({
+      mode,
+      count,
+      lookup: await make(lookupProgram(count)),
+      noop: await make(noopProgram(count)),
+      before: await makeBefore(count),
+    });
+    for (const count of COUNTS) pairs.push(await pairOf("new", count));
+    for (const mode of ["upToDate", "up"] as const) pairs.push(await pairOf(mode, 50));
+    const projectsOf = (pair: Pair) => sidesOf(pair, 0).map((side) => pair[side] as PulumiProject);
+    for (const pair of pairs.filter((p) => p.mode === "upToDate"))
+      for (const p of projectsOf(pair)) await p.ok(["up", "--yes", "--skip-preview"]);
     // One warm-up each: the first run of a project compiles its TypeScript and fills the OS caches.
-    for (const pair of pairs) for (const p of [pair.lookup, pair.noop]) await timed(p, pair.mode);
+    for (const pair of pairs) for (const p of projectsOf(pair)) await timed(p, pair.mode);
     const key = (latency: number, pair: Pair) => `${latency}ms/${pair.mode}/${pair.count}`;
-    const series: Record<string, { lookup: number[]; noop: number[] }> = {};
+    const series: Record<string, Partial<Record<Side, number[]>>> = {};
     for (let round = 0; round < ROUNDS; round++) {
       // Interleaved, and the order flipped every round, so each pair shares that moment's noise.
       const latencies = round % 2 === 0 ? LATENCIES : [...LATENCIES].reverse();
       for (const latency of latencies) {
         azure.setLatency(latency);
         for (const pair of pairs) {
-          const s = (series[key(latency, pair)] ??= { lookup: [], noop: [] });
-          const order = round % 2 === 0 ? (["lookup", "noop"] as const) : (["noop", "lookup"] as const);
-          for (const side of order) s[side].push(await timed(pair[side], pair.mode));
+          const s = (series[key(latency, pair)] ??= {});
+          for (const side of sidesOf(pair, round))
+            (s[side] ??= []).push(await timed(pair[side] as PulumiProject, pair.mode));
         }
       }
       log(`  round ${round + 1}/${ROUNDS} done`);
     }
-    const added = (k: string) => series[k].lookup.map((ms, i) => ms - series[k].noop[i]);
-    const figures: Figure[] = [];
+    const added = (k: string, side: "lookup" | "before" = "lookup") =>
+      (series[k][side] ?? []).map((ms, i) => ms - (series[k].noop ?? [])[i]);
+    const spreadOf = (diffs: number[]) =>
+      `rounds ${round3(Math.min(...diffs))}–${round3(Math.max(...diffs))} ms`;
+    const figures: OverlapFigure[] = [];
     // 15a–c at 100 ms, the target's latency; 15d–f the same at 0 ms.
     const letters: Record<number, Record<Mode, string>> = {
       100: { new: "a", upToDate: "b", up: "c" },
@@ -105,6 +137,7 @@ export async function overlapFigures(
         const diffs = added(k);
         const value = median(diffs);
         const pass = latency !== 100 || value <= TARGET_MS;
+        const before = BASELINE ? added(k, "before") : [];
         figures.push({
           ...figure(
             `15${letters[latency][pair.mode]}`,
@@ -116,30 +149,53 @@ export async function overlapFigures(
             latency === 100 ? `<= ${TARGET_MS} ms added` : "info",
             pass,
           ),
-          spread: `rounds ${round3(Math.min(...diffs))}–${round3(Math.max(...diffs))} ms; lookups ${median(series[k].lookup)} ms, no-ops ${median(series[k].noop)} ms`,
+          spread:
+            `${spreadOf(diffs)}; lookups ${median(series[k].lookup ?? [])} ms, no-ops ${median(series[k].noop ?? [])} ms` +
+            (BASELINE
+              ? `; before (${BASELINE}): ${round3(median(before))} ms added, ${spreadOf(before)}`
+              : ""),
+          ...(BASELINE
+            ? { before: { commit: BASELINE, value: round3(median(before)), spread: spreadOf(before) } }
+            : {}),
         });
       }
     }
+    const curveOf = (latency: number, side: "lookup" | "before") =>
+      COUNTS.map((count) => {
+        const pair = pairs.find((p) => p.mode === "new" && p.count === count) as Pair;
+        return { x: count, y: round3(median(added(key(latency, pair), side))) };
+      });
     const curve = LATENCIES.map((latency) => ({
       latency,
-      points: COUNTS.map((count) => {
-        const pair = pairs.find((p) => p.mode === "new" && p.count === count) as Pair;
-        return { x: count, y: round3(median(added(key(latency, pair)))) };
-      }),
+      points: curveOf(latency, "lookup"),
+      ...(BASELINE ? { before: curveOf(latency, "before") } : {}),
     }));
     fs.mkdirSync(path.dirname(OVERLAP_PNG), { recursive: true });
     const svg = lineChartSvg(
       `What N GalleryLookups add to a pulumi preview of a new stack (median of ${ROUNDS})`,
       "lookups in the program",
       "ms added over as many no-op resources",
-      curve.map((c, i) => ({
-        label: `emulator latency ${c.latency} ms`,
-        color: ["#1f77b4", "#d62728"][i],
-        points: c.points,
-      })),
+      curve.flatMap((c, i) => [
+        { label: `emulator latency ${c.latency} ms`, color: ["#1f77b4", "#d62728"][i], points: c.points },
+        ...(c.before
+          ? [
+              {
+                label: `before (${BASELINE}), ${c.latency} ms`,
+                color: ["#9ecae1", "#fc9272"][i],
+                points: c.before,
+              },
+            ]
+          : []),
+      ]),
     );
     fs.writeFileSync(OVERLAP_PNG, svgToPng(svg));
-    const raw = { rounds: ROUNDS, load: os.loadavg().map(round3), series, curve };
+    const raw = {
+      rounds: ROUNDS,
+      ...(BASELINE ? { baseline: BASELINE } : {}),
+      load: os.loadavg().map(round3),
+      series,
+      curve,
+    };
     const report = {
       when: new Date().toISOString(),
       node: process.version,
@@ -153,7 +209,7 @@ export async function overlapFigures(
     );
     return { figures, raw };
   } finally {
-    for (const pair of pairs) for (const p of [pair.lookup, pair.noop]) p.close();
+    for (const pair of pairs) for (const p of [pair.lookup, pair.noop, pair.before]) p?.close();
     await azure.close();
   }
 }

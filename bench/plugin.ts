@@ -8,10 +8,23 @@
 //  16d  the plugin's cold start, ms from spawn to the port on its first line, against Pulumi's dynamic
 //       provider host (pulumi-resource-pulumi-nodejs), which every dynamic lookup starts instead.
 // The emulator has no throttle and no latency: the figures are the engine's, the plugin's and the package's.
+//
+// The plugin's overlap (issue 26), `BENCH_ONLY=pluginOverlap npm run bench` (and part of `npm run bench`), written
+// to bench/plugin-overlap-results.json: 50 of the plugin's lookups, in a preview of a new stack, at emulator
+// latency 100 ms and 0 ms, from TypeScript (the generated Node.js SDK) and from YAML (pulumi-language-yaml):
+//  17a–c  TypeScript: 50 GalleryLookups against 50 no-op dynamic resources at 100 ms (a) and 0 ms (b); what
+//         100 ms of latency adds to a program of 50 `getGalleryOutput` invokes (its run at 100 ms against its
+//         run at 0 ms in the same round) (c);
+//  17d–f  YAML: 50 GalleryLookups against a YAML program that registers nothing (YAML has no no-op resource) at
+//         100 ms (d) and 0 ms (e); what 100 ms of latency adds to a program of 50 `fn::invoke`s of getGallery (f).
+// The ms added: the median of the per-round differences, rounds interleaved. A plugin's Check is called by the
+// engine inline, one resource after the other (pulumi/pulumi#12351), and the plugin cannot see a lookup before
+// its Check: at 100 ms the lookups add about 50 × 100 ms. An invoke is not queued there.
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import { pluginDirectory } from "../test/support/languageLifecycle";
+import { yamlPluginProject } from "../test/support/pluginCli";
 import { SDK_PROJECT_TSCONFIG, installNodejsSdk, nodejsSdkName } from "../test/support/nodejsSdk";
 import {
   pulumiBinary,
@@ -21,13 +34,21 @@ import {
   type PulumiProject,
 } from "../test/support/pulumiCli";
 import { figure, type Figure, writeResults } from "./figure";
-import { stats } from "./pulumiPreview";
-import { median } from "./stats";
+import { noopProgram, seed as seedBench, stats } from "./pulumiPreview";
+import { median, round3 } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_PLUGIN_ROUNDS ?? 5);
 const COUNT = 50;
 /** Its own results file, which docs/performance.md quotes (test/unit/docs-figures.test.ts holds them equal). */
 export const PLUGIN_RESULTS_FILE = path.resolve(__dirname, "..", "..", "bench", "plugin-results.json");
+const OVERLAP_ROUNDS = Number(process.env.BENCH_PLUGIN_OVERLAP_ROUNDS ?? 3);
+export const PLUGIN_OVERLAP_RESULTS_FILE = path.resolve(
+  __dirname,
+  "..",
+  "..",
+  "bench",
+  "plugin-overlap-results.json",
+);
 
 const program = (from: string) => `
 import { GalleryLookup } from "${from}";
@@ -54,6 +75,11 @@ function seed(azure: EmulatorHandle): void {
       },
     });
   }
+}
+
+/** PATH for a project's CLI: the CLI's own folder (its language host and the dynamic provider host), node, the system. */
+function basePathOf(binary: string): string[] {
+  return [path.dirname(binary), path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"];
 }
 
 /** ms from spawning `executable` to the first line it prints (the port a plugin serves on); then it is ended. */
@@ -91,13 +117,7 @@ export async function pluginFigures(
   };
   try {
     seed(azure);
-    const basePath = [
-      path.dirname(binary),
-      path.dirname(process.execPath),
-      "/usr/local/bin",
-      "/usr/bin",
-      "/bin",
-    ];
+    const basePath = basePathOf(binary);
     const dynamic = await pulumiProject(binary, azure, {
       "index.ts": program("pulumi-azure-gallery-lookup"),
     });
@@ -226,4 +246,168 @@ if (require.main === module) {
       process.exitCode = 1;
     },
   );
+}
+
+/** 50 of the SDK's `getGalleryOutput` invokes. */
+const invokeProgram = (from: string) => `
+import { getGalleryOutput } from "${from}";
+export const names: unknown[] = [];
+for (let i = 0; i < ${COUNT}; i++) {
+  names.push(getGalleryOutput({ resourceGroupName: "benchGroup", galleryName: "benchGallery" + i }).uniqueName);
+}
+`;
+
+/** A YAML program of 50 lookups (`resources`), 50 getGallery invokes (`invokes`), or nothing at all. */
+function yamlProgram(kind: "resources" | "invokes" | "empty"): string {
+  const lines = ["name: plugin-overlap", "runtime: yaml"];
+  const args = (i: number) => `{ resourceGroupName: benchGroup, galleryName: benchGallery${i} }`;
+  const indexes = Array.from({ length: COUNT }, (_, i) => i);
+  if (kind === "resources") {
+    lines.push("resources:");
+    for (const i of indexes)
+      lines.push(
+        `  gallery${i}:`,
+        "    type: azure-gallery-lookup:index:GalleryLookup",
+        `    properties: ${args(i)}`,
+      );
+    lines.push("outputs:", ...indexes.map((i) => `  name${i}: \${gallery${i}.uniqueName}`));
+  } else if (kind === "invokes") {
+    lines.push("variables:");
+    for (const i of indexes)
+      lines.push(
+        `  gallery${i}:`,
+        "    fn::invoke:",
+        "      function: azure-gallery-lookup:index:getGallery",
+        `      arguments: ${args(i)}`,
+      );
+    lines.push("outputs:", ...indexes.map((i) => `  name${i}: \${gallery${i}.uniqueName}`));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+type OverlapSide = "tsLookups" | "tsInvokes" | "tsNoops" | "yamlLookups" | "yamlInvokes" | "yamlEmpty";
+
+/** Figures 17a–17f: what 50 of the plugin's lookups add to a preview, at 100 ms and 0 ms of ARM latency. */
+export async function pluginOverlapFigures(
+  log: (line: string) => void = console.log,
+): Promise<{ figures: Figure[]; raw: unknown }> {
+  const { binary, why } = pulumiBinary();
+  if (!binary) throw new Error(`no Pulumi CLI for figures 17a-17f: ${why.join("; ")}`);
+  const yamlWhy: string[] = [];
+  const languageYaml = (
+    require(path.join(__dirname, "..", "..", "scripts", "pulumi-language-yaml.js")) as {
+      findLanguageYaml(why: string[]): string | undefined;
+    }
+  ).findLanguageYaml(yamlWhy);
+  if (!languageYaml) throw new Error(`no pulumi-language-yaml for figures 17d-17f: ${yamlWhy.join("; ")}`);
+  const plugins = pluginDirectory();
+  const azure = await startEmulator({ throttle: false });
+  const projects: Partial<Record<OverlapSide, PulumiProject>> = {};
+  try {
+    seedBench(azure, COUNT);
+    const basePath = basePathOf(binary);
+    const sdkEnv = { env: { PATH: [plugins, ...basePath].join(path.delimiter) } };
+    const modules = path.join(temporaryFolder("gallery-lookup-bench-sdk-"), "node_modules");
+    installNodejsSdk(modules);
+    const sdkProject = async (program: string) => {
+      const project = await pulumiProject(
+        binary,
+        azure,
+        { "index.ts": program, "tsconfig.json": SDK_PROJECT_TSCONFIG },
+        sdkEnv,
+      );
+      useNodeModules(project, modules);
+      return project;
+    };
+    projects.tsLookups = await sdkProject(program(nodejsSdkName()));
+    projects.tsInvokes = await sdkProject(invokeProgram(nodejsSdkName()));
+    projects.tsNoops = await pulumiProject(binary, azure, { "index.ts": noopProgram(COUNT) });
+    projects.yamlLookups = await yamlPluginProject(binary, languageYaml, azure, yamlProgram("resources"));
+    projects.yamlInvokes = await yamlPluginProject(binary, languageYaml, azure, yamlProgram("invokes"));
+    projects.yamlEmpty = await yamlPluginProject(binary, languageYaml, azure, yamlProgram("empty"));
+    const sides = Object.keys(projects) as OverlapSide[];
+    // One warm-up each: the first run of a project compiles its TypeScript and fills the OS caches.
+    for (const side of sides) await projects[side]!.ok(["preview"]);
+    const latencies = [100, 0];
+    const series: Record<string, Partial<Record<OverlapSide, number[]>>> = {};
+    for (let round = 0; round < OVERLAP_ROUNDS; round++) {
+      // Interleaved, and the order flipped every round, so that the sides share each moment's noise.
+      for (const latency of round % 2 === 0 ? latencies : [...latencies].reverse()) {
+        azure.setLatency(latency);
+        const s = (series[`${latency}ms`] ??= {});
+        for (const side of round % 2 === 0 ? sides : [...sides].reverse())
+          (s[side] ??= []).push((await projects[side]!.ok(["preview"])).ms);
+      }
+      log(`  round ${round + 1}/${OVERLAP_ROUNDS} done`);
+    }
+    type Measured = { latency: number; side: OverlapSide };
+    /** Series `a` against series `b` (each one side at one latency): the median of the per-round differences. */
+    const added = (id: string, name: string, a: Measured, b: Measured) => {
+      const { latency, side } = a;
+      const sa = series[`${a.latency}ms`][a.side] ?? [];
+      const sb = series[`${b.latency}ms`][b.side] ?? [];
+      const diffs = sa.map((ms, i) => ms - sb[i]);
+      const value = median(diffs);
+      return {
+        ...figure(
+          id,
+          `${name}: ms added (median of ${OVERLAP_ROUNDS})`,
+          value,
+          "ms",
+          "target 300 ms",
+          300,
+          // Information, not a gate: the engine's serial Check keeps a plugin's lookups from meeting it.
+          latency === 100 && side.endsWith("Lookups") ? "info (serial Check: not reachable)" : "info",
+          true,
+        ),
+        spread: `rounds ${round3(Math.min(...diffs))}–${round3(Math.max(...diffs))} ms; ${median(sa)} ms against ${median(sb)} ms`,
+      };
+    };
+    const at = (latency: number, side: OverlapSide): Measured => ({ latency, side });
+    const figures: Figure[] = [
+      added(
+        "17a",
+        "TypeScript, 50 plugin lookups vs 50 no-op dynamic resources, 100 ms latency",
+        at(100, "tsLookups"),
+        at(100, "tsNoops"),
+      ),
+      added(
+        "17b",
+        "TypeScript, 50 plugin lookups vs 50 no-op dynamic resources, 0 ms latency",
+        at(0, "tsLookups"),
+        at(0, "tsNoops"),
+      ),
+      added(
+        "17c",
+        "TypeScript, 50 getGalleryOutput invokes, 100 ms latency vs 0 ms",
+        at(100, "tsInvokes"),
+        at(0, "tsInvokes"),
+      ),
+      added(
+        "17d",
+        "YAML, 50 plugin lookups vs a program that registers nothing, 100 ms latency",
+        at(100, "yamlLookups"),
+        at(100, "yamlEmpty"),
+      ),
+      added(
+        "17e",
+        "YAML, 50 plugin lookups vs a program that registers nothing, 0 ms latency",
+        at(0, "yamlLookups"),
+        at(0, "yamlEmpty"),
+      ),
+      added(
+        "17f",
+        "YAML, 50 fn::invoke of getGallery, 100 ms latency vs 0 ms",
+        at(100, "yamlInvokes"),
+        at(0, "yamlInvokes"),
+      ),
+    ];
+    const raw = { rounds: OVERLAP_ROUNDS, series };
+    writeResults(PLUGIN_OVERLAP_RESULTS_FILE, figures, raw);
+    log(`wrote ${path.relative(process.cwd(), PLUGIN_OVERLAP_RESULTS_FILE)}`);
+    return { figures, raw };
+  } finally {
+    for (const project of Object.values(projects)) project.close();
+    await azure.close();
+  }
 }

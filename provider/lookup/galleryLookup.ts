@@ -91,14 +91,30 @@ export class GalleryLookup extends pulumi.dynamic.Resource {
     const resolved = withProgramDefaults(args);
     // The GET starts now, overlapping every other lookup's, instead of queueing in the engine's serial Check.
     const prefetched = prefetchedInput(resolved);
-    super(
-      galleryLookupProvider,
-      name,
-      { ...registered, ...resolved, ...(prefetched ? { [PREFETCHED_KEY]: prefetched } : {}) },
-      opts,
-      "azure-gallery-lookup",
-      "GalleryLookup",
-    );
+    // Pulumi's runtime gives each registered property four promises and formats a stack trace for each when it
+    // is made, only for its report of leaked promises (PULUMI_DEBUG_PROMISE_LEAKS). Under `pulumi preview`
+    // every frame goes through ts-node's source-map hook: for 27 properties that was most of the program's CPU
+    // per lookup (issue 26). With no frames to capture that costs nothing; the source position the engine gets
+    // is unchanged, since Pulumi captures it with a limit of its own.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
+    try {
+      super(
+        galleryLookupProvider,
+        name,
+        { ...registered, ...resolved, ...(prefetched ? { [PREFETCHED_KEY]: prefetched } : {}) },
+        opts,
+        "azure-gallery-lookup",
+        "GalleryLookup",
+      );
+    } catch (error) {
+      // What Pulumi throws while registering (a missing name, a bad option) gets the program's frames back.
+      Error.stackTraceLimit = stackTraceLimit;
+      if (error instanceof Error) Error.captureStackTrace(error, GalleryLookup);
+      throw error;
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     // check folds what the gallery lacks as null, because the engine shows a key missing from the checked
     // inputs as unknown during a preview: null keeps it known. The program sees undefined, as the types say.
     const outputs = this as unknown as Record<string, pulumi.Output<unknown>>;

@@ -33,6 +33,12 @@ const QUOTES: { doc: string; results: string; after?: string; least?: number }[]
     after: "## The plugin against the dynamic provider",
     least: 4,
   },
+  {
+    doc: "docs/performance.md",
+    results: "bench/plugin-overlap-results.json",
+    after: "## The plugin's lookups and latency (issue 26)",
+    least: 6,
+  },
   { doc: "docs/cli.md", results: "bench/results.json" },
   { doc: "docs/drift.md", results: "bench/drift-results.json" },
 ];
