@@ -83,4 +83,33 @@ describe("the folders of provider/ import one way", () => {
       [],
     );
   });
+
+  it("DEVELOPMENT.md's picture of the layers is LAYERS, and every folder of provider/ is in it", () => {
+    const text = readFileSync(path.join(root, "..", "DEVELOPMENT.md"), "utf8");
+    const start = text.indexOf("<!-- layers: kept true by test/unit/layering.test.ts -->");
+    assert.ok(start >= 0, "DEVELOPMENT.md has lost its layer picture");
+    const block = text.slice(
+      text.indexOf("```text", start),
+      text.indexOf("```\n", text.indexOf("```text", start) + 7),
+    );
+    // Each row: the layer's number, then its folders (`name/`), then what the layer is for.
+    const drawn = [...block.matchAll(/^\s*(\d+)\s+((?:[a-zA-Z]+\/\s+)+)/gm)].map((m) => ({
+      layer: Number(m[1]),
+      folders: m[2]
+        .trim()
+        .split(/\s+/)
+        .map((f) => f.replace(/\/$/, "")),
+    }));
+    assert.deepEqual(
+      drawn.map((row) => row.layer),
+      LAYERS.map((_, i) => LAYERS.length - i),
+      "the picture numbers the layers from the top down",
+    );
+    assert.deepEqual(
+      drawn.map((row) => [...row.folders].sort()),
+      [...LAYERS].reverse().map((layer) => [...layer].sort()),
+    );
+    const folders = readdirSync(root).filter((name) => statSync(path.join(root, name)).isDirectory());
+    assert.deepEqual([...new Set(drawn.flatMap((row) => row.folders))].sort(), [...folders].sort());
+  });
 });
