@@ -10,7 +10,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
-import { finished, isolatedEnv, runCli, spawnCli, waitFor, writeProject } from "../support/cliProject";
+import { finished, isolatedEnv, runCli, spawnCli, writeProject } from "../support/cliProject";
+import { waitFor } from "../support/processes";
 import { requirePulumi } from "../support/pulumiCli";
 
 /** The program: one lookup, then what SWEEP_MODE asks (ok, throw, or hang with a child of its own). */

@@ -131,36 +131,3 @@ export function writeProject(files: ProjectFiles = {}): { dir: string; seedFile:
   fs.writeFileSync(seedFile, JSON.stringify(userSeed(), null, 2));
   return { dir, seedFile };
 }
-
-/** Whether the process runs (a zombie awaiting its reaper, once its parent has gone, has stopped). */
-export function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-/** Processes whose working directory is inside `dir` (the runtime and the provider host run there). */
-export function processesIn(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
-      if (cwd === dir || cwd.startsWith(`${dir}/`)) pids.push(Number(entry));
-    } catch {
-      // Gone, or not ours to read.
-    }
-  }
-  return pids;
-}
-
-/** Waits until `condition` holds (polling), or fails after `ms`. */
-export async function waitFor(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
