@@ -19,8 +19,8 @@ import {
   writeDocument,
   type Json,
 } from "../support/driftState";
+import { assertNoCanary } from "../support/canaries";
 import {
-  assertNoCanary,
   assertOnlyGets,
   canaryEnvironment,
   emulatorClient,

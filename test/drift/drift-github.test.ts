@@ -21,12 +21,8 @@ import {
   writeDocument,
   type Json,
 } from "../support/driftState";
-import {
-  assertNoCanary,
-  canaryEnvironment,
-  emulatorClient,
-  startCanaryEmulator,
-} from "../support/reliability";
+import { assertNoCanary } from "../support/canaries";
+import { canaryEnvironment, emulatorClient, startCanaryEmulator } from "../support/reliability";
 
 /** A name and a tag made to break the format: line breaks, `::` (a URN cannot hold it in a name), commas, colons, percent escapes. */
 const HOSTILE_NAME = "evil%0A:error title=x:pwned,a:b\nnext ##[warning]old form";

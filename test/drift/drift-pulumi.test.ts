@@ -8,8 +8,7 @@ import * as path from "node:path";
 import { runDrift } from "../support/driftCli";
 import { fakePulumi } from "../support/fakePulumi";
 import { alive, waitFor } from "../support/processes";
-
-const CANARY = "canary-pulumi-secret-5e1f";
+import { assertNoCanary, CANARY, canaryToken } from "../support/canaries";
 
 describe("drift: stacks through the Pulumi CLI (a stand-in CLI)", function () {
   this.timeout(60_000);
@@ -131,16 +130,16 @@ describe("drift: stacks through the Pulumi CLI (a stand-in CLI)", function () {
     const run = await runDrift(["--json", "--stack", "org/p/a"], {
       ...env,
       FAKE_PULUMI_MODE: "leak",
-      PULUMI_CONFIG_PASSPHRASE: CANARY,
-      AZURE_STORAGE_KEY: `${CANARY}-key`,
-      PULUMI_ACCESS_TOKEN: `pul-${CANARY}`,
+      PULUMI_CONFIG_PASSPHRASE: CANARY.configSecret,
+      AZURE_STORAGE_KEY: CANARY.accessKey,
+      PULUMI_ACCESS_TOKEN: canaryToken("pulumi"),
     });
     assert.equal(run.code, 1);
     assert.match(
       run.stdout,
       /exited 1: error: could not decrypt: passphrase \[redacted\] key \[redacted\] token \[redacted\]/,
     );
-    assert.doesNotMatch(run.stdout + run.stderr, new RegExp(CANARY));
+    assertNoCanary(run.stdout + run.stderr, "drift's output");
   });
 
   it("an export larger than --max-state-bytes is stopped at the limit and named", async () => {

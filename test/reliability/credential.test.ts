@@ -4,8 +4,8 @@ import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { EmulatorHandle } from "#internal/emulator/index";
+import { assertNoCanary } from "../support/canaries";
 import {
-  assertNoCanary,
   assertOnlyGets,
   canaryEnvironment,
   faultTable,

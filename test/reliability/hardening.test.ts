@@ -24,13 +24,14 @@ import { assertOnlyGets } from "../support/reliability";
 import { sendJson, startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 import { withEnv } from "../support/environment";
 import { fakeTime, realNow, type FakeTime } from "../support/fakeTime";
+import { canaryToken } from "../support/canaries";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 const ref = { subscriptionId: SUB, resourceGroupName: "rg-img", galleryName: "galA" };
 const ID = `/subscriptions/${SUB}/resourceGroups/rg-img/providers/Microsoft.Compute/galleries/galA`;
 const READS = "x-ms-ratelimit-remaining-subscription-reads";
 // Opaque, not JWT-shaped: only an exact-match redaction can catch it.
-const TOKEN = "opaque-T0KEN-canary-5f1d";
+const TOKEN = canaryToken("opaque");
 
 class FixedCredential implements TokenCredential {
   async getToken(): Promise<AccessToken> {

@@ -7,9 +7,10 @@ import { failure as rejection } from "../support/failure";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 import { localClients } from "../support/localClients";
 import { GALLERY, fixedCredential, ref } from "../support/transportFixtures";
+import { canaryToken } from "../support/canaries";
 
-const CANARY = "CANARY-AXIOS-TOKEN-91ab";
-const credential = fixedCredential(CANARY);
+const TOKEN = canaryToken("axios");
+const credential = fixedCredential(TOKEN);
 
 describe("the axios transport against hostile servers", function () {
   this.timeout(20_000);
@@ -139,7 +140,7 @@ describe("the axios transport against hostile servers", function () {
     for (const e of errors) {
       assert.equal((e as { cause?: unknown }).cause, undefined);
       for (const text of [e.message, e.stack ?? "", JSON.stringify(e), inspect(e, { depth: 10 })]) {
-        assert.ok(!text.includes(CANARY), text);
+        assert.ok(!text.includes(TOKEN), text);
         assert.ok(!/Bearer|AxiosHeaders|AxiosError|ClientRequest|httpsAgent/.test(text), text);
       }
     }
