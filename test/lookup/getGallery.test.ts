@@ -8,17 +8,17 @@ import {
 } from "pulumi-azure-gallery-lookup";
 import { ArmClient } from "#internal/arm/armClient";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
-import { EmulatorCredential } from "../support/emulatorCredential";
+import { FakeCredential } from "../support/fakeCredential";
 import { withEnv } from "../support/environment";
 
 describe("getGallery and getGalleryOutput", () => {
   let azure: EmulatorHandle;
   let client: ArmClient;
-  let credential: EmulatorCredential;
+  let credential: FakeCredential;
 
   before(async () => {
     azure = await startEmulator({ throttle: false });
-    credential = new EmulatorCredential(azure);
+    credential = new FakeCredential({ emulator: azure });
     client = new ArmClient({
       credential,
       env: { AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint },

@@ -3,7 +3,7 @@ import { format } from "node:util";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import { getGallery } from "pulumi-azure-gallery-lookup";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
-import { EmulatorCredential } from "../support/emulatorCredential";
+import { FakeCredential } from "../support/fakeCredential";
 import { localClients } from "../support/localClients";
 import { useFakeTime } from "../support/fakeTime";
 import { CANARY } from "../support/canaries";
@@ -38,7 +38,7 @@ describe("logging through @azure/logger", () => {
 
   const client = localClients(
     () => ({ url: azure.armEndpoint, ca: azure.caCert }),
-    () => ({ credential: new EmulatorCredential(azure) }),
+    () => ({ credential: new FakeCredential({ emulator: azure }) }),
   );
   const ref = () => ({
     subscriptionId: azure.subscriptionId,

@@ -11,7 +11,7 @@ import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/
 import * as providerService from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { ConfigureRequest } from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { EmulatorCredential } from "../support/emulatorCredential";
+import { FakeCredential } from "../support/fakeCredential";
 import { assertOnlyGets } from "../support/reliability";
 
 const URN = `urn:pulumi:dev::p::${GALLERY_LOOKUP_TOKEN}::images`;
@@ -28,7 +28,7 @@ describe("the provider plugin's GalleryLookup and getGallery", () => {
     azure = await startEmulator({ throttle: false });
     setDefaultArmClient(
       new ArmClient({
-        credential: new EmulatorCredential(azure),
+        credential: new FakeCredential({ emulator: azure }),
         env: { AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint },
         ca: azure.caCert,
       }),

@@ -8,12 +8,12 @@ import { assertNoCanary } from "../support/canaries";
 import {
   assertOnlyGets,
   captureOutput,
-  CountingCredential,
   emulatorClient,
   errorDump,
   startCanaryEmulator,
 } from "../support/reliability";
 import { CANARY } from "../support/canaries";
+import { FakeCredential } from "../support/fakeCredential";
 
 const BAD_ENDPOINTS: { name: string; value: string; reason: RegExp }[] = [
   { name: "http to a non-loopback host", value: "http://management.example.com", reason: /must use https/ },
@@ -37,7 +37,7 @@ const BAD_ENDPOINTS: { name: string; value: string; reason: RegExp }[] = [
 describe("reliability: endpoint settings", () => {
   for (const bad of BAD_ENDPOINTS) {
     it(`AZURE_RESOURCE_MANAGER_ENDPOINT ${bad.name} → SettingsError before any token`, async () => {
-      const credential = new CountingCredential();
+      const credential = new FakeCredential({ fail: "never ask" });
       let error: unknown;
       const { output } = await captureOutput(async () => {
         try {

@@ -7,7 +7,8 @@
 // event loop for hours can be killed by the test.
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { ArmClient, getGallery } from "pulumi-azure-gallery-lookup";
-import { fixedCredential, ref } from "./transportFixtures";
+import { FakeCredential } from "./fakeCredential";
+import { ref } from "./transportFixtures";
 
 interface Measured {
   outcome: string;
@@ -44,7 +45,7 @@ async function measured(client: ArmClient, galleryName: string): Promise<Measure
 async function main(): Promise<void> {
   const client = new ArmClient({
     env: process.env,
-    credential: fixedCredential("hostile-body-token"),
+    credential: new FakeCredential(),
     ca: process.env.HOSTILE_BODY_CA ?? "",
   });
   const cases = Number(process.env.HOSTILE_BODY_CASES ?? "1");

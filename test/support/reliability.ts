@@ -4,13 +4,13 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { inspect } from "node:util";
-import type { AccessToken, TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import { ArmClient } from "#internal/arm/armClient";
 import { Pacer } from "#internal/arm/pacer";
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "#internal/emulator/index";
 import { CANARY, CANARY_ENV } from "./canaries";
 import { forDocs } from "./docsTables";
-import { EmulatorCredential } from "./emulatorCredential";
+import { FakeCredential } from "./fakeCredential";
 
 /** Small, fast settings: the suite must stay well under a minute. */
 export const FAST_SETTINGS: Record<string, string> = {
@@ -34,15 +34,6 @@ export function canaryEnvironment(emulator: EmulatorHandle, extra: Record<string
   return { ...emulator.environment(), ...CANARY_ENV, ...FAST_SETTINGS, ...extra };
 }
 
-/** A getToken counter that never answers with a token: proves nothing was requested. */
-export class CountingCredential implements TokenCredential {
-  calls = 0;
-  async getToken(): Promise<AccessToken> {
-    this.calls += 1;
-    throw new Error("CountingCredential must not be asked for a token");
-  }
-}
-
 /**
  * A client against the emulator with the fast settings, its own pacer (so that one test's 429 cannot
  * slow the next) and the emulator's CA.
@@ -50,7 +41,7 @@ export class CountingCredential implements TokenCredential {
 export function emulatorClient(
   emulator: EmulatorHandle,
   settings: Record<string, string> = {},
-  credential: TokenCredential = new EmulatorCredential(emulator),
+  credential: TokenCredential = new FakeCredential({ emulator }),
 ): ArmClient {
   return new ArmClient({
     env: canaryEnvironment(emulator, settings),

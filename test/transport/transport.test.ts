@@ -6,11 +6,13 @@ import { ConnectionError, InvalidResponseError } from "#internal/errors/index";
 import { failure as rejection } from "../support/failure";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 import { localClients } from "../support/localClients";
-import { GALLERY, fixedCredential, ref } from "../support/transportFixtures";
+import { FakeCredential } from "../support/fakeCredential";
+import { GALLERY, ref } from "../support/transportFixtures";
 import { canaryToken } from "../support/canaries";
 
-const TOKEN = canaryToken("axios");
-const credential = fixedCredential(TOKEN);
+/** The start of every token the credential issues. */
+const TOKEN = canaryToken("axios-");
+const credential = new FakeCredential({ prefix: TOKEN });
 
 describe("the axios transport against hostile servers", function () {
   this.timeout(20_000);
