@@ -85,17 +85,24 @@ export function userSeed(): object[] {
   ];
 }
 
-/** The program of the user's project by default: one lookup of the configured gallery, and its exports. */
-export const LOOKUP_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+/**
+ * The start of a program: `gallery`, one lookup named by the stack config (`resourceGroupName`,
+ * `galleryName`), with the sharing groups expanded when asked. `pulumi` is imported for what follows.
+ */
+export function configuredLookup(options: { expand?: boolean } = {}): string {
+  return `import * as pulumi from "@pulumi/pulumi";
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
 
 const config = new pulumi.Config();
 const gallery = new GalleryLookup("images", {
   resourceGroupName: config.require("resourceGroupName"),
-  galleryName: config.require("galleryName"),
-  expand: "SharingProfile/Groups",
+  galleryName: config.require("galleryName"),${options.expand ? '\n  expand: "SharingProfile/Groups",' : ""}
 });
-export const uniqueName = gallery.uniqueName;
+`;
+}
+
+/** The program of the user's project by default: one lookup of the configured gallery, and its exports. */
+export const LOOKUP_PROGRAM = `${configuredLookup({ expand: true })}export const uniqueName = gallery.uniqueName;
 export const principalId = gallery.principalId;
 export const sharedSubscriptionIds = gallery.sharedSubscriptionIds;
 `;
