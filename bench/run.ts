@@ -4,6 +4,7 @@ import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
+import { axiosPathFigures } from "./axiosPath";
 import { cliFigures } from "./cli";
 import { driftBench } from "./drift";
 import { overlapFigures } from "./overlap";
@@ -505,7 +506,18 @@ async function overlapOnly(): Promise<void> {
   if (figures.some((f) => !f.pass)) process.exitCode = 1;
 }
 
-const only: Record<string, () => Promise<void>> = { latency: latencyOnly, overlap: overlapOnly };
+/** `BENCH_ONLY=axios npm run bench`: only figure 1d (axios's public path against its adapter), to bench/axios-results.json. */
+async function axiosOnly(): Promise<void> {
+  const figures = await axiosPathFigures(log);
+  printTable(figures);
+  if (figures.some((f) => !f.pass)) process.exitCode = 1;
+}
+
+const only: Record<string, () => Promise<void>> = {
+  latency: latencyOnly,
+  overlap: overlapOnly,
+  axios: axiosOnly,
+};
 (only[process.env.BENCH_ONLY ?? ""] ?? main)().catch((error: unknown) => {
   console.error(error);
   process.exit(1);

@@ -6,10 +6,8 @@ import type { CloudName, GalleryQuery, GalleryReference } from "../types/lookup"
 import { resolveCloud } from "../settings/cloudEndpoints";
 import { lookupResult } from "./errorMapping";
 import { galleryUrl } from "./galleryUrl";
-import { escapeUnsafe } from "../errors/safeText";
-import { galleryResourceId } from "../gallery/galleryId";
-import { startTrace } from "./lookupTrace";
-import { Pacer, pacerKey, sharedPacer } from "./pacer";
+import { withDeadline } from "./lookupRequest";
+import { Pacer, sharedPacer } from "./pacer";
 import { readProxyRule } from "../settings/proxyRule";
 import { readArmSettings, type ArmSettings } from "../settings/settings";
 import { SettingsError } from "../errors/SettingsError";
@@ -72,17 +70,12 @@ export class ArmClient {
   async getGallery(ref: GalleryReference, options: GalleryQuery = {}): Promise<ArmGallery> {
     const url = galleryUrl(this.settings.endpoint, ref, options);
     const { pipeline, httpClient, createPipelineRequest } = this.http();
-    const request = createPipelineRequest({
-      url,
-      method: "GET",
-      abortSignal: AbortSignal.timeout(this.settings.deadlineMs),
-    });
-    const trace = startTrace(request, {
-      ref,
-      deadlineMs: this.settings.deadlineMs,
-      pacerKey: pacerKey(this.settings.endpoint, ref.subscriptionId),
-      what: `GET ${escapeUnsafe(galleryResourceId(ref))}`,
-    });
+    const { deadlineMs } = this.settings;
+    const request = withDeadline(
+      createPipelineRequest({ url, method: "GET", abortSignal: AbortSignal.timeout(deadlineMs) }),
+      deadlineMs,
+    );
+    const lookup = { ref, startedAt: request.deadlineAt - deadlineMs, deadlineMs };
     const end = {
       endpoint: this.settings.endpoint,
       maxResponseBytes: this.settings.maxResponseBytes,
@@ -92,9 +85,9 @@ export class ArmClient {
     try {
       response = await pipeline.sendRequest(httpClient, request);
     } catch (error) {
-      return lookupResult({ error }, trace, end);
+      return lookupResult({ error }, lookup, end);
     }
-    return lookupResult({ response }, trace, end);
+    return lookupResult({ response }, lookup, end);
   }
 
   /** Closes idle keep-alive sockets (tests, short-lived tools). The client stays usable. */

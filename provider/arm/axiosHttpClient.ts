@@ -1,7 +1,6 @@
 import type { ClientRequest, Agent as HttpAgent, IncomingMessage, RequestOptions } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import type { Readable } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
 import {
   RestError,
   createHttpHeaders,
@@ -9,9 +8,9 @@ import {
   type PipelineRequest,
 } from "@azure/core-rest-pipeline";
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, AxiosStatic } from "axios";
-import { sharedByteBudget, type ByteBudget, type ByteClaim } from "./byteBudget";
+import { RESPONSE_TOO_LARGE, readBody, sharedByteBudget, type ByteBudget } from "./byteBudget";
 import { redactSecrets } from "../errors/safeText";
-import { RESPONSE_TOO_LARGE, remainingMs, traceOf } from "./lookupTrace";
+import { remainingMs } from "./lookupRequest";
 import { TUNNEL_OPENING, createTunnelAgent } from "./tunnelAgent";
 
 /** Settings of the one HTTP stack of a client. */
@@ -34,6 +33,16 @@ export interface AxiosHttpClientOptions {
 }
 
 export const MAX_SOCKETS = 64;
+
+/** The axios config of every request, its agents aside (bench/axiosPath.ts measures with it too). */
+export const AXIOS_CONFIG = {
+  proxy: false,
+  maxRedirects: 0,
+  // The cap is counted while reading, with the byte budget (see readBody).
+  maxContentLength: -1,
+  responseType: "stream",
+  validateStatus: () => true,
+} as const satisfies AxiosRequestConfig;
 
 /** First reservation for an answer without Content-Length: a gallery's body is a few KiB. */
 const UNKNOWN_LENGTH_RESERVATION = 64 * 1024;
@@ -83,26 +92,17 @@ export function createAxiosHttpClient(options: AxiosHttpClientOptions): HttpClie
   const maxBytes = options.maxResponseBytes;
   const attemptMs = options.attemptTimeoutMs;
   // One axios instance; its config is merged once here, not per request.
-  const instance: AxiosInstance = axios.create({
-    httpsAgent,
-    httpAgent,
-    proxy: false,
-    maxRedirects: 0,
-    // The cap is counted while reading, with the byte budget (see readBody).
-    maxContentLength: -1,
-    responseType: "stream",
-    validateStatus: () => true,
-  });
+  const instance: AxiosInstance = axios.create({ httpsAgent, httpAgent, ...AXIOS_CONFIG });
   const { headers: _perMethodHeaders, ...merged } = instance.defaults;
   // The `http` adapter is axios's wire. Calling it with the instance's merged config skips what runs
   // per request above it and that this client does not use: config merging, interceptors, request
-  // and response transforms, and four rebuilds of the header object (docs/performance.md).
+  // and response transforms, and four rebuilds of the header object (docs/performance.md). The
+  // public path (`instance.get`) passes every test too, but costs 1.26x the adapter call: figure 1d,
+  // bench/axiosPath.ts.
   const send = axios.getAdapter("http") as unknown as (config: object) => Promise<AxiosResponse<Readable>>;
 
   return {
     async sendRequest(request) {
-      const trace = traceOf(request);
-      trace.attempts += 1;
       // The attempt ends through axios's `signal`: at the lookup's deadline (the request's signal), or
       // at the attempt's timeout from the moment it is on the wire, bounding TLS, headers and body
       // (axios's own `timeout` only bounds the connect phase and idle gaps, so a trickling body would
@@ -112,10 +112,10 @@ export function createAxiosHttpClient(options: AxiosHttpClientOptions): HttpClie
       const onDeadline = (): void => controller.abort();
       if (lookupSignal?.aborted) controller.abort();
       lookupSignal?.addEventListener("abort", onDeadline);
-      let timeoutMs = Math.max(0, remainingMs(trace));
+      let timeoutMs = Math.max(0, remainingMs(request));
       let attempt: AbortSignal | undefined;
       const onWire = (): void => {
-        if (attempt !== undefined || attemptMs >= remainingMs(trace)) return;
+        if (attempt !== undefined || attemptMs >= remainingMs(request)) return;
         timeoutMs = attemptMs;
         // Node's own timer, as for the deadline: it keeps real time under a test's fake timers, and
         // holds nothing open (it is unref'd; without a listener, nothing holds the signal either).
@@ -158,9 +158,6 @@ export function createAxiosHttpClient(options: AxiosHttpClientOptions): HttpClie
         if (body === undefined) throw tooLarge(request);
         // A server that echoes the token (in a body, a header, a request id) must not put it in an error.
         const answer = redactAnswer({ status: response.status, headers, body }, bearerToken);
-        trace.last = `HTTP ${answer.status}`;
-        trace.lastStatus = answer.status;
-        if (answer.status === 401) trace.refusals += 1;
         return {
           request,
           status: answer.status,
@@ -175,8 +172,6 @@ export function createAxiosHttpClient(options: AxiosHttpClientOptions): HttpClie
           bearerToken,
           midBody: stream !== undefined,
         });
-        trace.last = failure.code;
-        trace.lastStatus = undefined;
         throw new RestError(failure.message, { code: failure.code, request });
       } finally {
         lookupSignal?.removeEventListener("abort", onDeadline);
@@ -194,7 +189,6 @@ export function createAxiosHttpClient(options: AxiosHttpClientOptions): HttpClie
 }
 
 function tooLarge(request: PipelineRequest): RestError {
-  traceOf(request).last = RESPONSE_TOO_LARGE;
   return new RestError("the answer passed GALLERY_LOOKUP_MAX_RESPONSE_BYTES", {
     code: RESPONSE_TOO_LARGE,
     request,
@@ -202,52 +196,6 @@ function tooLarge(request: PipelineRequest): RestError {
 }
 
 const NO_OVERRIDE: Partial<AxiosRequestConfig> = Object.freeze({});
-
-/**
- * Reads a body as text, growing `claim` as bytes arrive (the stream pauses while the budget is short).
- * Resolves to undefined, with the stream destroyed, as soon as the body passes `maxBytes`. The cap is
- * counted here rather than by axios's `maxContentLength`, because the budget needs the same count and
- * axios enforces the cap on a stream through an extra async generator per answer (docs/performance.md).
- */
-function readBody(
-  stream: Readable,
-  budget: { claim: ByteClaim; reserved: number; maxBytes: number; signal: AbortSignal },
-): Promise<string | undefined> {
-  const { claim, maxBytes, signal } = budget;
-  let reserved = budget.reserved;
-  return new Promise((resolve, reject) => {
-    // Decoded as it arrives, so that a body at the cap is not copied and decoded in one block at its end.
-    const decoder = new StringDecoder("utf8");
-    let text = "";
-    let size = 0;
-    stream.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        stream.destroy();
-        resolve(undefined);
-        return;
-      }
-      text += decoder.write(chunk);
-      if (size > reserved) {
-        reserved = Math.min(Math.max(size, 2 * reserved), maxBytes);
-        const wait = claim.growTo(reserved, signal);
-        if (wait) {
-          stream.pause();
-          wait.then(() => stream.resume(), reject);
-        }
-      }
-    });
-    stream.on("end", () => {
-      const body = text + decoder.end();
-      resolve(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
-    });
-    stream.on("error", reject);
-    // A connection dropped mid-body: `close` without `end`.
-    stream.on("close", () => {
-      if (!stream.readableEnded) reject(new Error("the answer was cut off"));
-    });
-  });
-}
 
 /**
  * Reduces an axios or network error to a code and a message. The error object is dropped here: it

@@ -1,3 +1,6 @@
+import type { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
+
 /**
  * A process-wide bound on the bytes of ARM answers held in memory at once. The per-answer cap
  * (`GALLERY_LOOKUP_MAX_RESPONSE_BYTES`) bounds one answer; without this, 64 sockets per client, each
@@ -132,3 +135,52 @@ export const DEFAULT_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 
 /** The budget every ARM client of the process shares. */
 export const sharedByteBudget = new ByteBudget(DEFAULT_IN_FLIGHT_BYTES);
+
+/** The code of the failure of an attempt whose answer passed GALLERY_LOOKUP_MAX_RESPONSE_BYTES. */
+export const RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE";
+
+/**
+ * Reads a body as text, growing `claim` as bytes arrive (the stream pauses while the budget is short).
+ * Resolves to undefined, with the stream destroyed, as soon as the body passes `maxBytes`. The cap is
+ * counted here rather than by axios's `maxContentLength`, because the budget needs the same count and
+ * axios enforces the cap on a stream through an extra async generator per answer (docs/performance.md).
+ */
+export function readBody(
+  stream: Readable,
+  budget: { claim: ByteClaim; reserved: number; maxBytes: number; signal: AbortSignal },
+): Promise<string | undefined> {
+  const { claim, maxBytes, signal } = budget;
+  let reserved = budget.reserved;
+  return new Promise((resolve, reject) => {
+    // Decoded as it arrives, so that a body at the cap is not copied and decoded in one block at its end.
+    const decoder = new StringDecoder("utf8");
+    let text = "";
+    let size = 0;
+    stream.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        stream.destroy();
+        resolve(undefined);
+        return;
+      }
+      text += decoder.write(chunk);
+      if (size > reserved) {
+        reserved = Math.min(Math.max(size, 2 * reserved), maxBytes);
+        const wait = claim.growTo(reserved, signal);
+        if (wait) {
+          stream.pause();
+          wait.then(() => stream.resume(), reject);
+        }
+      }
+    });
+    stream.on("end", () => {
+      const body = text + decoder.end();
+      resolve(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
+    });
+    stream.on("error", reject);
+    // A connection dropped mid-body: `close` without `end`.
+    stream.on("close", () => {
+      if (!stream.readableEnded) reject(new Error("the answer was cut off"));
+    });
+  });
+}

@@ -18,7 +18,7 @@ import {
   type ArmAnswer,
   type FailureContext,
 } from "./errorMessage";
-import type { TokenRenewal } from "./lookupTrace";
+import type { TokenRenewal } from "./policies/tokenRenewal";
 import { invalidResponse, parseCloudError } from "./responseBody";
 
 /** The action a 403 names when ARM's message does not: the one Galleries - Get needs. */

@@ -3,7 +3,8 @@
 // read in responseBody.ts and a final non-2xx answer is mapped in errorFromAnswer.ts; this file maps what
 // the pipeline threw (no answer, past the deadline, too large) and chooses between them.
 import { UNTRUSTED_CERTIFICATE_HINT, isCertificateError } from "../auth/signInHint";
-import { sanitizeText } from "../errors/safeText";
+import { escapeUnsafe, sanitizeText } from "../errors/safeText";
+import { galleryResourceId } from "../gallery/galleryId";
 import type { RestError } from "@azure/core-rest-pipeline";
 import { ConnectionError } from "../errors/ConnectionError";
 import { GalleryLookupError } from "../errors/GalleryLookupError";
@@ -15,11 +16,23 @@ import type { GalleryReference } from "../types/lookup";
 import { errorFromAnswer } from "./errorFromAnswer";
 import { galleryPath, requestIdOf, trailer, type ArmAnswer, type FailureContext } from "./errorMessage";
 import { logger } from "./logger";
-import { PAST_DEADLINE, RESPONSE_TOO_LARGE, type LookupTrace, type PastDeadline } from "./lookupTrace";
+import { RESPONSE_TOO_LARGE } from "./byteBudget";
+import { attemptNoteOf } from "./policies/attemptPolicy";
+import { pastDeadlineOf } from "./policies/pastDeadline";
 import { retryAfterMs } from "./policies/retryAfter";
+import { tokenRenewalOf } from "./policies/tokenRenewal";
 import { parseGalleryBody } from "./responseBody";
 
-/** What the mapper reads besides the lookup's trace. */
+/** The lookup, as the client started it. */
+export interface LookupStart {
+  ref: GalleryReference;
+  /** `Date.now()` when it started. */
+  startedAt: number;
+  /** GALLERY_LOOKUP_DEADLINE_MS. */
+  deadlineMs: number;
+}
+
+/** What the mapper reads besides the outcome and the lookup. */
 export interface LookupEnd {
   endpoint: string;
   maxResponseBytes: number;
@@ -27,39 +40,55 @@ export interface LookupEnd {
   credentialName: () => string;
 }
 
+/** What the lookup did, as the policies noted it on what the pipeline handed back. */
+interface LookupFacts {
+  attempts: number;
+  /** The last attempt's outcome, as messages quote it: `HTTP 503`, `ECONNRESET`, `no attempt`. */
+  last: string;
+  lastStatus?: number;
+}
+
 /**
  * The one step after the pipeline: its final answer, or what it threw, becomes the Gallery or one of the
- * package's errors, quoting what the lookup did (its trace).
+ * package's errors, quoting what the lookup did: the facts the policies noted on it (the last attempt,
+ * how a 401 was met, which wait would have passed the deadline). It infers nothing.
  */
 export function lookupResult(
   outcome: { response: ArmAnswer } | { error: unknown },
-  trace: LookupTrace,
+  lookup: LookupStart,
   end: LookupEnd,
 ): ArmGallery {
+  const note = attemptNoteOf("response" in outcome ? outcome.response : outcome.error);
+  const facts: LookupFacts = {
+    attempts: note?.attempt ?? 0,
+    last: note?.outcome ?? "no attempt",
+    ...(note?.status !== undefined ? { lastStatus: note.status } : {}),
+  };
+  const what = (): string => `GET ${escapeUnsafe(galleryResourceId(lookup.ref))}`;
   const { status } = "response" in outcome ? outcome.response : { status: 0 };
   if ("response" in outcome && status >= 200 && status < 300) {
-    logger.verbose(`${trace.what}: HTTP ${status} after ${trace.attempts} attempt(s)`);
-    return parseGalleryBody(trace.ref, outcome.response);
+    // Every lookup ends here: its line is only written out when verbose logging is on.
+    if (logger.verbose.enabled)
+      logger.verbose(`${what()}: HTTP ${status} after ${facts.attempts} attempt(s)`);
+    return parseGalleryBody(lookup.ref, outcome.response);
   }
-  const error = failure(outcome, trace, end);
-  logger.warning(
-    `${trace.what}: ${trace.last}; giving up (${error.name}) after ${trace.attempts} attempt(s)`,
-  );
+  const error = failure(outcome, lookup, facts, end);
+  logger.warning(`${what()}: ${facts.last}; giving up (${error.name}) after ${facts.attempts} attempt(s)`);
   throw error;
 }
 
 function failure(
   outcome: { response: ArmAnswer } | { error: unknown },
-  trace: LookupTrace,
+  lookup: LookupStart,
+  trace: LookupFacts,
   end: LookupEnd,
 ): GalleryLookupError {
-  const { ref } = trace;
-  const context: FailureContext = { attempts: trace.attempts, elapsedMs: Date.now() - trace.startedAt };
-  const deadline = { ...context, deadlineMs: trace.deadlineMs, last: trace.last };
+  const { ref } = lookup;
+  const context: FailureContext = { attempts: trace.attempts, elapsedMs: Date.now() - lookup.startedAt };
+  const deadline = { ...context, deadlineMs: lookup.deadlineMs, last: trace.last };
   if ("response" in outcome) {
     const { response } = outcome;
-    // A second 401 without a renewal of ours: the library met ARM's claims challenge and was refused again.
-    const renewal = trace.renewal ?? (trace.refusals >= 2 ? "claims" : undefined);
+    const renewal = tokenRenewalOf(response);
     const asked = retryAfterMs(response);
     return errorFromAnswer(
       ref,
@@ -76,10 +105,12 @@ function failure(
   if (error instanceof Error && error.name === "AbortError") return deadlineError(ref, deadline);
   // The pipeline's own failures are RestErrors (the library is loaded lazily, so no `instanceof`).
   if (!(error instanceof Error && error.name === "RestError")) throw error;
-  const { code, message, details, response } = error as RestError;
+  const restError = error as RestError;
+  const { code, message, response } = restError;
   if (code === RESPONSE_TOO_LARGE) return oversizedResponse(ref, end.maxResponseBytes, context);
-  if (code !== PAST_DEADLINE) return connectionError(ref, code ?? "UNKNOWN", message, context, end.endpoint);
-  const { waitMs, askedByArm, shared } = details as PastDeadline;
+  const past = pastDeadlineOf(restError);
+  if (past === undefined) return connectionError(ref, code ?? "UNKNOWN", message, context, end.endpoint);
+  const { waitMs, askedByArm, shared } = past;
   const requestId = response === undefined ? undefined : requestIdOf(response);
   if (shared && trace.attempts > 0 && trace.lastStatus !== 429) {
     // The class and status say what this lookup met: its own last failure, then another lookup's 429.
@@ -95,7 +126,7 @@ function failure(
     ref,
     response,
     { ...context, retryAfterMs: waitMs },
-    { deadlineMs: trace.deadlineMs },
+    { deadlineMs: lookup.deadlineMs },
   );
 }
 

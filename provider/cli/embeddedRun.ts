@@ -1,11 +1,24 @@
-// One run of a program on the embedded engine (Pulumi's own Node.js runtime and dynamic provider host, with
-// an in-memory engine): the type check `pulumi preview` makes first, then the run, its errors shown once.
-// The engine's modules are required inside the functions, so a run under the Pulumi CLI never loads them.
+// A program on the embedded engine (Pulumi's own Node.js runtime and dynamic provider host, with an in-memory
+// engine): the type check `pulumi preview` makes first, then the run, its errors shown once; and `preview DIR`
+// without a Pulumi CLI, a new stack's preview of a project. The engine's modules are required inside the
+// functions, so a run under the Pulumi CLI never loads them.
+import type { ProjectInfo } from "../preview/project";
 import type { RunProgramOptions, RunProgramResult } from "../preview/runProgram";
 import { secondsFlag, type ParsedArgs } from "./args";
+import { emulatorJournal } from "./emulatorProbe";
 import { stopSignal } from "./lifecycle";
 import { err, out } from "./output";
-import { errorDocument, failed, failureLines } from "./plan";
+import {
+  askedSubscriptions,
+  changes,
+  errorDocument,
+  EXIT_CHANGES,
+  failed,
+  failureLines,
+  planJson,
+  planText,
+  whereLines,
+} from "./plan";
 import type { Session } from "./session";
 
 /** What a run takes from the command line. */
@@ -45,16 +58,94 @@ export function typeChecks(
   if (json) out(errorDocument(new Error(summary), 1, { details: errors }).trimEnd());
   return false;
 }
-/** Runs the program once; errors show on stderr as the engine reports them, each once. */
+
+/**
+ * `preview DIR` without a Pulumi CLI: the preview of a new stack (the embedded engine keeps no state), printed
+ * as a plan or JSON; resolves the exit code. `project.config` is complete (`azure-native:subscriptionId` set, from
+ * `subscriptionFrom`, which the context lines under a failure name).
+ */
+export async function previewEmbedded(
+  project: ProjectInfo,
+  subscriptionFrom: string,
+  session: Session,
+  parsed: ParsedArgs,
+): Promise<number> {
+  const { config, stack } = project;
+  const settings = settingsOf(parsed);
+  const json = parsed.flags.has("json");
+  if (!typeChecks(project.programDir, project.entryPoint, session, settings, json)) return 1;
+  const started = Date.now();
+  let context: Promise<string[]> | undefined;
+  // What the run sent, read from the emulator's journal once the run has failed.
+  const where = (): Promise<string[]> =>
+    (context ??= (async () => {
+      const journal = session.azure.handle
+        ? session.azure.handle.journal()
+        : await emulatorJournal(session.azure.armEndpoint, session.env.NODE_EXTRA_CA_CERTS);
+      return whereLines({
+        emulator: session.azure.description,
+        asked: journal && askedSubscriptions(journal, started),
+        configured: config["azure-native:subscriptionId"],
+        configuredFrom: subscriptionFrom,
+      });
+    })());
+  const result = await run(
+    {
+      programDir: project.programDir,
+      entryPoint: project.entryPoint,
+      rootDirectory: project.rootDirectory,
+      project: project.project,
+      stack,
+      dryRun: true,
+      env: session.env,
+      config,
+    },
+    session,
+    settings,
+    where,
+  );
+  if (failed(result)) {
+    if (json) {
+      const details = failureLines(result, false, stack).map((line) => line.replace(/^error: /, ""));
+      out(errorDocument(new Error("the preview failed"), 1, { details, where: await where() }).trimEnd());
+    }
+    return 1;
+  }
+  if (json) out(JSON.stringify({ ...planJson(result, true), stack }, null, 2));
+  else {
+    for (const line of planText(
+      `Previewing update (${stack}) of ${project.rootDirectory}, against a new stack and ${session.azure.description}:`,
+      result,
+      true,
+    )) {
+      out(line);
+    }
+    out(
+      "This is an offline run on a local emulator, not a replacement for the Pulumi CLI: the embedded engine",
+    );
+    out("keeps no state, so it previews a new stack; `up`, and drift against a stack, need the Pulumi CLI.");
+  }
+  if (parsed.flags.has("expect-no-changes") && changes(result).length > 0) {
+    err("error: no changes were expected but changes were proposed");
+    return EXIT_CHANGES;
+  }
+  return 0;
+}
+
+/** Runs the program once on the session's provider host; errors show on stderr as the engine reports them, each once. */
 export async function run(
-  options: RunProgramOptions,
+  options: Omit<RunProgramOptions, "providerHost">,
+  session: Session,
   settings: RunSettings,
   where: () => Promise<string[]> = () => Promise.resolve([]),
 ): Promise<RunProgramResult> {
   const { runProgram } = require("../preview/runProgram") as typeof import("../preview/runProgram");
   const shown: string[] = [];
+  // A session for the embedded engine always starts the host (openSession's providerHost: true).
+  if (!session.host) throw new Error("the embedded engine runs without a dynamic provider host");
   const result = await runProgramWithHint(runProgram, {
     ...options,
+    providerHost: session.host,
     timeoutMs: settings.timeoutMs,
     signal: stopSignal,
     onError: (message) => {

@@ -24,8 +24,6 @@ const SYMBOL: Record<Step["op"], string> = {
   same: " ",
   update: "~",
   replace: "+-",
-  delete: "-",
-  read: ">",
 };
 
 /** How Pulumi's unknown value reads, wherever it sits (a whole value or inside one). */
@@ -83,9 +81,12 @@ export function displayType(type: string): string {
   return type.startsWith("pulumi-nodejs:dynamic") ? (type.split(":").pop() ?? type) : type;
 }
 
+/** Exit code when `--expect-no-changes` meets changes: the one recent Pulumi CLIs use (pulumi/pulumi#22176). */
+export const EXIT_CHANGES = 7;
+
 /** Steps that change something (what `--expect-no-changes` fails on). */
 export function changes(result: Pick<RunProgramResult, "steps">): Step[] {
-  return result.steps.filter((s) => s.op !== "same" && s.op !== "read");
+  return result.steps.filter((s) => s.op !== "same");
 }
 
 /**
@@ -96,14 +97,11 @@ function stepDetails(step: Step, preview: boolean): string[] {
   const lookup = isGalleryLookup(step);
   const title = `${step.name} (${displayType(step.type)})`;
   if (step.op === "update" || step.op === "replace") {
-    const after = lookup ? step.outputs : ownInputs(step.inputs);
-    const before = lookup ? step.oldOutputs : ownInputs(step.oldInputs ?? step.oldOutputs);
-    // The engine names the keys whose outputs changed; another resource is shown by its inputs, so a key that
-    // changed only in its outputs is shown by those. The count is of the changes listed.
-    const listed = step.changedKeys.flatMap((key) => {
-      const shown = leafChanges(before?.[key], after[key], [key]);
-      return shown.length || lookup ? shown : leafChanges(step.oldOutputs?.[key], step.outputs[key], [key]);
-    });
+    // The engine names the keys whose outputs changed (only a preview against the demo's in-memory `up` has
+    // any): each is listed by its leaves, so the count is of the changes listed.
+    const listed = step.changedKeys.flatMap((key) =>
+      leafChanges(step.oldOutputs?.[key], step.outputs[key], [key]),
+    );
     const lines = [
       "",
       `  ~ ${title}: ${listed.length} changed`,
@@ -125,7 +123,7 @@ function stepDetails(step: Step, preview: boolean): string[] {
     return lines;
   }
   // Another provider's resource, or the user's own dynamic one: what the program gave it, unknowns marked.
-  if (step.op === "same" || step.op === "read") return [];
+  if (step.op === "same") return [];
   const inputs = ownInputs(step.inputs);
   const keys = Object.keys(inputs).sort();
   return [
@@ -163,8 +161,6 @@ export function planText(title: string, result: RunProgramResult, preview: boole
     create: "created",
     update: "updated",
     replace: "replaced",
-    delete: "deleted",
-    read: "read",
   };
   for (const [op, n] of counts) {
     const what = op === "same" ? "unchanged" : preview ? `${verb}${op}` : past[op];

@@ -1,31 +1,19 @@
-// `gallery-lookup preview [DIR]` and `gallery-lookup up [DIR]`: run a Pulumi project's program through Pulumi's
-// own Node.js runtime and dynamic provider host against a local Azure emulator, with an in-memory engine whose
-// state is kept in a file, and print the plan the way `pulumi preview` would (or as JSON). `--demo` (what
-// `npm start` runs) walks through preview → up → no change → drift on a copy of examples/basic.
+// `gallery-lookup preview [DIR]` and `gallery-lookup up [DIR]`: run a Pulumi project against a local Azure
+// emulator, through the user's Pulumi CLI when one is found (state in a file backend), else, for a preview only,
+// through Pulumi's own Node.js runtime and dynamic provider host with the embedded in-memory engine, which keeps
+// no state: a preview of a new stack. `--demo` (what `npm start` runs, with no CLI needed) walks through
+// preview → up → no change → drift on a copy of examples/basic, its state kept in memory.
 // The demo is in previewDemo.ts, the embedded engine's run in embeddedRun.ts, the Pulumi CLI's in pulumiCli.ts.
 import * as fs from "fs";
 import * as path from "path";
 import { helpText, parseArgs, stringFlag, type CommandSpec, type ParsedArgs } from "./args";
 import { installStopHandlers, stopSignal } from "./lifecycle";
 import { UsageError } from "../errors/UsageError";
-import { emulatorJournal } from "./emulatorProbe";
-import { run, settingsOf, typeChecks } from "./embeddedRun";
-import { err, out } from "./output";
-import {
-  askedSubscriptions,
-  changes,
-  errorDocument,
-  failed,
-  failureLines,
-  planJson,
-  planText,
-  whereLines,
-} from "./plan";
+import { previewEmbedded, settingsOf } from "./embeddedRun";
+import { err } from "./output";
+import { EXIT_CHANGES } from "./plan";
 import { runDemo } from "./previewDemo";
 import { openSession } from "./session";
-
-/** Exit code when `--expect-no-changes` meets changes: the one recent Pulumi CLIs use (pulumi/pulumi#22176). */
-export const EXIT_CHANGES = 7;
 
 const COMMON_FLAGS: CommandSpec["flags"] = [
   { name: "stack", value: "NAME", description: "Stack whose Pulumi.<NAME>.yaml config to use (default dev)" },
@@ -39,13 +27,13 @@ const COMMON_FLAGS: CommandSpec["flags"] = [
     value: "ENGINE",
     choices: ["auto", "pulumi", "embedded"],
     description:
-      "pulumi: your Pulumi CLI (PULUMI_CLI, or pulumi on PATH, 3.226+); embedded: the in-memory engine; auto (default): pulumi when one is found",
+      "pulumi: your Pulumi CLI (PULUMI_CLI, or pulumi on PATH, 3.226+); embedded: the in-memory engine (a preview of a new stack); auto (default): pulumi when one is found",
   },
   {
     name: "state",
     value: "PATH",
     description:
-      "Where the stack's state is kept: the embedded engine's file (default DIR/.gallery-lookup/<stack>.state.json), or the Pulumi CLI's file backend folder (default DIR/.gallery-lookup/pulumi)",
+      "The Pulumi CLI's file backend folder, where the stack's state is kept (default DIR/.gallery-lookup/pulumi)",
   },
   {
     name: "expect-no-changes",
@@ -77,40 +65,53 @@ export const PREVIEW_SPEC: CommandSpec = {
       description: "Preview, update and drift-check the bundled example (what npm start runs)",
     },
   ],
-  notes: `Reads Pulumi.yaml and Pulumi.<stack>.yaml (plain values; a secret is refused by name) and compares with the
-state that \`gallery-lookup up\` left, so changes made in the emulator since show as drift.\n${ENVIRONMENT_NOTE}`,
+  notes: `Reads Pulumi.yaml and Pulumi.<stack>.yaml (plain values; a secret is refused by name). With a Pulumi CLI, compares
+with the state that \`gallery-lookup up\` left, so changes made in the emulator since show as drift; without one, the
+embedded engine keeps no state and previews a new stack.\n${ENVIRONMENT_NOTE}`,
 };
 
 export const UP_SPEC: CommandSpec = {
   name: "up",
-  summary: "Run a Pulumi project (DIR, default .) offline and keep the result in the state file",
+  summary:
+    "Run a Pulumi project (DIR, default .) with your Pulumi CLI, offline, keeping its state in a file backend",
   operands: "[DIR]",
   maxOperands: 1,
   flags: COMMON_FLAGS,
   notes: `A GalleryLookup only reads (GET): "up" records what it saw, for a later \`gallery-lookup preview\` to compare.
-Resources of other providers cannot be created offline.\n${ENVIRONMENT_NOTE}`,
+Needs a Pulumi CLI (PULUMI_CLI, or pulumi on PATH); without one, \`preview\` previews a new stack and \`preview --demo\`
+shows an update and drift in memory. Resources of other providers cannot be created offline.\n${ENVIRONMENT_NOTE}`,
 };
 
 /** `preview` and `up` of a project folder. */
 async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<number> {
   const { readProject } = require("../preview/project") as typeof import("../preview/project");
-  const { defaultStateFile, readState, writeState } =
-    require("../preview/stateFile") as typeof import("../preview/stateFile");
   const preview = mode === "preview";
+  // The flags' own rules first: a bad --timeout is the command line's fault, whichever engine would run.
+  const settings = settingsOf(parsed);
   const engine = stringFlag(parsed, "engine") ?? "auto";
   const { findPulumiCli, MINIMUM_PULUMI } = require("./pulumiCli") as typeof import("./pulumiCli");
   const cli = engine === "embedded" ? undefined : findPulumiCli(process.env);
+  const install = `set PULUMI_CLI, or put pulumi on PATH`;
   if (engine === "pulumi" && !cli) {
+    throw new UsageError(`--engine pulumi: no Pulumi CLI ${MINIMUM_PULUMI} or newer (${install})`);
+  }
+  if (!preview && !cli) {
+    // The embedded engine keeps no state, so an update it made could be compared with nothing.
     throw new UsageError(
-      `--engine pulumi: no Pulumi CLI ${MINIMUM_PULUMI} or newer (set PULUMI_CLI, or put pulumi on PATH)`,
+      (engine === "embedded"
+        ? `up --engine embedded: the embedded engine only previews a new stack; `
+        : `up: no Pulumi CLI ${MINIMUM_PULUMI} or newer was found; `) +
+        `an update, and drift against it, need the Pulumi CLI: install it and ${install}. Without one, ` +
+        `\`gallery-lookup preview DIR\` previews a new stack and \`gallery-lookup preview --demo\` shows an update and drift in memory`,
+    );
+  }
+  if (!cli && parsed.flags.has("state")) {
+    throw new UsageError(
+      `--state names the Pulumi CLI's file backend; the embedded engine keeps no state (${install})`,
     );
   }
   const stack = stringFlag(parsed, "stack") ?? "dev";
   const project = readProject(parsed.operands[0] ?? ".", stack, parsed.flags.has("stack"));
-  const stateFile = path.resolve(
-    stringFlag(parsed, "state") ?? defaultStateFile(project.rootDirectory, stack),
-  );
-  const state = readState(stateFile, project.project, stack);
   const seed = stringFlag(parsed, "seed");
   if (seed && !fs.existsSync(seed)) throw new UsageError(`--seed: no file ${seed}`);
   const json = parsed.flags.has("json");
@@ -145,69 +146,11 @@ async function runProject(mode: "preview" | "up", parsed: ParsedArgs): Promise<n
         packageDir: session.packageDir,
         json,
         expectNoChanges: parsed.flags.has("expect-no-changes"),
-        timeoutMs: settingsOf(parsed).timeoutMs,
+        timeoutMs: settings.timeoutMs,
         signal: stopSignal,
       });
     }
-    if (!typeChecks(project.programDir, project.entryPoint, session, settingsOf(parsed), json)) return 1;
-    const started = Date.now();
-    let context: Promise<string[]> | undefined;
-    // What the run sent, read from the emulator's journal once the run has failed.
-    const where = (): Promise<string[]> =>
-      (context ??= (async () => {
-        const journal = session.azure.handle
-          ? session.azure.handle.journal()
-          : await emulatorJournal(session.azure.armEndpoint, session.env.NODE_EXTRA_CA_CERTS);
-        return whereLines({
-          emulator: session.azure.description,
-          asked: journal && askedSubscriptions(journal, started),
-          configured: config["azure-native:subscriptionId"],
-          configuredFrom: subscriptionFrom,
-        });
-      })());
-    const result = await run(
-      {
-        programDir: project.programDir,
-        entryPoint: project.entryPoint,
-        rootDirectory: project.rootDirectory,
-        project: project.project,
-        stack,
-        dryRun: preview,
-        env: session.env,
-        providerHost: session.host,
-        config,
-        state,
-      },
-      settingsOf(parsed),
-      where,
-    );
-    if (failed(result)) {
-      if (json) {
-        const details = failureLines(result, false, stack).map((line) => line.replace(/^error: /, ""));
-        out(errorDocument(new Error(`the ${mode} failed`), 1, { details, where: await where() }).trimEnd());
-      }
-      return 1;
-    }
-    if (!preview) writeState(stateFile, project.project, stack, result.state);
-    if (json) out(JSON.stringify({ ...planJson(result, preview), stack, stateFile }, null, 2));
-    else {
-      const doing = preview ? "Previewing update" : "Updating";
-      const against = state ? `the state in ${stateFile}` : "a new stack";
-      for (const line of planText(
-        `${doing} (${stack}) of ${project.rootDirectory}, against ${against} and ${session.azure.description}:`,
-        result,
-        preview,
-      )) {
-        out(line);
-      }
-      if (!preview) out(`State written to ${stateFile}.`);
-      out("This is an offline run on a local emulator, not a replacement for the Pulumi CLI.");
-    }
-    if (parsed.flags.has("expect-no-changes") && changes(result).length > 0) {
-      err(`error: no changes were expected but changes were ${preview ? "proposed" : "made"}`);
-      return EXIT_CHANGES;
-    }
-    return 0;
+    return await previewEmbedded({ ...project, config }, subscriptionFrom, session, parsed);
   } finally {
     await session.close();
   }

@@ -38,14 +38,13 @@ export async function runDemo(parsed: ParsedArgs): Promise<number> {
   if (!azure) throw new Error("the demo needs its own emulator");
   try {
     const id = azure.galleries().find((g) => g.endsWith(`/${DEMO_GALLERY}`)) as string;
-    const base: RunProgramOptions = {
+    const base: Omit<RunProgramOptions, "providerHost"> = {
       programDir: dir,
       entryPoint: ".",
       project: "gallery-lookup-basic",
       stack: "dev",
       dryRun: true,
       env: session.env,
-      providerHost: session.host,
       config: {
         "gallery-lookup-basic:galleryName": DEMO_GALLERY,
         "gallery-lookup-basic:resourceGroupName": azure.resourceGroupName,
@@ -56,19 +55,19 @@ export async function runDemo(parsed: ParsedArgs): Promise<number> {
     if (!typeChecks(dir, ".", session, settings)) return 1;
     out(`Azure emulator on ${azure.armEndpoint} serving ${id}`);
     out();
-    const preview = await run(base, settings);
+    const preview = await run(base, session, settings);
     if (failed(preview)) return 1;
     for (const line of planText("Previewing update (dev) of examples/basic, a new stack:", preview, true))
       out(line);
 
-    const up = await run({ ...base, dryRun: false }, settings);
+    const up = await run({ ...base, dryRun: false }, session, settings);
     if (failed(up)) return 1;
     const state = up.state;
     out(
       `Updating (dev): ${up.steps.filter((s) => s.op === "create").length} created, kept in the in-memory state.`,
     );
     out();
-    const unchanged = await run({ ...base, state }, settings);
+    const unchanged = await run({ ...base, state }, session, settings);
     if (failed(unchanged)) return 1;
     const n = changes(unchanged).length;
     out(`Previewing again with nothing changed in Azure: ${n === 0 ? "no changes" : `${n} changes`}.`);
@@ -89,7 +88,7 @@ export async function runDemo(parsed: ParsedArgs): Promise<number> {
     });
     out(`Someone shares the gallery with one more subscription (${DEMO_NEW_SUBSCRIPTION}) outside Pulumi.`);
     out();
-    const drift = await run({ ...base, state }, settings);
+    const drift = await run({ ...base, state }, session, settings);
     if (failed(drift)) return 1;
     for (const line of planText("Previewing update (dev) against the state of that update:", drift, true))
       out(line);
@@ -104,11 +103,12 @@ export async function runDemo(parsed: ParsedArgs): Promise<number> {
       "ran examples/basic against a local Azure emulator and an in-memory state. It is not a replacement for the",
     );
     out(
-      "Pulumi CLI. Try your own project with `gallery-lookup preview DIR` (see --help); with a real stack, run",
+      "Pulumi CLI. Try your own project with `gallery-lookup preview DIR` (a new stack's preview; `up DIR`, and",
     );
     out(
-      "`pulumi preview --expect-no-changes` (fails on drift) and `pulumi refresh --preview-only --expect-no-changes`.",
+      "drift against it, need the Pulumi CLI). With a real stack, run `pulumi preview --expect-no-changes` (fails",
     );
+    out("on drift) and `pulumi refresh --preview-only --expect-no-changes`.");
     return 0;
   } finally {
     await session.close();

@@ -2,6 +2,8 @@
 // A client of Pulumi's Node.js dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`), the very process
 // the Pulumi engine starts for `pulumi-nodejs:dynamic:Resource`. Driving it over gRPC exercises the provider
 // exactly as deployed: deserialized from the `__provider` input, its `require()`s resolved from the host's cwd.
+// It speaks what the embedded engine asks (localEngine.ts): Configure, Check, Diff, and Create for an `up` of a
+// new stack. Update, Read and Delete are only ever asked by the Pulumi CLI's engine, which starts its own host.
 import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
 import {
@@ -13,8 +15,6 @@ import {
   type PulumiProtos,
 } from "./proto";
 import { endProcessGroup } from "../process/processGroup";
-
-export { endProcessGroup } from "../process/processGroup";
 
 /** Options of {@link startProviderHost}. */
 export interface ProviderHostOptions {
@@ -48,14 +48,6 @@ export type DiffChanges = "unknown" | "none" | "some";
 export interface DiffResult {
   changes: DiffChanges;
   replaces: string[];
-  deleteBeforeReplace: boolean;
-}
-
-/** The answer of Read: an empty `id` means the resource is gone. */
-export interface ReadResult {
-  id: string;
-  properties: PropertyMap;
-  inputs: PropertyMap;
 }
 
 /** A running dynamic provider host and a promise-based client for it. */
@@ -69,22 +61,9 @@ export interface ProviderHost {
     urn: string,
     olds: PropertyMap,
     news: PropertyMap,
-    oldInputs?: PropertyMap,
+    oldInputs: PropertyMap,
   ): Promise<DiffResult>;
-  create(
-    urn: string,
-    properties: PropertyMap,
-    preview?: boolean,
-  ): Promise<{ id: string; properties: PropertyMap }>;
-  read(id: string, urn: string, properties: PropertyMap, inputs?: PropertyMap): Promise<ReadResult>;
-  update(
-    id: string,
-    urn: string,
-    olds: PropertyMap,
-    news: PropertyMap,
-    oldInputs?: PropertyMap,
-  ): Promise<PropertyMap>;
-  delete(id: string, urn: string, properties: PropertyMap, oldInputs?: PropertyMap): Promise<void>;
+  create(urn: string, properties: PropertyMap): Promise<{ id: string; properties: PropertyMap }>;
   /** Whether the host process is still running. */
   alive(): boolean;
   /** Everything the host wrote on stderr so far (its provider errors are logged there). */
@@ -177,11 +156,16 @@ function connect(
     new Promise((resolve, reject) => {
       client[method](request, (err: Error | null, response: T) => (err ? reject(err) : resolve(response)));
     });
-  const named = (req: any, urn: string) => {
+  /** A request about the resource at `urn`, with its Struct-valued fields set (`olds` → `setOlds`). */
+  const request = (Type: any, urn: string, structs: Record<string, PropertyMap> = {}): any => {
     const { name, type } = urnParts(urn);
+    const req = new Type();
     req.setUrn(urn);
     req.setName(name);
     req.setType(type);
+    for (const [field, value] of Object.entries(structs)) {
+      req[`set${field[0].toUpperCase()}${field.slice(1)}`](toStruct(protos, value));
+    }
     return req;
   };
   return {
@@ -195,10 +179,7 @@ function connect(
       await call("configure", req);
     },
     async check(urn, olds, news) {
-      const req = named(new p.CheckRequest(), urn);
-      req.setOlds(toStruct(protos, olds));
-      req.setNews(toStruct(protos, news));
-      const resp: any = await call("check", req);
+      const resp: any = await call("check", request(p.CheckRequest, urn, { olds, news }));
       return {
         inputs: fromStruct(resp.getInputs()),
         failures: resp
@@ -207,54 +188,19 @@ function connect(
       };
     },
     async diff(id, urn, olds, news, oldInputs) {
-      const req = named(new p.DiffRequest(), urn);
+      const req = request(p.DiffRequest, urn, { olds, news, oldInputs });
       req.setId(id);
-      req.setOlds(toStruct(protos, olds));
-      req.setNews(toStruct(protos, news));
-      if (oldInputs) req.setOldInputs(toStruct(protos, oldInputs));
       const resp: any = await call("diff", req);
       const kinds = p.DiffResponse.DiffChanges;
       const changes = resp.getChanges();
       return {
         changes: changes === kinds.DIFF_SOME ? "some" : changes === kinds.DIFF_NONE ? "none" : "unknown",
         replaces: resp.getReplacesList(),
-        deleteBeforeReplace: resp.getDeletebeforereplace(),
       };
     },
-    async create(urn, properties, preview = false) {
-      const req = named(new p.CreateRequest(), urn);
-      req.setProperties(toStruct(protos, properties));
-      req.setPreview(preview);
-      const resp: any = await call("create", req);
+    async create(urn, properties) {
+      const resp: any = await call("create", request(p.CreateRequest, urn, { properties }));
       return { id: resp.getId(), properties: fromStruct(resp.getProperties()) };
-    },
-    async read(id, urn, properties, inputs) {
-      const req = named(new p.ReadRequest(), urn);
-      req.setId(id);
-      req.setProperties(toStruct(protos, properties));
-      if (inputs) req.setInputs(toStruct(protos, inputs));
-      const resp: any = await call("read", req);
-      return {
-        id: resp.getId(),
-        properties: fromStruct(resp.getProperties()),
-        inputs: fromStruct(resp.getInputs()),
-      };
-    },
-    async update(id, urn, olds, news, oldInputs) {
-      const req = named(new p.UpdateRequest(), urn);
-      req.setId(id);
-      req.setOlds(toStruct(protos, olds));
-      req.setNews(toStruct(protos, news));
-      if (oldInputs) req.setOldInputs(toStruct(protos, oldInputs));
-      const resp: any = await call("update", req);
-      return fromStruct(resp.getProperties());
-    },
-    async delete(id, urn, properties, oldInputs) {
-      const req = named(new p.DeleteRequest(), urn);
-      req.setId(id);
-      req.setProperties(toStruct(protos, properties));
-      if (oldInputs) req.setOldInputs(toStruct(protos, oldInputs));
-      await call("delete", req);
     },
     alive,
     stderr,

@@ -1,17 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 // A minimal, in-memory stand-in for the Pulumi engine's ResourceMonitor and Engine gRPC services: enough for
 // the Node.js language runtime to run a real program, and for dynamic resources to go through the real
-// dynamic provider host (Check, then Diff against the prior state, then Create/Update in `up`).
-// It is a harness to try the package offline, not a deployment engine: no plugins, no secrets, no refresh.
+// dynamic provider host: Check, then Diff against a prior state in a preview, Create in an `up` of a new stack.
+// It serves what `npm start` (preview --demo) and `preview DIR` without a Pulumi CLI need, nothing more: no
+// Update, Delete or Read of a deployed stack (those are the Pulumi CLI's), no plugins, no secrets, no refresh.
+import { isDynamicType, PROVIDER_KEY } from "../drift/recognise";
 import type { ProviderHost } from "./hostClient";
 import { fromStruct, loadProtos, toStruct, type PropertyMap, type PulumiProtos } from "./proto";
 
-/** Whether a type is a dynamic resource's: `pulumi-nodejs:dynamic[/module]:Type`, served by the provider host. */
-export function isDynamicType(type: string): boolean {
-  return type.startsWith("pulumi-nodejs:dynamic:") || type.startsWith("pulumi-nodejs:dynamic/");
-}
-/** The input that carries a dynamic resource's serialized provider. */
-export const PROVIDER_KEY = "__provider";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** What the state holds about one resource. */
@@ -27,7 +23,7 @@ export interface ResourceState {
 }
 
 /** What happened (or, in preview, would happen) to one resource. */
-export type StepOp = "create" | "same" | "update" | "replace" | "delete" | "read";
+export type StepOp = "create" | "same" | "update" | "replace";
 
 /** One planned or executed step. */
 export interface Step {
@@ -40,8 +36,6 @@ export interface Step {
   oldOutputs?: PropertyMap;
   /** What the program gave the resource (for a dynamic one, as its provider's Check returned them). */
   inputs: PropertyMap;
-  /** The inputs in the old state. */
-  oldInputs?: PropertyMap;
   /** Top-level properties whose value differs between the old and new outputs (`__provider` excluded). */
   changedKeys: string[];
   /** Properties the provider says force a replacement. */
@@ -60,10 +54,10 @@ export interface LocalEngineOptions {
   project: string;
   stack: string;
   dryRun: boolean;
-  /** The state left by a previous `up` (default: a new stack). */
+  /** A prior state to preview against (default: a new stack); an `up` is of a new stack only. */
   state?: ResourceState[];
-  /** Gives the dynamic provider host; called once, at the first dynamic resource. */
-  providerHost: () => Promise<ProviderHost>;
+  /** The dynamic provider host: the command's, so one host serves all the demo's runs. */
+  providerHost: ProviderHost;
   /** The SDK whose protos to serve (default: the one this package resolves). */
   sdkDir?: string;
   onLog?: (entry: LogEntry) => void;
@@ -132,10 +126,15 @@ export class LocalEngine {
   private readonly errors: string[] = [];
   private outputs: PropertyMap = {};
   private rootUrn = "";
-  private host?: Promise<ProviderHost>;
   private port = 0;
 
   constructor(private readonly options: LocalEngineOptions) {
+    if (!options.dryRun && options.state) {
+      throw new Error(
+        "the embedded engine updates only a new stack: an update of a deployed stack needs the Pulumi CLI",
+      );
+    }
+    this.hostStderrRead = options.providerHost.stderr().lastIndexOf("\n") + 1;
     this.protos = loadProtos(options.sdkDir);
     for (const r of options.state ?? []) this.old.set(r.urn, r);
     this.server = new this.protos.grpc.Server();
@@ -161,31 +160,10 @@ export class LocalEngine {
   }
 
   /**
-   * Completes the run once the program has exited: resources of the old state that the program no longer
-   * declares are deleted (in `up`, through the provider host for dynamic resources).
+   * The run's result once the program has exited. A prior state comes only from an `up` of the same program
+   * (the demo's), so no resource of it goes undeclared: there is no delete step to plan.
    */
-  async finish(): Promise<EngineResult> {
-    for (const [urn, r] of this.old) {
-      if (this.registered.has(urn)) continue;
-      if (r.type === ROOT_STACK_TYPE) continue;
-      if (!this.options.dryRun && isDynamicType(r.type) && r.id) {
-        const host = await this.getHost();
-        await host.delete(r.id, urn, r.outputs, r.inputs);
-      }
-      this.steps.push({
-        op: "delete",
-        urn,
-        type: r.type,
-        name: r.name,
-        id: r.id,
-        outputs: {},
-        oldOutputs: r.outputs,
-        inputs: {},
-        oldInputs: r.inputs,
-        changedKeys: [],
-        replaces: [],
-      });
-    }
+  finish(): EngineResult {
     const state = this.options.dryRun ? [...this.old.values()] : [...this.registered.values()];
     return {
       steps: [...this.steps],
@@ -199,15 +177,6 @@ export class LocalEngine {
   /** Stops serving (the provider host belongs to whoever gave it). */
   async close(): Promise<void> {
     await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
-  }
-
-  private getHost(): Promise<ProviderHost> {
-    // A host may have served earlier runs (the demo's four): their warnings were shown then.
-    this.host ??= this.options.providerHost().then((host) => {
-      this.hostStderrRead = host.stderr().lastIndexOf("\n") + 1;
-      return host;
-    });
-    return this.host;
   }
 
   private log(entry: LogEntry): void {
@@ -233,28 +202,12 @@ export class LocalEngine {
         if (call.request.getUrn() === this.rootUrn) this.outputs = fromStruct(call.request.getOutputs());
         callback(null, new empty.Empty());
       },
-      readResource: (call, callback) => {
-        this.readResource(call.request).then(
-          (resp) => callback(null, resp),
-          (err: Error) => callback(this.grpcError(err)),
-        );
-      },
-      invoke: (call, callback) => {
+      readResource: (call, callback) =>
         callback(
-          this.grpcError(
-            new Error(
-              `the offline preview does not serve functions: '${call.request.getTok()}' needs the Pulumi CLI`,
-            ),
-          ),
-        );
-      },
-      call: (call, callback) => {
-        callback(
-          this.grpcError(
-            new Error(`the offline preview does not serve method calls ('${call.request.getTok()}')`),
-          ),
-        );
-      },
+          this.unserved(`reads of existing resources ('${call.request.getType()}' ${call.request.getId()})`),
+        ),
+      invoke: (call, callback) => callback(this.unserved(`functions: '${call.request.getTok()}'`)),
+      call: (call, callback) => callback(this.unserved(`method calls: '${call.request.getTok()}'`)),
       signalAndWaitForShutdown: (_call, callback) => callback(null, new empty.Empty()),
     };
   }
@@ -283,6 +236,11 @@ export class LocalEngine {
       },
       requirePulumiVersion: (_call, callback) => callback(null, new e.RequirePulumiVersionResponse()),
     };
+  }
+
+  /** What only the Pulumi CLI serves, named once. */
+  private unserved(what: string): ReturnType<LocalEngine["grpcError"]> {
+    return this.grpcError(new Error(`the offline preview does not serve ${what}: that needs the Pulumi CLI`));
   }
 
   private grpcError(err: Error): { code: number; details: string; message: string } {
@@ -337,7 +295,7 @@ export class LocalEngine {
     news: PropertyMap,
     prior: ResourceState | undefined,
   ): Promise<ResourceState> {
-    const host = await this.getHost();
+    const host = this.options.providerHost;
     const checked = await host.check(urn, prior?.inputs ?? {}, news);
     this.forwardHostWarnings(host);
     if (checked.failures.length) {
@@ -348,73 +306,30 @@ export class LocalEngine {
     const inputs = checked.inputs;
     const base = { urn, type, name, custom: true, parent, inputs };
     if (!prior) {
-      if (this.options.dryRun) {
-        // What the engine does too: during preview a new resource's checked inputs stand for its outputs.
-        const state = { ...base, outputs: inputs };
-        this.steps.push(this.step("create", state));
-        return state;
-      }
-      const created = await host.create(urn, inputs);
+      // What the engine does too: during preview a new resource's checked inputs stand for its outputs.
+      const created = this.options.dryRun
+        ? { id: undefined, properties: inputs }
+        : await host.create(urn, inputs);
       const state = { ...base, id: created.id, outputs: created.properties };
       this.steps.push(this.step("create", state));
       return state;
     }
+    // A prior state exists only in a preview (see the constructor): Diff decides, nothing is changed.
     const diff = await host.diff(prior.id ?? "", urn, prior.outputs, inputs, prior.inputs);
     if (diff.changes === "none") {
       const state = { ...base, id: prior.id, outputs: prior.outputs };
       this.steps.push(this.step("same", state, prior));
       return state;
     }
-    if (diff.replaces.length) {
-      let state: ResourceState = { ...base, outputs: inputs };
-      if (!this.options.dryRun) {
-        const created = await host.create(urn, inputs);
-        if (prior.id) await host.delete(prior.id, urn, prior.outputs, prior.inputs);
-        state = { ...base, id: created.id, outputs: created.properties };
-      }
-      this.steps.push({ ...this.step("replace", state, prior), replaces: diff.replaces });
-      return state;
-    }
-    const outputs = this.options.dryRun
-      ? inputs
-      : await host.update(prior.id ?? "", urn, prior.outputs, inputs, prior.inputs);
-    const state = { ...base, id: prior.id, outputs };
-    this.steps.push(this.step("update", state, prior));
+    const replace = diff.replaces.length > 0;
+    // A replacement's id is not known until it is created; checked inputs stand for outputs, as above.
+    const state = { ...base, id: replace ? undefined : prior.id, outputs: inputs };
+    this.steps.push({ ...this.step(replace ? "replace" : "update", state, prior), replaces: diff.replaces });
     return state;
   }
 
-  private async readResource(req: any): Promise<any> {
-    const type: string = req.getType();
-    const name: string = req.getName();
-    const parent = this.registered.get(req.getParent());
-    const urn = makeUrn(this.options.stack, this.options.project, type, name, parent);
-    if (!isDynamicType(type)) {
-      throw new Error(`the offline preview cannot read '${type}' resources: use the Pulumi CLI`);
-    }
-    const host = await this.getHost();
-    const props = fromStruct(req.getProperties());
-    const read = await host.read(req.getId(), urn, props, props);
-    if (!read.id) throw new Error(`${name}: resource '${req.getId()}' does not exist`);
-    const state: ResourceState = {
-      urn,
-      type,
-      name,
-      custom: true,
-      parent: parent?.urn,
-      id: read.id,
-      inputs: read.inputs,
-      outputs: read.properties,
-    };
-    this.registered.set(urn, state);
-    this.steps.push(this.step("read", state));
-    const resp = new this.protos.resource.ReadResourceResponse();
-    resp.setUrn(urn);
-    resp.setProperties(toStruct(this.protos, read.properties));
-    return resp;
-  }
-
-  /** How much of the host's stderr has been read for warnings. */
-  private hostStderrRead = 0;
+  /** How much of the host's stderr has been read for warnings: earlier runs (the demo's) showed theirs then. */
+  private hostStderrRead: number;
 
   /**
    * A dynamic provider's `pulumi.log.warn` has no engine to reach in the host (pulumi/pulumi#6065), so the SDK
@@ -446,7 +361,6 @@ export class LocalEngine {
       outputs: state.outputs,
       oldOutputs: prior?.outputs,
       inputs: state.inputs,
-      oldInputs: prior?.inputs,
       changedKeys: changed ?? (prior ? changedKeys(prior.outputs, state.outputs) : []),
       replaces: [],
     };

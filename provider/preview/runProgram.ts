@@ -1,9 +1,8 @@
 // Runs a Pulumi program through the real Node.js language runtime (`@pulumi/pulumi/cmd/run`), with the
-// arguments `pulumi-language-nodejs` gives it, against the in-memory engine of monitor.ts.
+// arguments `pulumi-language-nodejs` gives it, against the in-memory engine of localEngine.ts.
 import { spawn } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
-import { startProviderHost, type ProviderHost } from "./hostClient";
+import type { ProviderHost } from "./hostClient";
 import { LocalEngine, type EngineResult, type LogEntry, type ResourceState } from "./localEngine";
 import { killOwned, markedEnv } from "../process/processGroup";
 import { resolvePulumiSdkDir } from "./proto";
@@ -19,18 +18,16 @@ export interface RunProgramOptions {
   project: string;
   stack?: string;
   organization?: string;
-  /** `true` for a preview, `false` for an update. */
+  /** `true` for a preview, `false` for an update (of a new stack only). */
   dryRun: boolean;
   /** Stack configuration, keys as `namespace:key`. */
   config?: Record<string, string>;
   /** Environment of the program and of the provider host (default: this process's). */
   env?: NodeJS.ProcessEnv;
-  /** The state left by a previous `up` of the same stack. */
+  /** A prior state to preview against (what an `up` of a new stack returned); an `up` takes none. */
   state?: ResourceState[];
-  /** A running provider host to use; otherwise one is started in `hostCwd` when needed and closed after. */
-  providerHost?: ProviderHost;
-  /** Working directory of a host started here (default `programDir`). */
-  hostCwd?: string;
+  /** The running provider host that serves the program's dynamic resources (its owner closes it). */
+  providerHost: ProviderHost;
   /** Whether the program is TypeScript (default: true when the entry point is not `.js`). */
   typescript?: boolean;
   onLog?: (entry: LogEntry) => void;
@@ -56,31 +53,11 @@ export interface RunProgramResult extends EngineResult {
   stderr: string;
 }
 
-/**
- * Where Pulumi runs a project's program from: `main` of Pulumi.yaml, when a folder, becomes the working
- * directory with entry point `.`; when a file, the project root is the working directory and `main` the entry.
- */
-export function programLocation(rootDirectory: string): {
-  programDir: string;
-  entryPoint: string;
-  project: string;
-} {
-  const yaml = fs.readFileSync(path.join(rootDirectory, "Pulumi.yaml"), "utf8");
-  const project = /^name:\s*(\S+)/m.exec(yaml)?.[1] ?? path.basename(rootDirectory);
-  const main = /^main:\s*(\S+)/m.exec(yaml)?.[1];
-  if (!main) return { programDir: rootDirectory, entryPoint: ".", project };
-  const full = path.resolve(rootDirectory, main);
-  return fs.statSync(full).isDirectory()
-    ? { programDir: full, entryPoint: ".", project }
-    : { programDir: rootDirectory, entryPoint: main, project };
-}
-
-/** Runs the program once (a preview or an update) and returns the steps, stack outputs and new state. */
+/** Runs the program once (a preview, or an update of a new stack) and returns the steps, stack outputs and new state. */
 export async function runProgram(options: RunProgramOptions): Promise<RunProgramResult> {
   const env = options.env ?? process.env;
   const stack = options.stack ?? "dev";
   const sdkDir = resolvePulumiSdkDir(options.programDir);
-  let ownHost: ProviderHost | undefined;
   const engine = new LocalEngine({
     project: options.project,
     stack,
@@ -92,12 +69,7 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
       options.onError?.(message);
       armFailFast();
     },
-    providerHost: async () => {
-      if (options.providerHost) return options.providerHost;
-      ownHost = await startProviderHost({ cwd: options.hostCwd ?? options.programDir, env, sdkDir });
-      await ownHost.configure({});
-      return ownHost;
-    },
+    providerHost: options.providerHost,
   });
   // Set once the child runs: stops it when the engine has reported an error and it does not exit by itself.
   let armFailFast = (): void => undefined;
@@ -184,10 +156,9 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
     });
     // The program has exited; anything it started and left behind goes with it.
     await killOwned(owned);
-    const result = await engine.finish();
+    const result = engine.finish();
     return { ...result, exitCode, stoppedAfterError, stdout, stderr };
   } finally {
     await engine.close();
-    await ownHost?.close();
   }
 }

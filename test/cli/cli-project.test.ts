@@ -1,6 +1,7 @@
-// A user's own project with its own seed, through the command line as a user runs it: an emulator started with
-// `gallery-lookup emulator --seed FILE --env json`, `gallery-lookup up DIR`, a change made in the emulator,
-// `gallery-lookup preview DIR` showing it as drift, and the `--expect-no-changes` exit code.
+// A user's own project with its own seed, through the command line as a user runs it without a Pulumi CLI (the
+// embedded engine): an emulator started with `gallery-lookup emulator --seed FILE --env json`, `up DIR` refused by
+// name, `preview DIR` of a new stack read live from that emulator, and the `--expect-no-changes` exit code. With a
+// Pulumi CLI, up → drift → exit 7 is test/pulumi/offline-cli.test.ts.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as https from "node:https";
@@ -39,10 +40,10 @@ function patchGallery(env: Record<string, string>, id: string, body: object): Pr
   });
 }
 
-describe("gallery-lookup up / preview DIR: a user's project against the emulator the user runs", function () {
+describe("gallery-lookup preview / up DIR without a Pulumi CLI: a user's project against the emulator the user runs", function () {
   this.timeout(120_000);
   const { dir, seedFile } = writeProject();
-  const stateFile = path.join(dir, ".gallery-lookup", "dev.state.json");
+  const id = `/subscriptions/${USER_SUBSCRIPTION}/resourceGroups/${USER_GROUP}/providers/Microsoft.Compute/galleries/${USER_GALLERY}`;
   let emulator: ReturnType<typeof spawnCli>;
   let emulatorDone: ReturnType<typeof finished>;
   let env: Record<string, string>;
@@ -73,28 +74,54 @@ describe("gallery-lookup up / preview DIR: a user's project against the emulator
     assert.equal(env.AZURE_TOKEN_CREDENTIALS, "EnvironmentCredential");
   });
 
-  it("up records the lookup; preview with nothing changed passes --expect-no-changes", async () => {
-    const up = await runCli(["up", dir], isolatedEnv(env));
-    assert.equal(up.code, 0, up.stderr);
-    assert.match(up.stdout, /Updating \(dev\) of .*, against a new stack and the Azure emulator you run at/);
-    assert.match(up.stdout, new RegExp(`uniqueName: "${USER_SUBSCRIPTION}-CORPIMAGES"`));
-    const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as {
-      resources: { type: string; id?: string }[];
-    };
-    const lookup = state.resources.find((r) => r.type.endsWith(":GalleryLookup"));
-    assert.equal(
-      lookup?.id,
-      `/subscriptions/${USER_SUBSCRIPTION}/resourceGroups/${USER_GROUP}/providers/Microsoft.Compute/galleries/${USER_GALLERY}`,
+  it("up is refused (exit 2) naming the Pulumi CLI and what works without one; nothing is written", async () => {
+    const files = fs.readdirSync(dir).sort();
+    for (const args of [
+      ["up", dir],
+      ["up", dir, "--engine", "embedded"],
+    ]) {
+      const up = await runCli(args, isolatedEnv(env));
+      assert.equal(up.code, 2, up.stderr);
+      assert.match(
+        up.stderr,
+        /an update, and drift against it, need the Pulumi CLI: install it and set PULUMI_CLI, or put pulumi on PATH/,
+      );
+      assert.match(
+        up.stderr,
+        /`gallery-lookup preview DIR` previews a new stack and `gallery-lookup preview --demo` shows an update and drift in memory/,
+      );
+      assert.equal(up.stdout, "");
+    }
+    assert.match(
+      (await runCli(["up", dir], isolatedEnv(env))).stderr,
+      /^gallery-lookup: up: no Pulumi CLI 3\.\d+\.\d+ or newer was found; /m,
     );
-
-    const same = await runCli(["preview", dir, "--expect-no-changes"], isolatedEnv(env));
-    assert.equal(same.code, 0, same.stderr);
-    assert.match(same.stdout, /against the state in .*dev\.state\.json/);
-    assert.match(same.stdout, /2 unchanged/);
+    const state = await runCli(["preview", dir, "--state", path.join(dir, "state")], isolatedEnv(env));
+    assert.equal(state.code, 2, state.stderr);
+    assert.match(
+      state.stderr,
+      /--state names the Pulumi CLI's file backend; the embedded engine keeps no state/,
+    );
+    assert.deepEqual(fs.readdirSync(dir).sort(), files, "no state file or folder");
   });
 
-  it("a change in the emulator is drift: preview shows it, --expect-no-changes exits 7, --json has it", async () => {
-    const id = `/subscriptions/${USER_SUBSCRIPTION}/resourceGroups/${USER_GROUP}/providers/Microsoft.Compute/galleries/${USER_GALLERY}`;
+  it("preview is of a new stack, read live from that emulator: a change there shows in the next preview", async () => {
+    const first = await runCli(["preview", dir], isolatedEnv(env));
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(
+      first.stdout,
+      /Previewing update \(dev\) of .*, against a new stack and the Azure emulator you run at/,
+    );
+    assert.match(first.stdout, new RegExp(`uniqueName: "${USER_SUBSCRIPTION}-CORPIMAGES"`));
+    assert.match(
+      first.stdout,
+      /the embedded engine\nkeeps no state, so it previews a new stack; `up`, and drift against a stack, need the Pulumi CLI\./,
+    );
+    // A new stack creates its lookup: that is a change.
+    const expect = await runCli(["preview", dir, "--expect-no-changes"], isolatedEnv(env));
+    assert.equal(expect.code, 7, expect.stderr);
+    assert.match(expect.stderr, /no changes were expected but changes were proposed/);
+
     const added = "22222222-3333-4444-8555-666666666666";
     const status = await patchGallery(env, id, {
       properties: {
@@ -105,27 +132,14 @@ describe("gallery-lookup up / preview DIR: a user's project against the emulator
       },
     });
     assert.equal(status, 200);
-
-    const drift = await runCli(["preview", dir, "--expect-no-changes"], isolatedEnv(env));
-    assert.equal(drift.code, 7, drift.stderr);
-    assert.match(drift.stdout, /~\s+GalleryLookup\s+images\s+update/);
-    assert.match(
-      drift.stdout,
-      new RegExp(`~ sharedSubscriptionIds: \\["${SHARED_WITH[0]}"\\] ⇒ \\[.*"${added}"\\]`),
-    );
-    assert.match(drift.stderr, /no changes were expected but changes were proposed/);
-
     const json = await runCli(["preview", dir, "--json"], isolatedEnv(env));
     assert.equal(json.code, 0, json.stderr);
     const plan = JSON.parse(json.stdout) as {
       changes: number;
-      steps: { op: string; name: string; changedKeys?: string[] }[];
+      steps: { op: string; name: string }[];
       outputs: Record<string, unknown>;
     };
-    assert.equal(plan.changes, 1);
-    const step = plan.steps.find((s) => s.name === "images");
-    assert.equal(step?.op, "update");
-    assert.ok(step?.changedKeys?.includes("sharedSubscriptionIds"));
+    assert.equal(plan.steps.find((s) => s.name === "images")?.op, "create");
     assert.deepEqual(plan.outputs.sharedSubscriptionIds, [...SHARED_WITH, added].sort());
   });
 });
@@ -223,6 +237,20 @@ export const name = g.uniqueName.apply((n) => {
     const verbose = await runCli(["preview", dir, "--seed", seedFile, "--verbose"], isolatedEnv());
     assert.equal(verbose.code, 1);
     assert.match(verbose.stderr, /node_modules\/@pulumi\/output\.ts/, "the stack, with --verbose");
+  });
+
+  it("a get of an existing resource is refused by name: reads are the Pulumi CLI's", async () => {
+    const program = `import * as pulumi from "@pulumi/pulumi";
+class ResourceGroup extends pulumi.CustomResource {}
+new ResourceGroup("azure-native:resources:ResourceGroup", "existing", {}, { id: "/subscriptions/x/resourceGroups/rg" });
+`;
+    const read = project({ program });
+    const run = await runCli(["preview", read.dir, "--seed", read.seedFile], isolatedEnv());
+    assert.equal(run.code, 1, run.stderr);
+    const errors = run.stderr.split("\n").filter((l) => l.startsWith("error:"));
+    assert.deepEqual(errors, [
+      "error: the offline preview does not serve reads of existing resources ('azure-native:resources:ResourceGroup' /subscriptions/x/resourceGroups/rg): that needs the Pulumi CLI",
+    ]);
   });
 
   it("a secret in the stack file is refused by name; functions the engine cannot serve are named once", async () => {

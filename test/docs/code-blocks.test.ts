@@ -18,7 +18,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { ArmClient } from "pulumi-azure-gallery-lookup";
+import { emulatorEndpoint, localClient } from "../support/localClients";
 import { startEmulator } from "pulumi-azure-gallery-lookup/emulator";
 import { baseResources, exportDocument, lookupAfterUp, writeDocument } from "../support/driftState";
 import type { ChildOutcome } from "../support/emulatorInNamespace";
@@ -159,7 +159,7 @@ describe("code blocks of README.md and docs/*.md", function () {
       fs.copyFileSync(path.join(work, "seed.json"), path.join(files, name));
     const azure = await startEmulator({ throttle: false });
     azure.putGallery(CORP_IMAGES);
-    const client = new ArmClient({ env: azure.environment(), ca: azure.caCert });
+    const client = localClient(emulatorEndpoint(azure), { env: azure.environment() });
     for (const stack of ["prod", "dev"]) {
       const lookup = await lookupAfterUp(client, { project: "platform", stack, name: "images" }, {
         subscriptionId: SUBSCRIPTION,

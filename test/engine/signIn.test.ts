@@ -1,6 +1,6 @@
 // Every row of the README's "Signing in" table, end to end: the settings a user of azure-native already
 // has, a fresh dynamic provider host (the engine's own), its Configure call carrying the stack config as
-// the engine sends it, then Check and Create against the emulator. Each lookup must succeed as the
+// the engine sends it, then Check, Create and a second Check against the emulator. Each lookup must succeed as the
 // expected principal with one token, and no canary secret may show up anywhere the engine keeps or prints.
 import { strict as assert } from "node:assert";
 import type { ProviderHost } from "#internal/preview/hostClient";
@@ -32,8 +32,10 @@ describe("engine: sign in wherever azure-native does, as the same principal (REA
         assert.deepEqual(checked.failures, [], host.stderr());
         assert.equal(checked.inputs.uniqueName, `${rig.azure.subscriptionId}-MYMANAGEDIDENTITYGALLERY`);
         const created = await host.create(LOOKUP_URN, checked.inputs);
-        const read = await host.read(created.id, LOOKUP_URN, created.properties, checked.inputs);
-        assert.equal(read.id, created.id);
+        assert.match(created.id, /\/providers\/Microsoft\.Compute\/galleries\/myManagedIdentityGallery$/);
+        // The next lookup in the same host signs in no more: the grants below stay one.
+        const again = await host.check(LOOKUP_URN, checked.inputs, rig.news);
+        assert.equal(again.inputs.uniqueName, checked.inputs.uniqueName);
         const grants = rig.azure.identities.grants().slice(before);
         assert.deepEqual(
           grants,
@@ -43,7 +45,7 @@ describe("engine: sign in wherever azure-native does, as the same principal (REA
         everything.push(
           JSON.stringify(checked),
           JSON.stringify(created),
-          JSON.stringify(read),
+          JSON.stringify(again),
           String(rig.news.__provider),
           host.stderr(),
         );

@@ -9,6 +9,7 @@ import {
 import { ArmClient } from "#internal/arm/armClient";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { FakeCredential } from "../support/fakeCredential";
+import { emulatorEndpoint, localClient } from "../support/localClients";
 import { withEnv } from "../support/environment";
 
 describe("getGallery and getGalleryOutput", () => {
@@ -19,11 +20,7 @@ describe("getGallery and getGalleryOutput", () => {
   before(async () => {
     azure = await startEmulator({ throttle: false });
     credential = new FakeCredential({ emulator: azure });
-    client = new ArmClient({
-      credential,
-      env: { AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint },
-      ca: azure.caCert,
-    });
+    client = localClient(emulatorEndpoint(azure), { credential });
   });
   after(() => azure.close());
   beforeEach(() => azure.clearJournal());
@@ -47,10 +44,9 @@ describe("getGallery and getGalleryOutput", () => {
   });
 
   it("defaults the subscription from ARM_SUBSCRIPTION_ID of the client's env (process.env without an env option)", async () => {
-    const own = new ArmClient({
+    const own = localClient(emulatorEndpoint(azure), {
       credential,
-      env: { AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint, ARM_SUBSCRIPTION_ID: azure.subscriptionId },
-      ca: azure.caCert,
+      env: { ARM_SUBSCRIPTION_ID: azure.subscriptionId },
     });
     const args = { resourceGroupName: azure.resourceGroupName, galleryName: "myGalleryName" };
     const result = await withEnv({ ARM_SUBSCRIPTION_ID: "00000000-0000-4000-8000-00000000dead" }, () =>

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { setDefaultArmClient, ArmClient } from "#internal/arm/armClient";
+import { setDefaultArmClient } from "#internal/arm/armClient";
+import { emulatorEndpoint, localClient } from "../support/localClients";
 import * as ops from "#internal/lookup/operations";
 import { galleryLookupProvider } from "#internal/lookup/provider";
 import { UNKNOWN } from "#internal/gallery/unknowns";
@@ -17,13 +18,7 @@ describe("GalleryLookup provider operations", () => {
   before(async () => {
     azure = await startEmulator({ throttle: false });
     const credential = new FakeCredential({ emulator: azure });
-    setDefaultArmClient(
-      new ArmClient({
-        credential,
-        env: { AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint },
-        ca: azure.caCert,
-      }),
-    );
+    setDefaultArmClient(localClient(emulatorEndpoint(azure), { credential }));
     args = {
       subscriptionId: azure.subscriptionId,
       resourceGroupName: azure.resourceGroupName,

@@ -1,7 +1,8 @@
 // The provider plugin's methods, called as the SDK's provider server calls them (property bags as the
 // engine puts them on the wire: secrets wrapped, unknowns as the sentinel), against the local emulator.
 import { strict as assert } from "node:assert";
-import { setDefaultArmClient, ArmClient } from "#internal/arm/armClient";
+import { setDefaultArmClient } from "#internal/arm/armClient";
+import { emulatorEndpoint, localClient } from "../support/localClients";
 import { UNKNOWN } from "#internal/gallery/unknowns";
 import { galleryLookupPlugin, NO_PLUGIN_SUBSCRIPTION } from "#internal/plugin/galleryLookupPlugin";
 import { configFromRequest, watchConfigure, type PluginConfig } from "#internal/plugin/providerConfig";
@@ -27,11 +28,7 @@ describe("the provider plugin's GalleryLookup and getGallery", () => {
   before(async () => {
     azure = await startEmulator({ throttle: false });
     setDefaultArmClient(
-      new ArmClient({
-        credential: new FakeCredential({ emulator: azure }),
-        env: { AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint },
-        ca: azure.caCert,
-      }),
+      localClient(emulatorEndpoint(azure), { credential: new FakeCredential({ emulator: azure }) }),
     );
   });
   after(async () => {

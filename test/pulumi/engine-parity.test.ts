@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { galleryId } from "#internal/emulator/index";
 import { runProgram, type RunProgramResult } from "#internal/preview/runProgram";
-import { startBasicProgram, type BasicProgramRig } from "../support/basicProgram";
+import { startBasicProgram, type BasicProgramRig } from "../support/engineHarness";
 import { REPO_ROOT } from "../support/engineInstall";
 import { pulumiProject, requirePulumi, type PreviewJson, type PulumiProject } from "../support/pulumiCli";
 

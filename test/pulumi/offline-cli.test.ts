@@ -140,14 +140,19 @@ describe("real Pulumi CLI: trying a program offline", function () {
       assert.equal(doc.steps.find((s) => s.urn.endsWith("::images"))?.op, "update");
     });
 
-    it("--engine embedded runs the in-memory engine instead, with its own report", async () => {
+    it("--engine embedded previews a new stack on the in-memory engine instead (the CLI's state aside); up is refused", async () => {
       const run = await runCli(["preview", dir, "--engine", "embedded"], env);
       assert.equal(run.code, 0, run.stdout + run.stderr);
       assert.doesNotMatch(run.stderr, /with the Pulumi CLI/);
+      // The up above left a stack in the CLI's file backend: the embedded engine keeps no state and reads none.
+      assert.match(run.stdout, /^Previewing update \(dev\) of .*, against a new stack and /m);
       assert.match(
         run.stdout,
         /This is an offline run on a local emulator, not a replacement for the Pulumi CLI/,
       );
+      const up = await runCli(["up", dir, "--engine", "embedded"], env);
+      assert.equal(up.code, 2, up.stdout + up.stderr);
+      assert.match(up.stderr, /up --engine embedded: the embedded engine only previews a new stack; /);
     });
 
     it("--engine pulumi without a CLI is a usage error naming what to set", async () => {

@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import { inspect } from "node:util";
 import { getGallery } from "pulumi-azure-gallery-lookup";
-import { ArmClient, type ArmClientOptions } from "#internal/arm/armClient";
+import type { ArmClient, ArmClientOptions } from "#internal/arm/armClient";
 import { MAX_SHARED_BLOCK_MS, Pacer } from "#internal/arm/pacer";
 import {
   ArmRequestError,
@@ -18,7 +18,7 @@ import { UNKNOWN } from "#internal/gallery/unknowns";
 import { galleryId, startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { FakeCredential } from "../support/fakeCredential";
 import { failure } from "../support/failure";
-import { localClients } from "../support/localClients";
+import { emulatorEndpoint, localClient, localClients } from "../support/localClients";
 import { assertOnlyGets } from "../support/reliability";
 import { sendJson, startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 import { withEnv } from "../support/environment";
@@ -259,11 +259,8 @@ describe("hardening (issue 9) against the emulator", function () {
   after(() => azure.close());
 
   function emulatorClient(extra: Partial<ArmClientOptions> = {}): ArmClient {
-    return new ArmClient({
-      env: { AZURE_RESOURCE_MANAGER_ENDPOINT: azure.armEndpoint },
-      ca: azure.caCert,
+    return localClient(emulatorEndpoint(azure), {
       credential: new FakeCredential({ emulator: azure }),
-      pacer: new Pacer(),
       ...extra,
     });
   }

@@ -12,7 +12,6 @@ import type { ValidLookupArgs } from "#internal/gallery/validation";
 import { readGallery } from "#internal/lookup/readGallery";
 import { OUTPUT_VALUE_SIG, SECRET_SIG, SIG_KEY } from "#internal/drift/propertyValues";
 import { GALLERY_LOOKUP_TYPE } from "#internal/drift/recognise";
-import type { ResourceState } from "#internal/preview/localEngine";
 import type { EmulatorHandle } from "#internal/emulator/index";
 import { registerUnderMocks } from "./registeredInputs";
 import { emulatorClient, startCanaryEmulator } from "./reliability";
@@ -169,21 +168,6 @@ export function checkpointDocument(qualifiedStack: string, resources: Json[] | n
       latest: resources === null ? null : { manifest, secrets_providers: { type: "passphrase" }, resources },
     },
   };
-}
-
-/** The in-memory engine's state (provider/preview) written as `pulumi stack export` would write it. */
-export function exportOfEngineState(state: ResourceState[]): Json {
-  return exportDocument(
-    state.map((r) => ({
-      urn: r.urn,
-      custom: r.custom,
-      ...(r.id ? { id: r.id } : {}),
-      type: r.type,
-      inputs: r.inputs,
-      outputs: r.outputs,
-      ...(r.parent ? { parent: r.parent } : {}),
-    })),
-  );
 }
 
 /** Writes a document, pretty as Pulumi writes it, gzipped when the name ends in `.gz`. */

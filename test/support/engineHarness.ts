@@ -1,38 +1,34 @@
-// Shared setup of the engine tests: the installed program, the emulator, the provider host started in that
-// program (no NODE_PATH: the serialized provider must find the package in the program's node_modules).
+// The rig of the suites that run a program on the embedded engine (what `npm start` runs) and of those that
+// drive Pulumi's dynamic provider host directly: the emulator, and a provider host in the installed program
+// (engineInstall.ts), so the serialized provider must find the package as in a user's project.
 import { startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import { startProviderHost, type ProviderHost } from "#internal/preview/hostClient";
-import { installedProgram, registeredInputs, type InstalledProgram } from "./engineInstall";
-import { assertOnlyGets } from "./reliability";
-
-export type Props = Record<string, unknown>;
+import { readProject } from "#internal/preview/project";
+import type { RunProgramOptions } from "#internal/preview/runProgram";
+import { installedProgram, REPO_ROOT } from "./engineInstall";
 
 /** The URN the engine gives a GalleryLookup named `gallery` in stack `dev` of project `engine-test`. */
 export const LOOKUP_URN =
   "urn:pulumi:dev::engine-test::pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup::gallery";
 
-export interface EngineRig {
-  program: InstalledProgram;
+export interface BasicProgramRig {
   azure: EmulatorHandle;
   host: ProviderHost;
-  /** The environment the host runs with. */
-  env: NodeJS.ProcessEnv;
-  /** The inputs the SDK registers for `new GalleryLookup("gallery", args)`. */
-  inputsFor(args: Props): Props;
-  /** ARM requests the emulator saw (token requests to its Entra endpoint are POSTs by protocol). */
-  armRequests(): ReturnType<EmulatorHandle["journal"]>;
-  /** Fails unless every ARM request so far was a GET. */
-  assertOnlyGets(): void;
+  /** Options of a preview (`dryRun: true`) of examples/basic against the emulator. */
+  base: RunProgramOptions;
   close(): Promise<void>;
 }
 
-/** Starts the emulator and a provider host in the installed program. */
-export async function startEngineRig(): Promise<EngineRig> {
+/**
+ * examples/basic, found through the repository's Pulumi.yaml as `pulumi preview` finds it (the project reader
+ * of `gallery-lookup preview DIR`), with the emulator and a provider host in the installed program.
+ */
+export async function startBasicProgram(): Promise<BasicProgramRig> {
   const program = installedProgram();
   const azure = await startEmulator({ throttle: false });
-  const env: NodeJS.ProcessEnv = { ...process.env, ...azure.environment(), GALLERY_LOOKUP_MAX_RETRIES: "4" };
-  delete env.NODE_PATH;
+  // The example resolves this package from the installed tarball, not from the repository.
+  const env = { ...process.env, ...azure.environment(), NODE_PATH: `${program.dir}/node_modules` };
   let host: ProviderHost;
   try {
     host = await startProviderHost({ cwd: program.dir, env });
@@ -41,22 +37,20 @@ export async function startEngineRig(): Promise<EngineRig> {
     await azure.close();
     throw error;
   }
-  const cache = new Map<string, Props>();
+  const { programDir, entryPoint, project, rootDirectory } = readProject(REPO_ROOT, "dev");
   return {
-    program,
     azure,
     host,
-    env,
-    inputsFor(args) {
-      const key = JSON.stringify(args);
-      if (!cache.has(key)) {
-        const { __type: _type, ...inputs } = registeredInputs(program.dir, args);
-        cache.set(key, inputs);
-      }
-      return { ...cache.get(key) };
+    base: {
+      programDir,
+      entryPoint,
+      project,
+      rootDirectory,
+      dryRun: true,
+      env,
+      providerHost: host,
+      config: { "azure-native:subscriptionId": azure.subscriptionId },
     },
-    armRequests: () => azure.journal().filter((e) => e.kind === "arm"),
-    assertOnlyGets: () => assertOnlyGets(azure),
     async close() {
       await host.close();
       await azure.close();

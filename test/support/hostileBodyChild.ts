@@ -6,7 +6,8 @@
 // while a pattern that rescans its input blocks every time. A child, so that a lookup that blocks the
 // event loop for hours can be killed by the test.
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { ArmClient, getGallery } from "pulumi-azure-gallery-lookup";
+import { getGallery, type ArmClient } from "pulumi-azure-gallery-lookup";
+import { localClient } from "./localClients";
 import { FakeCredential } from "./fakeCredential";
 import { ref } from "./transportFixtures";
 
@@ -43,11 +44,10 @@ async function measured(client: ArmClient, galleryName: string): Promise<Measure
 }
 
 async function main(): Promise<void> {
-  const client = new ArmClient({
-    env: process.env,
-    credential: new FakeCredential(),
-    ca: process.env.HOSTILE_BODY_CA ?? "",
-  });
+  const client = localClient(
+    { url: process.env.AZURE_RESOURCE_MANAGER_ENDPOINT ?? "", ca: process.env.HOSTILE_BODY_CA ?? "" },
+    { env: process.env, credential: new FakeCredential() },
+  );
   const cases = Number(process.env.HOSTILE_BODY_CASES ?? "1");
   const bound = Number(process.env.HOSTILE_BODY_BOUND_MS ?? "100");
   // A first, ordinary lookup loads the pipeline, axios and TLS (synchronous `require`s): not measured.

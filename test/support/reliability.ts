@@ -5,8 +5,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { inspect } from "node:util";
 import type { TokenCredential } from "@azure/identity";
-import { ArmClient } from "#internal/arm/armClient";
-import { Pacer } from "#internal/arm/pacer";
+import type { ArmClient } from "#internal/arm/armClient";
+import { emulatorEndpoint, localClient } from "./localClients";
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "#internal/emulator/index";
 import { CANARY, CANARY_ENV } from "./canaries";
 import { forDocs } from "./docsTables";
@@ -43,12 +43,7 @@ export function emulatorClient(
   settings: Record<string, string> = {},
   credential: TokenCredential = new FakeCredential({ emulator }),
 ): ArmClient {
-  return new ArmClient({
-    env: canaryEnvironment(emulator, settings),
-    ca: emulator.caCert,
-    credential,
-    pacer: new Pacer(),
-  });
+  return localClient(emulatorEndpoint(emulator), { env: canaryEnvironment(emulator, settings), credential });
 }
 
 /** The read-only promise: the emulator saw no ARM method but GET (token POSTs are Entra's, not ARM's). */

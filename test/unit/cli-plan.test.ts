@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { failureLines, planJson, showValue, stripAnsi } from "#internal/cli/plan";
+import { failureLines, planJson, planText, showValue, stripAnsi } from "#internal/cli/plan";
 import {
   applyRuntimeWorkaround,
   hasInspectBug,
@@ -56,6 +56,38 @@ describe("cli: how a run reads", () => {
     const verbose = failureLines(r, true);
     assert.match(verbose[0], /node_modules\/@pulumi\/output\.ts/);
     assert.match(verbose[1], /runtime noise/);
+  });
+
+  it("an updated resource: the count is of the changes listed, and a value's keys read in one order on both sides", () => {
+    // Outputs whose `rules` changed (keys in another order) and whose `seen` went away.
+    const oldOutputs = { label: "one", rules: [{ zone: "a", allow: true }], seen: "saw one" };
+    const outputs = { label: "two", rules: [{ allow: false, zone: "a" }] };
+    const step = {
+      op: "update" as const,
+      urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic:Resource::consumer",
+      type: "pulumi-nodejs:dynamic:Resource",
+      name: "consumer",
+      inputs: outputs,
+      outputs,
+      oldOutputs,
+      changedKeys: ["label", "rules", "seen"],
+      replaces: [],
+    };
+    const text = planText("t", result({ exitCode: 0, steps: [step] }), true).join("\n");
+    const header = /^ {2}~ consumer \(Resource\): (\d+) changed$/m.exec(text);
+    assert.ok(header, text);
+    const listed = text
+      .slice(header.index)
+      .split("\n")
+      .slice(1)
+      .filter((l) => l.startsWith("      ~ "));
+    assert.equal(Number(header[1]), listed.length, text);
+    assert.equal(listed.length, 3, text);
+    assert.equal(
+      listed.find((l) => l.includes("rules")),
+      `      ~ rules: [{"allow":true,"zone":"a"}] ⇒ [{"allow":false,"zone":"a"}]`,
+      text,
+    );
   });
 
   it("absent and unknown values read the same in every section; JSON lists unknown outputs", () => {

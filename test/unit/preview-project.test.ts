@@ -4,7 +4,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { StackConfigError } from "#internal/errors/StackConfigError";
 import { readProject, stackConfig } from "#internal/preview/project";
-import { readState, writeState } from "#internal/preview/stateFile";
 
 describe("preview: a project's Pulumi.yaml and Pulumi.<stack>.yaml", () => {
   it("qualifies bare keys with the project, keeps strings, JSON-encodes the rest; the stack wins", () => {
@@ -46,26 +45,6 @@ describe("preview: a project's Pulumi.yaml and Pulumi.<stack>.yaml", () => {
       assert.deepEqual(readProject(dir, "dev").config, {}, "no stack file: no config");
       fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: app\nruntime: python\n");
       assert.throws(() => readProject(dir, "dev"), /runtime 'python' is not nodejs/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-describe("preview: the state file", () => {
-  it("round-trips, is a new stack when absent, and refuses another project's state", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "state-"));
-    const file = path.join(dir, "nested", "dev.json");
-    try {
-      assert.equal(readState(file, "app", "dev"), undefined);
-      const resources = [
-        { urn: "u", type: "t", name: "n", custom: true, id: "i", inputs: { a: 1 }, outputs: { b: 2 } },
-      ];
-      writeState(file, "app", "dev", resources);
-      assert.deepEqual(readState(file, "app", "dev"), resources);
-      assert.throws(() => readState(file, "other", "dev"), /belongs to app\/dev, not other\/dev/);
-      fs.writeFileSync(file, "{");
-      assert.throws(() => readState(file, "app", "dev"), /is not valid JSON/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -4,9 +4,11 @@ import {
   type PipelinePolicy,
   type PipelineRequest,
 } from "@azure/core-rest-pipeline";
+import { createAbortablePromise } from "@azure/core-util";
 import { credentialDeadlineError, type AcquireToken } from "../../auth/credential";
 import { logger } from "../logger";
-import { traceOf } from "../lookupTrace";
+import { lookupName } from "../lookupRequest";
+import { noteRenewal, type TokenRenewal } from "./tokenRenewal";
 
 /** What the policy signs requests with. */
 export interface ArmTokenSource {
@@ -29,6 +31,10 @@ export interface ArmTokenSource {
  *   and a credential that hands back the refused token ends the lookup (sending it again would earn the
  *   same 401).
  *
+ * A final 401 leaves with what the policy knows of it ({@link noteRenewal}): `bypassCache` or `sameToken`
+ * after a plain 401, or `claims` when the library met a claims challenge (`insufficient_claims`), sent a
+ * token with those claims, and was refused again.
+ *
  * Settings allow plain http only to loopback (an emulator); the library refuses a bearer token over any
  * http URL, so such a request is shown to it as https and restored before it is sent. And the library
  * meets only a 401 that carries a `WWW-Authenticate` challenge, as ARM's always does: one without is
@@ -36,6 +42,8 @@ export interface ArmTokenSource {
  */
 export function armBearerTokenPolicy(source: ArmTokenSource): PipelinePolicy {
   const replacements = new Map<string, Promise<AccessToken>>();
+  // This policy's own memory of each lookup: ARM gets exactly one fresh token per lookup.
+  const renewals = new WeakMap<PipelineRequest, TokenRenewal>();
   const withinDeadline = <T>(promise: Promise<T>, request: PipelineRequest): Promise<T> =>
     raceSignal(promise, request, () =>
       credentialDeadlineError(source.credentialName(), source.scope, source.deadlineMs),
@@ -76,14 +84,13 @@ export function armBearerTokenPolicy(source: ArmTokenSource): PipelinePolicy {
         if (token !== null) request.headers.set("Authorization", `Bearer ${token.token}`);
       },
       async authorizeRequestOnChallenge({ request }) {
-        const trace = traceOf(request);
         // ARM gets exactly one fresh token per lookup: a second refusal is not transient.
-        if (trace.renewal !== undefined) return false;
+        if (renewals.has(request)) return false;
         const refused = (request.headers.get("Authorization") ?? "").replace(/^Bearer /, "");
         let renewal = replacements.get(refused);
         if (renewal === undefined) {
           logger.warning(
-            `${trace.what}: ARM refused the token (HTTP 401); requesting a new one past every token cache`,
+            `${lookupName(request)}: ARM refused the token (HTTP 401); requesting a new one past every token cache`,
           );
           renewal = logged(
             source.acquire({
@@ -97,10 +104,10 @@ export function armBearerTokenPolicy(source: ArmTokenSource): PipelinePolicy {
         }
         const token = await withinDeadline(renewal, request);
         if (token.token === refused) {
-          trace.renewal = "sameToken";
+          renewals.set(request, "sameToken");
           return false;
         }
-        trace.renewal = "bypassCache";
+        renewals.set(request, "bypassCache");
         request.headers.set("Authorization", `Bearer ${token.token}`);
         return true;
       },
@@ -109,22 +116,37 @@ export function armBearerTokenPolicy(source: ArmTokenSource): PipelinePolicy {
 
   return {
     name: "armBearerTokenPolicy",
-    sendRequest(request, next) {
+    async sendRequest(request, next) {
       const url = request.url;
       const plainHttp = url.startsWith("http://");
       if (plainHttp) request.url = `https://${url.slice("http://".length)}`;
-      return bearer.sendRequest(request, async (shown) => {
+      // Whether the answer before this send was a claims challenge: the library answers it itself.
+      let challenged = false;
+      let claimsRefused = false;
+      const response = await bearer.sendRequest(request, async (shown) => {
         if (plainHttp) shown.url = url;
-        const response = await next(shown);
+        const answer = await next(shown);
+        claimsRefused = challenged && answer.status === 401;
+        challenged = answer.status === 401 && isClaimsChallenge(answer.headers.get("www-authenticate"));
         // ARM's 401 always carries a challenge; one without (a gateway, a test double) is met the same way.
-        if (response.status === 401 && !response.headers.has("www-authenticate")) {
-          response.headers.set("www-authenticate", 'Bearer error="invalid_token"');
+        if (answer.status === 401 && !answer.headers.has("www-authenticate")) {
+          answer.headers.set("www-authenticate", 'Bearer error="invalid_token"');
         }
-        return response;
+        return answer;
       });
+      if (response.status === 401) {
+        const renewal = renewals.get(request) ?? (claimsRefused ? "claims" : undefined);
+        if (renewal !== undefined) noteRenewal(response, renewal);
+      }
+      return response;
     },
   };
 }
+/** A challenge the library meets itself (Continuous Access Evaluation): `insufficient_claims` with claims. */
+function isClaimsChallenge(header: string | undefined): boolean {
+  return header !== undefined && /error="insufficient_claims"/.test(header) && /claims="[^"]+"/.test(header);
+}
+
 /** Logs an acquisition, why and how long the token lasts; never the token. */
 function logged(pending: Promise<AccessToken>, why: string): Promise<AccessToken> {
   logger.info(`token: requesting an ARM token (${why})`);
@@ -143,13 +165,20 @@ function logged(pending: Promise<AccessToken>, why: string): Promise<AccessToken
 }
 
 /** `promise`, or `timedOut()` thrown once the request's signal aborts (the lookup's deadline). */
-function raceSignal<T>(promise: Promise<T>, request: PipelineRequest, timedOut: () => Error): Promise<T> {
-  const signal = request.abortSignal;
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(timedOut());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(timedOut());
-    signal.addEventListener("abort", onAbort);
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
+async function raceSignal<T>(
+  promise: Promise<T>,
+  request: PipelineRequest,
+  timedOut: () => Error,
+): Promise<T> {
+  const { abortSignal } = request;
+  if (abortSignal === undefined) return promise;
+  try {
+    return await createAbortablePromise<T>((resolve, reject) => void promise.then(resolve, reject), {
+      abortSignal,
+    });
+  } catch (error) {
+    // The library's AbortError, at the deadline: say which wait it ended.
+    if (abortSignal.aborted && error instanceof Error && error.name === "AbortError") throw timedOut();
+    throw error;
+  }
 }

@@ -1,13 +1,15 @@
 import {
-  RestError,
   retryPolicy,
   type PipelinePolicy,
   type PipelineResponse,
+  type RestError,
   type RetryModifiers,
   type RetryStrategy,
 } from "@azure/core-rest-pipeline";
 import { logger } from "../logger";
-import { PAST_DEADLINE, remainingMs, traceOf, type PastDeadline } from "../lookupTrace";
+import { lookupName, remainingMs } from "../lookupRequest";
+import { attemptNoteOf, noteAttempt, type AttemptNote } from "./attemptPolicy";
+import { pastDeadlineError } from "./pastDeadline";
 import { retryAfterMs } from "./retryAfter";
 
 export const BACKOFF_BASE_MS = 500;
@@ -30,6 +32,10 @@ const BACKOFF_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 
  * exponential). The library's own strategies are not exported, and differ where a test holds us: they read
  * an HTTP-date Retry-After against the client's clock (ours against the answer's `Date`), know fewer
  * network codes, and would start a wait that ends past the lookup's deadline.
+ *
+ * An error that starts above the attempts (the library's AbortError at the deadline, a wait refused by
+ * this policy or by `pacingPolicy`) carries no attempt of its own: it leaves with the last attempt's note
+ * (`attemptPolicy`), so that the message can say what the lookup met before it stopped.
  */
 export function armRetryPolicy(maxRetries: number): PipelinePolicy {
   /** Waits only when the wait ends before the deadline; else stops, saying what it would have waited. */
@@ -60,7 +66,32 @@ export function armRetryPolicy(maxRetries: number): PipelinePolicy {
     },
   };
 
-  return retryPolicy([throttlingStrategy, backoffStrategy], { maxRetries, logger });
+  const retry = retryPolicy([throttlingStrategy, backoffStrategy], { maxRetries, logger });
+  return {
+    name: "armRetryPolicy",
+    async sendRequest(request, next) {
+      let last: AttemptNote | undefined;
+      const seen = (outcome: unknown): void => {
+        last = attemptNoteOf(outcome) ?? last;
+      };
+      try {
+        return await retry.sendRequest(request, (sent) =>
+          next(sent).then(
+            (response) => (seen(response), response),
+            (error: unknown) => {
+              seen(error);
+              throw error;
+            },
+          ),
+        );
+      } catch (error) {
+        if (last !== undefined && typeof error === "object" && error !== null && !attemptNoteOf(error)) {
+          noteAttempt(error, last);
+        }
+        throw error;
+      }
+    },
+  };
 }
 
 function scheduled(
@@ -70,17 +101,21 @@ function scheduled(
   maxRetries: number,
 ): RetryModifiers {
   const request = outcome.request!;
-  const trace = traceOf(request);
-  if (waitMs < remainingMs(trace)) {
-    logger.warning(`${trace.what}: ${trace.last}; retry ${trace.attempts} of ${maxRetries} in ${waitMs} ms`);
+  if (waitMs < remainingMs(request)) {
+    const note = attemptNoteOf(outcome);
+    logger.warning(
+      `${lookupName(request)}: ${note?.outcome ?? "no attempt"}; retry ${note?.attempt ?? 0} of ${maxRetries} in ${waitMs} ms`,
+    );
     return { retryAfterInMs: waitMs };
   }
-  const details: PastDeadline = { waitMs, askedByArm };
-  const error = new RestError(`a wait of ${waitMs} ms would pass the deadline`, {
-    code: PAST_DEADLINE,
-    request,
-    ...(outcome instanceof RestError ? {} : { response: outcome }),
-  });
-  error.details = details;
+  const response = "status" in outcome ? { response: outcome } : {};
+  const error = pastDeadlineError(
+    `a wait of ${waitMs} ms would pass the deadline`,
+    { waitMs, askedByArm },
+    {
+      request,
+      ...response,
+    },
+  );
   return { errorToThrow: error };
 }

@@ -4,9 +4,10 @@ import {
   type PipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
-import { delay } from "@azure/core-util";
+import { createAbortablePromise, delay } from "@azure/core-util";
 import { logger } from "../logger";
-import { PAST_DEADLINE, remainingMs, traceOf, type LookupTrace, type PastDeadline } from "../lookupTrace";
+import { lookupName, pacerKeyOf, remainingMs } from "../lookupRequest";
+import { pastDeadlineError } from "./pastDeadline";
 import { PROBE_WAIT_MS, RECHECK_MS, REMAINING_READS_HEADER, type Pacer, type PacerSlot } from "../pacer";
 import { retryAfterMs } from "./retryAfter";
 
@@ -19,15 +20,14 @@ export function pacingPolicy(pacer: Pacer): PipelinePolicy {
   return {
     name: "pacingPolicy",
     async sendRequest(request, next) {
-      const trace = traceOf(request);
-      const key = trace.pacerKey;
+      const key = pacerKeyOf(request);
       // The rest of a first burst waits for the first answer: does this endpoint report a bucket at all?
       const first = pacer.firstAnswer(key);
-      if (first !== undefined) await raceDelay(first, Math.min(PROBE_WAIT_MS, remainingMs(trace)));
+      if (first !== undefined) await raceDelay(first, Math.min(PROBE_WAIT_MS, remainingMs(request)));
       const slot = pacer.reserve(key);
       let response: PipelineResponse | undefined;
       try {
-        await waitTurn(pacer, slot, trace, request.abortSignal);
+        await waitTurn(pacer, slot, key, request);
         response = await next(request);
         return response;
       } catch (error) {
@@ -55,34 +55,29 @@ export function pacingPolicy(pacer: Pacer): PipelinePolicy {
  * can fail the lookup, and only when it would pass the deadline; the pacer's own estimate never fails a
  * lookup: past the deadline it is cut short and the request is sent.
  */
-async function waitTurn(
-  pacer: Pacer,
-  slot: PacerSlot,
-  trace: LookupTrace,
-  abortSignal: PipelineRequest["abortSignal"],
-): Promise<void> {
-  const key = trace.pacerKey;
+async function waitTurn(pacer: Pacer, slot: PacerSlot, key: string, request: PipelineRequest): Promise<void> {
+  const { abortSignal } = request;
   let paced = slot.waitMs;
   for (;;) {
     const asked = pacer.blockedFor(key);
     if (asked > 0) {
-      if (asked >= remainingMs(trace)) {
+      if (asked >= remainingMs(request)) {
         pacer.depart(key, slot);
-        const error = new RestError(`ARM's Retry-After of ${asked} ms would pass the deadline`, {
-          code: PAST_DEADLINE,
+        throw pastDeadlineError(`ARM's Retry-After of ${asked} ms would pass the deadline`, {
+          waitMs: asked,
+          askedByArm: true,
+          shared: true,
         });
-        error.details = { waitMs: asked, askedByArm: true, shared: true } satisfies PastDeadline;
-        throw error;
       }
-      logger.warning(`pacing ${trace.what}: ARM asked to wait ${asked} ms (Retry-After)`);
+      logger.warning(`pacing ${lookupName(request)}: ARM asked to wait ${asked} ms (Retry-After)`);
       await delay(asked, { abortSignal });
       continue;
     }
-    if (paced <= 0 || paced >= remainingMs(trace)) {
+    if (paced <= 0 || paced >= remainingMs(request)) {
       pacer.depart(key, slot);
       return;
     }
-    logger.info(`pacing ${trace.what}: ${paced} ms for ARM's read bucket`);
+    logger.info(`pacing ${lookupName(request)}: ${paced} ms for ARM's read bucket`);
     await delay(Math.min(paced, RECHECK_MS), { abortSignal });
     // Asked again: room ARM reported or a faster refill shortens the wait, a slower one lengthens it.
     paced = pacer.waitFor(key, slot);
@@ -95,10 +90,8 @@ async function waitTurn(
  */
 async function raceDelay(promise: Promise<void>, ms: number): Promise<void> {
   if (!(ms > 0)) return;
-  const bound = AbortSignal.timeout(ms);
-  let onAbort = (): void => undefined;
-  const ended = new Promise<void>((resolve) => (onAbort = resolve));
-  bound.addEventListener("abort", onAbort);
-  await Promise.race([promise, ended]);
-  bound.removeEventListener("abort", onAbort);
+  const bound = { abortSignal: AbortSignal.timeout(ms) };
+  await createAbortablePromise<void>((resolve) => void promise.then(resolve, resolve), bound).catch(
+    () => undefined,
+  );
 }

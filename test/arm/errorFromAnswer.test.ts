@@ -2,7 +2,6 @@ import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import assert from "node:assert/strict";
 import { errorFromAnswer } from "#internal/arm/errorFromAnswer";
 import { galleryPath } from "#internal/arm/errorMessage";
-import { parseCloudError, parseGalleryBody } from "#internal/arm/responseBody";
 import {
   ArmRequestError,
   AuthenticationFailedError,
@@ -39,16 +38,7 @@ function assertNamesEverything(
   assert.equal(e.code, code);
 }
 
-describe("cloudError", () => {
-  it("parses CloudError bodies and rejects others", () => {
-    assert.deepEqual(parseCloudError('{"error":{"code":"X","message":"m","target":"t","details":[]}}'), {
-      code: "X",
-      message: "m",
-    });
-    assert.equal(parseCloudError("<html>"), undefined);
-    assert.equal(parseCloudError('{"code":"X"}'), undefined);
-  });
-
+describe("errorFromAnswer: a final non-2xx answer → its error class and hint", () => {
   it("404 ResourceNotFound → GalleryNotFoundError naming gallery, group and subscription", () => {
     const msg =
       "The Resource 'Microsoft.Compute/galleries/galA' under resource group 'rg-img' was not found.";
@@ -132,20 +122,5 @@ describe("cloudError", () => {
     assert.doesNotMatch(e.message, /eyJ|<html>/);
     assert.ok(!e.message.includes("\u0000"));
     assert.ok(e.message.length < 800);
-  });
-
-  it("parses a 200 Gallery and refuses HTML, truncated JSON and non-objects", () => {
-    const id =
-      "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-img/providers/Microsoft.Compute/galleries/galA";
-    assert.deepEqual(parseGalleryBody(ref, answer(200, JSON.stringify({ id, name: "galA" }))), {
-      id,
-      name: "galA",
-    });
-    // ARM compares ids without regard to case.
-    const upper = JSON.stringify({ id: id.toUpperCase() });
-    assert.deepEqual(parseGalleryBody(ref, answer(200, upper)), { id: id.toUpperCase() });
-    for (const body of ["<html>login</html>", '{"name":"ga', "[]", "null", ""]) {
-      assert.throws(() => parseGalleryBody(ref, answer(200, body)), InvalidResponseError);
-    }
   });
 });

@@ -1,26 +1,11 @@
 import assert from "node:assert/strict";
-import {
-  RestError,
-  createEmptyPipeline,
-  createHttpHeaders,
-  createPipelineRequest,
-  type HttpClient,
-  type PipelineResponse,
-} from "@azure/core-rest-pipeline";
-import { PAST_DEADLINE, startTrace, type PastDeadline } from "#internal/arm/lookupTrace";
+import { createEmptyPipeline, type RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { PAST_DEADLINE, type PastDeadline } from "#internal/arm/policies/pastDeadline";
 import { BACKOFF_CAP_MS, armRetryPolicy } from "#internal/arm/policies/armRetryPolicy";
-import { retryAfterMs } from "#internal/arm/policies/retryAfter";
 import { useFakeTime } from "../support/fakeTime";
+import { lookupRequest, scriptedHttpClient, type Step } from "../support/scriptedHttpClient";
 
 const NOW = Date.parse("2026-01-01T00:00:00Z");
-const ref = { subscriptionId: "s", resourceGroupName: "rg", galleryName: "g" };
-/** One scripted outcome per attempt: a status (with headers) or a network error code. */
-type Step = number | [number, Record<string, string>] | string;
-
-const answer = (status: number, headers: Record<string, string> = {}) => ({
-  status,
-  headers: createHttpHeaders(headers),
-});
 
 /** Sends one lookup's request through the library's pipeline with armRetryPolicy over scripted answers. */
 async function lookup(
@@ -29,43 +14,19 @@ async function lookup(
 ): Promise<{ sent: number; response?: PipelineResponse; error?: RestError }> {
   const pipeline = createEmptyPipeline();
   pipeline.addPolicy(armRetryPolicy(options.maxRetries ?? 4));
-  const request = createPipelineRequest({ url: "https://arm.invalid/x" });
-  startTrace(request, { ref, deadlineMs: options.deadlineMs ?? 120_000, pacerKey: "k", what: "GET x" });
-  let sent = 0;
-  const httpClient: HttpClient = {
-    async sendRequest(req) {
-      const step = steps[Math.min(sent++, steps.length - 1)];
-      if (typeof step === "string") throw new RestError(step, { code: step, request: req });
-      const [status, headers] = typeof step === "number" ? [step, {}] : step;
-      return { request: req, ...answer(status, headers) };
-    },
-  };
+  const request = lookupRequest(options.deadlineMs);
+  const httpClient = scriptedHttpClient(steps);
   try {
     const response = await pipeline.sendRequest(httpClient, request);
-    return { sent, response };
+    return { sent: httpClient.sent.length, response };
   } catch (error) {
-    return { sent, error: error as RestError };
+    return { sent: httpClient.sent.length, error: error as RestError };
   }
 }
 
 describe("armRetryPolicy: the library's retryPolicy with our throttling and backoff strategies", () => {
   const time = useFakeTime(() => ({ now: NOW, random: 0.5 }));
   const waits = (): number[] => time().waits();
-
-  it("reads Retry-After as seconds, HTTP date (against the answer's Date) and the ms variants", () => {
-    assert.equal(retryAfterMs(answer(429, { "retry-after": "7" })), 7000);
-    const at = (ms: number) => new Date(NOW + ms).toUTCString();
-    assert.equal(retryAfterMs(answer(429, { "retry-after": at(3000) })), 3000);
-    assert.equal(retryAfterMs(answer(429, { "retry-after": at(-3000) })), 0);
-    // A server an hour ahead: its own Date makes the wait 3 s, whatever the client's clock says.
-    const ahead = { date: at(3_600_000), "retry-after": at(3_603_000) };
-    assert.equal(retryAfterMs(answer(503, ahead)), 3000);
-    assert.equal(retryAfterMs(answer(429, { "retry-after-ms": "250" })), 250);
-    assert.equal(retryAfterMs(answer(429, { "x-ms-retry-after-ms": "120", "retry-after": "9" })), 120);
-    assert.equal(retryAfterMs(answer(429, { "retry-after": "soon" })), undefined);
-    assert.equal(retryAfterMs(answer(429)), undefined);
-    assert.equal(retryAfterMs(answer(500, { "retry-after": "7" })), undefined, "only 429 and 503");
-  });
 
   it("a 2xx is returned at once", async () => {
     const { response } = await lookup([200]);

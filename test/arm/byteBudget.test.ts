@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { ByteBudget, DEFAULT_IN_FLIGHT_BYTES, sharedByteBudget } from "#internal/arm/byteBudget";
-import { createPipelineRequest } from "@azure/core-rest-pipeline";
 import { createAxiosHttpClient } from "#internal/arm/axiosHttpClient";
-import { startTrace } from "#internal/arm/lookupTrace";
 import { SETTING_DEFAULTS } from "#internal/settings/settings";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
+import { lookupRequest } from "../support/scriptedHttpClient";
 
 const KiB = 1024;
-const ref = { subscriptionId: "s", resourceGroupName: "rg", galleryName: "g" };
 
 describe("ByteBudget", () => {
   it("grants within the limit at once and makes the rest wait, in arrival order", async () => {
@@ -125,11 +123,7 @@ describe("1,000 concurrent answers, each just under the size cap, through the tr
       attemptTimeoutMs: 50_000,
       byteBudget: budget,
     });
-    const send = (i: number) => {
-      const request = createPipelineRequest({ url: `${server.url}/a/${i}` });
-      startTrace(request, { ref, deadlineMs: 50_000, pacerKey: "k", what: `GET ${i}` });
-      return httpClient.sendRequest(request);
-    };
+    const send = (i: number) => httpClient.sendRequest(lookupRequest(50_000, `${server.url}/a/${i}`));
     try {
       const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => send(i)));
       return results.filter((r) => r.status === 200 && r.bodyAsText === BODY.toString()).length;

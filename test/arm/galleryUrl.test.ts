@@ -69,6 +69,13 @@ describe("galleryUrl", () => {
       "\n",
       "@",
       ":",
+      "\r",
+      "\u0000",
+      "%00",
+      "\u202e", // right-to-left override
+      "／", // fullwidth solidus
+      "．", // fullwidth full stop
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g", // a whole ARM id
     );
     const segment = fc.oneof(
       fc.string({ unit: "binary", maxLength: 12 }),
