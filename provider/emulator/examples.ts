@@ -17,30 +17,54 @@ export interface GalleryExample {
 
 const SUB = "{subscription-id}";
 
-export const GALLERY_EXAMPLES: readonly GalleryExample[] = [
-  {
-    file: "Gallery_Get.json",
+/**
+ * A body as the spec publishes it: every example names `myGalleryName` in `myResourceGroup` of West US;
+ * `collection` is the id's segment (CommunityGallery_Get has `communityGalleries`). A new object each time,
+ * since the seed fills in the ids.
+ */
+function published(
+  properties: ArmGallery["properties"],
+  more: Partial<ArmGallery> = {},
+  collection = "galleries",
+): ArmGallery {
+  return {
+    id: `/subscriptions/${SUB}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/${collection}/myGalleryName`,
+    ...more,
+    properties,
+    location: "West US",
     name: "myGalleryName",
-    body: {
-      id: `/subscriptions/${SUB}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/galleries/myGalleryName`,
-      properties: {
-        description: "This is the gallery description.",
-        identifier: { uniqueName: `${SUB}-MYGALLERYNAME` },
-        provisioningState: "Succeeded",
+  };
+}
+
+/** The properties three examples share: the description, the unique name and the provisioning state. */
+const described = () => ({
+  description: "This is the gallery description.",
+  identifier: { uniqueName: `${SUB}-MYGALLERYNAME` },
+  provisioningState: "Succeeded",
+});
+
+/** The sharing profile both sharing-groups examples publish (`$expand` and `$select` answer the same). */
+const sharedWithGroups = () => ({
+  sharingProfile: {
+    permissions: "Groups",
+    groups: [
+      {
+        type: "Subscriptions",
+        ids: ["34a4ab42-0d72-47d9-bd1a-aed207386dac", "380fd389-260b-41aa-bad9-0a83108c370b"],
       },
-      location: "West US",
-      name: "myGalleryName",
-    },
+      { type: "AADTenants", ids: ["c24c76aa-8897-4027-9b03-8f7928b54ff6"] },
+    ],
   },
+});
+
+export const GALLERY_EXAMPLES: readonly GalleryExample[] = [
+  { file: "Gallery_Get.json", name: "myGalleryName", body: published(described()) },
   {
     file: "CommunityGallery_Get.json",
     name: "myCommunityGallery",
-    body: {
-      id: `/subscriptions/${SUB}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/communityGalleries/myGalleryName`,
-      properties: {
-        description: "This is the gallery description.",
-        identifier: { uniqueName: `${SUB}-MYGALLERYNAME` },
-        provisioningState: "Succeeded",
+    body: published(
+      {
+        ...described(),
         sharingProfile: {
           permissions: "Community",
           communityGalleryInfo: {
@@ -56,59 +80,26 @@ export const GALLERY_EXAMPLES: readonly GalleryExample[] = [
           summary: [{ region: "westus", state: "Succeeded", details: "" }],
         },
       },
-      location: "West US",
-      name: "myGalleryName",
-    },
+      {},
+      "communityGalleries",
+    ),
   },
   {
     file: "Gallery_Get_WithExpandSharingProfileGroups.json",
     name: "mySharingGroupsGallery",
     query: { $expand: "SharingProfile/Groups" },
-    body: {
-      id: `/subscriptions/${SUB}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/galleries/myGalleryName`,
-      properties: {
-        sharingProfile: {
-          permissions: "Groups",
-          groups: [
-            {
-              type: "Subscriptions",
-              ids: ["34a4ab42-0d72-47d9-bd1a-aed207386dac", "380fd389-260b-41aa-bad9-0a83108c370b"],
-            },
-            { type: "AADTenants", ids: ["c24c76aa-8897-4027-9b03-8f7928b54ff6"] },
-          ],
-        },
-      },
-      location: "West US",
-      name: "myGalleryName",
-    },
+    body: published(sharedWithGroups()),
   },
   {
     file: "Gallery_Get_WithSelectPermissions.json",
     name: "mySelectPermissionsGallery",
     query: { $select: "Permissions" },
-    body: {
-      id: `/subscriptions/${SUB}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/galleries/myGalleryName`,
-      properties: {
-        sharingProfile: {
-          permissions: "Groups",
-          groups: [
-            {
-              type: "Subscriptions",
-              ids: ["34a4ab42-0d72-47d9-bd1a-aed207386dac", "380fd389-260b-41aa-bad9-0a83108c370b"],
-            },
-            { type: "AADTenants", ids: ["c24c76aa-8897-4027-9b03-8f7928b54ff6"] },
-          ],
-        },
-      },
-      location: "West US",
-      name: "myGalleryName",
-    },
+    body: published(sharedWithGroups()),
   },
   {
     file: "Gallery_Get_WithManagedIdentity.json",
     name: "myManagedIdentityGallery",
-    body: {
-      id: `/subscriptions/${SUB}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/galleries/myGalleryName`,
+    body: published(described(), {
       identity: {
         type: "SystemAssigned, UserAssigned",
         principalId: "00000000-0000-0000-0000-000000000000",
@@ -121,13 +112,6 @@ export const GALLERY_EXAMPLES: readonly GalleryExample[] = [
             },
         },
       },
-      properties: {
-        description: "This is the gallery description.",
-        identifier: { uniqueName: `${SUB}-MYGALLERYNAME` },
-        provisioningState: "Succeeded",
-      },
-      location: "West US",
-      name: "myGalleryName",
-    },
+    }),
   },
 ];

@@ -8,9 +8,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { inNamespace } from "../support/namespaceRun";
+import { CANARY, canaryToken } from "../support/canaries";
 
 const script = path.join(__dirname, "..", "fixtures", "lookupEveryGallery.js");
-const REQUEST_TOKEN = "CANARY-request-token-5e6f70";
 
 interface Run {
   code: number | null;
@@ -76,13 +76,13 @@ describe("sign-in messages: the package's own wording is never redacted", functi
       pathIncludes: "github/token",
       status: 500,
       times: 10,
-      body: `upstream failed for ${REQUEST_TOKEN}; assertion=CANARY-assertion-91a2 "client_secret": "CANARY-secret-b3c4"`,
+      body: `upstream failed for ${CANARY.githubRequestToken}; assertion=${canaryToken("assertion")} "client_secret": "${CANARY.clientSecret}"`,
     });
     const { code, stderr } = await lookUp(
       azure,
       oidc({
         ACTIONS_ID_TOKEN_REQUEST_URL: azure.identities.githubRequestUrl,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: CANARY.githubRequestToken,
       }),
     );
     azure.clearFaults();
@@ -91,7 +91,7 @@ describe("sign-in messages: the package's own wording is never redacted", functi
       stderr,
       /Could not get the OIDC token for the client assertion: the token request to the URL in ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN answered HTTP 500: upstream failed for \[redacted\]/,
     );
-    for (const canary of [REQUEST_TOKEN, "CANARY-assertion-91a2", "CANARY-secret-b3c4"]) {
+    for (const canary of [CANARY.githubRequestToken, canaryToken("assertion"), CANARY.clientSecret]) {
       assert.ok(!stderr.includes(canary), `${canary} leaked: ${stderr}`);
     }
   });

@@ -8,21 +8,21 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { writePfx } from "../support/certificates";
+import { CANARY } from "../support/canaries";
 
-const CANARY_SECRET = "CANARY-program-secret-0a9b8c";
 const script = path.join(__dirname, "..", "fixtures", "lookupEveryGallery.js");
 const run = promisify(execFile);
 
 describe("sign-in in the Pulumi program (getGallery)", () => {
   let azure: EmulatorHandle;
-  before(async () => (azure = await startEmulator({ throttle: false, clientSecret: CANARY_SECRET })));
+  before(async () => (azure = await startEmulator({ throttle: false, clientSecret: CANARY.clientSecret })));
   after(() => azure.close());
 
   it("uses the stack config azure-native:clientId/tenantId/clientSecret of the program, secret included", async () => {
     const config = {
       "azure-native:clientId": azure.clientId,
       "azure-native:tenantId": azure.tenantId,
-      "azure-native:clientSecret": CANARY_SECRET,
+      "azure-native:clientSecret": CANARY.clientSecret,
       "azure-native:disableInstanceDiscovery": "true",
     };
     const env = {
@@ -39,7 +39,7 @@ describe("sign-in in the Pulumi program (getGallery)", () => {
     const { stdout, stderr } = await run(process.execPath, [script], { env, cwd: process.cwd() });
     assert.equal((JSON.parse(stdout) as unknown[]).length, 2);
     assert.deepEqual(azure.identities.grants(), [{ clientId: azure.clientId, grant: "client_secret" }]);
-    assert.ok(!stdout.includes(CANARY_SECRET) && !stderr.includes(CANARY_SECRET));
+    assert.ok(!stdout.includes(CANARY.clientSecret) && !stderr.includes(CANARY.clientSecret));
   });
 });
 
@@ -106,10 +106,10 @@ describe("sign-in failures, with loopback only (unshare -rn)", function () {
 
   it("a legacy (RC2/3DES) PFX: says how to convert it, never the password", async () => {
     const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? "/tmp", "legacy-pfx-"));
-    const { pfx } = writePfx(dir, "legacy", "CANARY-legacy-pass", { legacy: true });
+    const { pfx } = writePfx(dir, "legacy", CANARY.certificatePassword, { legacy: true });
     const stderr = await inNamespace({
       ARM_CLIENT_CERTIFICATE_PATH: pfx,
-      ARM_CLIENT_CERTIFICATE_PASSWORD: "CANARY-legacy-pass",
+      ARM_CLIENT_CERTIFICATE_PASSWORD: CANARY.certificatePassword,
       ARM_CLIENT_ID: "c2c2c2c2-0000-4000-8000-000000000004",
       ARM_TENANT_ID: "e1e1e1e1-0000-4000-8000-000000000001",
     });
@@ -119,6 +119,6 @@ describe("sign-in failures, with loopback only (unshare -rn)", function () {
     );
     fs.rmSync(dir, { recursive: true, force: true });
     assert.match(stderr, /legacy RC2\/3DES encryption.*openssl pkcs12/);
-    assert.ok(!stderr.includes("CANARY-legacy-pass"));
+    assert.ok(!stderr.includes(CANARY.certificatePassword));
   });
 });

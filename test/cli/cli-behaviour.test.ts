@@ -7,16 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { EMULATOR_SPEC } from "#internal/cli/emulatorCommand";
 import { PREVIEW_SPEC, UP_SPEC } from "#internal/cli/previewCommand";
-import {
-  CLI,
-  finished,
-  isolatedEnv,
-  processesIn,
-  runCli,
-  spawnCli,
-  waitFor,
-  writeProject,
-} from "../support/cliProject";
+import { CLI, finished, isolatedEnv, runCli, spawnCli, writeProject } from "../support/cliProject";
+import { alive, processesIn, waitFor } from "../support/processes";
 
 const VERSION = (
   JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "package.json"), "utf8")) as {
@@ -44,15 +36,6 @@ const sleeper = spawn("sleep", ["300"], { stdio: "ignore" });
 fs.writeFileSync(process.env.SLEEP_PID_FILE ?? "", String(sleeper.pid));
 export const done = new Promise((resolve) => setTimeout(resolve, 60_000));
 `;
-
-/** Whether a process runs (a zombie waiting for its reaper counts as gone). */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
 
 /** Temporary folders the CLI made under `tmp`. */
 const leftovers = (tmp: string) => fs.readdirSync(tmp).filter((f) => f.startsWith("gallery-lookup-"));
@@ -235,12 +218,12 @@ describe("gallery-lookup: stopped mid-run, it leaves nothing behind", function (
           "the sleep",
         );
         const pid = Number(fs.readFileSync(pidFile, "utf8"));
-        assert.ok(running(pid), "the program's sleep runs");
+        assert.ok(alive(pid), "the program's sleep runs");
         if (stop) child.kill(stop);
         const run = await done;
         assert.equal(run.code, stop ? 130 : 1, run.stderr);
         if (!stop) assert.match(run.stderr, /did not finish within 4 s/);
-        await waitFor(() => !running(pid), 5000, `the program's sleep (pid ${pid}) to end`);
+        await waitFor(() => !alive(pid), 5000, `the program's sleep (pid ${pid}) to end`);
       } finally {
         fs.rmSync(path.dirname(spawning.dir), { recursive: true, force: true });
       }

@@ -89,12 +89,16 @@ new GalleryLookup("bad", { resourceGroupName: "rg-x", galleryName: "bad name!" }
     const scratch = fs.mkdtempSync(path.join(path.dirname(project("")), "drift-"));
     try {
       const resources = baseResources("proj", "dev");
-      const lookup = await lookupAfterUp(client, { project: "proj", stack: "dev", name: "images" }, {
-        subscriptionId: USER_SUBSCRIPTION,
-        resourceGroupName: USER_GROUP,
-        galleryName: USER_GALLERY,
-        expand: "SharingProfile/Groups",
-      } as never);
+      const lookup = await lookupAfterUp(
+        client,
+        { project: "proj", stack: "dev", name: "images" },
+        {
+          subscriptionId: USER_SUBSCRIPTION,
+          resourceGroupName: USER_GROUP,
+          galleryName: USER_GALLERY,
+          expand: "SharingProfile/Groups",
+        },
+      );
       // State as another writer left it: the group's keys in the other order, and one id fewer than now.
       const sharing = (lookup.outputs as Json).sharingProfile as {
         groups: { type: string; ids: string[] }[];

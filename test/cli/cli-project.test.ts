@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import * as path from "node:path";
 import {
+  configuredLookup,
   finished,
   isolatedEnv,
   runCli,
@@ -353,15 +354,7 @@ new Mine("follower", { leader: counter.id, tags: { from: counter.id, fixed: "x" 
   });
 
   it('permissions "Groups" without expand: a Check warning and a hint in the report name expand: "SharingProfile/Groups"', async () => {
-    const program = `import * as pulumi from "@pulumi/pulumi";
-import { GalleryLookup } from "pulumi-azure-gallery-lookup";
-const config = new pulumi.Config();
-const gallery = new GalleryLookup("images", {
-  resourceGroupName: config.require("resourceGroupName"),
-  galleryName: config.require("galleryName"),
-});
-export const shared = gallery.sharedSubscriptionIds;
-`;
+    const program = `${configuredLookup()}export const shared = gallery.sharedSubscriptionIds;\n`;
     const p = writeProject({ program });
     projects.push(path.dirname(p.dir));
     const run = await runCli(["preview", p.dir, "--seed", p.seedFile], isolatedEnv());

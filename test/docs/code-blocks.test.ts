@@ -19,11 +19,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { emulatorEndpoint, localClient } from "../support/localClients";
-import { startEmulator, type SeedGallery } from "pulumi-azure-gallery-lookup/emulator";
+import { startEmulator } from "pulumi-azure-gallery-lookup/emulator";
 import { baseResources, exportDocument, lookupAfterUp, writeDocument } from "../support/driftState";
 import type { ChildOutcome } from "../support/emulatorInNamespace";
 import { inNamespace } from "../support/namespaceRun";
 import { readDocBlocks, type DocBlock } from "./docBlocks";
+import { docsGallery } from "../support/docsGallery";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const CLI = path.join(ROOT, "dist", "cli", "main.js");
@@ -32,23 +33,7 @@ const slug = (b: DocBlock) => `${b.file.replace(/\W+/g, "-")}-${b.line}`;
 
 /** The gallery the pages' examples look up, in the emulator's default subscription. */
 const SUBSCRIPTION = "5b5b5b5b-0000-4000-8000-000000000003";
-const CORP_IMAGES: SeedGallery = {
-  subscriptionId: SUBSCRIPTION,
-  resourceGroupName: "shared-images",
-  gallery: {
-    name: "corpImages",
-    location: "westeurope",
-    identity: { type: "SystemAssigned", principalId: "a11ce000-0000-4000-8000-000000000001" },
-    properties: {
-      identifier: { uniqueName: `${SUBSCRIPTION}-CORPIMAGES` },
-      provisioningState: "Succeeded",
-      sharingProfile: {
-        permissions: "Groups",
-        groups: [{ type: "Subscriptions", ids: ["11111111-2222-4333-8444-555555555555"] }],
-      },
-    },
-  },
-};
+const CORP_IMAGES = docsGallery(SUBSCRIPTION);
 /**
  * `compilerOptions` of Pulumi's TypeScript template (pulumi/templates typescript/tsconfig.json), whose
  * package.json has no `"type"`: its index.ts is CommonJS.

@@ -5,9 +5,9 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import type { ArmClient } from "#internal/arm/armClient";
 import type { DriftReport } from "#internal/drift/driftReport";
-import { galleryId, type EmulatorHandle } from "#internal/emulator/index";
+import { DRIFT_SPEC } from "#internal/cli/driftCommand";
+import { galleryId } from "#internal/emulator/index";
 import {
   baseResources,
   checkpointDocument,
@@ -16,120 +16,79 @@ import {
   gzipBomb,
   lookupAfterUp,
   plaintext,
+  useDriftRig,
   writeDocument,
   type Json,
 } from "../support/driftState";
-import {
-  assertNoCanary,
-  assertOnlyGets,
-  canaryEnvironment,
-  emulatorClient,
-  startCanaryEmulator,
-} from "../support/reliability";
-
-const MAIN = path.join(__dirname, "..", "..", "..", "dist", "cli", "main.js");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { MAIN, runDrift } from "../support/driftCli";
+import { assertNoCanary } from "../support/canaries";
+import { assertOnlyGets, canaryEnvironment } from "../support/reliability";
 
 describe("drift: the gallery-lookup drift command", function () {
   this.timeout(60_000);
-  let azure: EmulatorHandle;
-  let client: ArmClient;
-  let dir: string;
+  const rig = useDriftRig({ prefix: "drift-cli-" });
+  const { args } = rig;
   let env: NodeJS.ProcessEnv;
   let inSync: string;
   let drifted: string;
   let unreadable: string;
   const driftName = "cliDrift";
 
-  function run(args: string[], input?: Buffer, childEnv: NodeJS.ProcessEnv = env): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [MAIN, "drift", ...args], {
-        env: childEnv,
-        stdio: ["pipe", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => {
-        const result = { code, stdout, stderr };
-        assertNoCanary(stdout + stderr, `drift ${args.join(" ")}`);
-        resolve(result);
-      });
-      child.stdin.end(input);
-    });
+  /** `gallery-lookup drift ARGS`; no output may carry a canary. */
+  async function run(args: string[], input?: Buffer, childEnv: NodeJS.ProcessEnv = env) {
+    const result = await runDrift(args, childEnv, { stdin: input });
+    assertNoCanary(result.stdout + result.stderr, `drift ${args.join(" ")}`);
+    return result;
   }
 
-  const args = (galleryName: string) => ({
-    subscriptionId: azure.subscriptionId,
-    resourceGroupName: azure.resourceGroupName,
-    galleryName,
-  });
-
-  async function stackDoc(stack: string, galleries: string[]): Promise<Json[]> {
-    const resources = baseResources("proj", stack);
-    for (const g of galleries)
-      resources.push(await lookupAfterUp(client, { project: "proj", stack, name: g }, args(g)));
-    return resources;
-  }
+  const stackDoc = (stack: string, galleries: string[]): Promise<Json[]> =>
+    rig.stackResources(
+      "proj",
+      stack,
+      galleries.map((g) => [g, args(g)]),
+    );
 
   before(async () => {
-    azure = await startCanaryEmulator();
-    client = emulatorClient(azure);
-    env = { ...process.env, ...canaryEnvironment(azure) };
+    env = { ...process.env, ...canaryEnvironment(rig.azure) };
     delete env.FORCE_COLOR;
     delete env.NO_COLOR;
-    dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? "/tmp", "drift-cli-"));
-    azure.putGallery({
-      subscriptionId: azure.subscriptionId,
-      resourceGroupName: azure.resourceGroupName,
-      gallery: { name: driftName, location: "westus", tags: { env: "prod" }, properties: {} },
-    });
+    rig.seedGallery(driftName, { tags: { env: "prod" }, properties: {} });
     inSync = writeDocument(
-      path.join(dir, "dev.json"),
+      path.join(rig.dir, "dev.json"),
       exportDocument(await stackDoc("dev", ["myGalleryName"])),
     );
-    drifted = writeDocument(path.join(dir, "prod.json"), exportDocument(await stackDoc("prod", [driftName])));
+    drifted = writeDocument(
+      path.join(rig.dir, "prod.json"),
+      exportDocument(await stackDoc("prod", [driftName])),
+    );
     const secret = await stackDoc("secret", ["myGalleryName"]);
     for (const bag of ["inputs", "outputs"]) (secret[2][bag] as Json).galleryName = ciphertext();
-    unreadable = writeDocument(path.join(dir, "secret.json"), exportDocument(secret));
-    azure.patchGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, driftName), {
+    unreadable = writeDocument(path.join(rig.dir, "secret.json"), exportDocument(secret));
+    rig.azure.patchGallery(galleryId(rig.azure.subscriptionId, rig.azure.resourceGroupName, driftName), {
       tags: { env: "test" },
     });
-    azure.clearJournal();
-  });
-  after(async () => {
-    client?.close();
-    await azure?.close();
-    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+    rig.azure.clearJournal();
   });
 
-  it("--help documents every flag and the exit codes", async () => {
+  it("--help lists every flag and operand of the command's spec, with its value and description, and the exit codes", async () => {
     const help = await run(["--help"]);
     assert.equal(help.code, 0);
-    for (const flag of [
-      "--backend",
-      "--stack",
-      "--json",
-      "--markdown",
-      "--no-color",
-      "--quiet",
-      "--ignore-field",
-      "--ignore-lookup",
-      "--unreadable",
-      "--concurrency",
-      "--max-state-bytes",
-      "FILE...",
-      "`-`",
-    ]) {
-      assert.ok(help.stdout.includes(flag), `--help mentions ${flag}`);
+    // A description wraps under its column: compared with the whitespace folded.
+    const folded = help.stdout.replace(/\s+/g, " ");
+    for (const flag of DRIFT_SPEC.flags) {
+      const shown = `--${flag.name}${flag.helpValue ?? (flag.value === undefined ? "" : ` ${flag.value}`)}`;
+      const row = new RegExp(`^  (-${flag.short ?? ""}, )?${shown.replace(/[[\]|=]/g, "\\$&")}  `, "m");
+      assert.match(help.stdout, row, `--help has a row for ${shown}`);
+      assert.ok(folded.includes(flag.description), `--help describes ${shown}: ${flag.description}`);
     }
+    assert.ok(
+      DRIFT_SPEC.operands && help.stdout.includes(DRIFT_SPEC.operands),
+      `--help shows ${DRIFT_SPEC.operands}`,
+    );
+    assert.ok(
+      DRIFT_SPEC.operandsHelp && folded.includes(DRIFT_SPEC.operandsHelp.description),
+      "--help describes the operands",
+    );
     assert.match(help.stdout, /0 {2}no drift[\s\S]*2 {2}drift found[\s\S]*1 {2}error/);
     const main = spawnSync(process.execPath, [MAIN, "--help"], { encoding: "utf8" });
     assert.match(
@@ -203,7 +162,7 @@ describe("drift: the gallery-lookup drift command", function () {
   it("reads standard input with `-`, and a backend folder with --backend and --stack", async () => {
     const r = await run(["-", "--quiet"], fs.readFileSync(drifted));
     assert.equal(r.code, 2, r.stdout + r.stderr);
-    const backend = path.join(dir, "backend");
+    const backend = path.join(rig.dir, "backend");
     writeDocument(
       path.join(backend, ".pulumi", "stacks", "proj", "dev.json.gz"),
       checkpointDocument("organization/proj/dev", await stackDoc("dev", ["myGalleryName"])),
@@ -249,7 +208,7 @@ describe("drift: the gallery-lookup drift command", function () {
     // A slow answer makes the run last past the one second after which progress shows.
     const slowEnv = { ...env, GALLERY_LOOKUP_ATTEMPT_TIMEOUT_MS: "10000" };
     const inTty = (extra: string): Promise<{ status: number | null; stdout: string }> => {
-      azure.injectFault({ pathIncludes: "galleries/myGalleryName", delayMs: 1800 });
+      rig.azure.injectFault({ pathIncludes: "galleries/myGalleryName", delayMs: 1800 });
       const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(MAIN)} drift ${extra} ${JSON.stringify(inSync)}`;
       // Asynchronously: the emulator answers from this process.
       const child = spawn("script", ["-qec", command, "/dev/null"], {
@@ -271,7 +230,7 @@ describe("drift: the gallery-lookup drift command", function () {
   });
 
   it("a gzip bomb (3 MB expanding to 3 GiB) is a source error naming it, under --max-state-bytes; the other stacks are still checked", async () => {
-    const bomb = path.join(dir, "bomb.json.gz");
+    const bomb = path.join(rig.dir, "bomb.json.gz");
     fs.writeFileSync(bomb, gzipBomb(3 * 2 ** 30));
     const r = await run(["--json", "--max-state-bytes", "4MiB", bomb, inSync]);
     assert.equal(r.code, 1, r.stderr);
@@ -297,7 +256,7 @@ describe("drift: the gallery-lookup drift command", function () {
   });
 
   it("plain files and stdin are held to the same limit; 256 MiB by default", async () => {
-    const big = path.join(dir, "big.json");
+    const big = path.join(rig.dir, "big.json");
     // Valid state, padded past the limit: its size, not its content, is what is refused.
     fs.writeFileSync(big, fs.readFileSync(inSync, "utf8") + " ".repeat(70 * 1024));
     const file = await run(["--json", "--max-state-bytes", "64KiB", big, drifted]);
@@ -315,7 +274,7 @@ describe("drift: the gallery-lookup drift command", function () {
     assert.equal(stdin.code, 1);
     assert.match((JSON.parse(stdin.stdout) as DriftReport).sources[0].error ?? "", /^-: larger than 64 KiB/);
     // A sparse file one byte past the default: refused by its size, before a byte is read.
-    const sparse = path.join(dir, "sparse.json");
+    const sparse = path.join(rig.dir, "sparse.json");
     fs.writeFileSync(sparse, "");
     fs.truncateSync(sparse, 256 * 2 ** 20 + 1);
     const byDefault = await run([sparse]);
@@ -331,7 +290,7 @@ describe("drift: the gallery-lookup drift command", function () {
 
   it("symbolic links and special files in a backend folder are reported as skipped, with the reason, and fail the run", async function () {
     if (spawnSync("mkfifo", ["--version"]).status !== 0) this.skip();
-    const backend = path.join(dir, "backend-odd");
+    const backend = path.join(rig.dir, "backend-odd");
     const stacks = path.join(backend, ".pulumi", "stacks", "proj");
     writeDocument(
       path.join(stacks, "dev.json"),
@@ -422,22 +381,13 @@ describe("drift: the gallery-lookup drift command", function () {
     };
 
     before(async () => {
-      const sub = azure.subscriptionId;
-      const rg = azure.resourceGroupName;
+      const sub = rig.azure.subscriptionId;
+      const rg = rig.azure.resourceGroupName;
       for (const name of ["canaryDeleted5ec", secret.galleryName])
-        azure.putGallery({
-          subscriptionId: sub,
-          resourceGroupName: rg,
-          gallery: {
-            name,
-            location: "westus",
-            tags: { env: "prod" },
-            properties: { description: secret.description },
-          },
-        });
+        rig.seedGallery(name, { tags: { env: "prod" }, properties: { description: secret.description } });
       const resources = baseResources("proj", "secrets");
       const up = (name: string, a: Record<string, string>) =>
-        lookupAfterUp(client, { project: "proj", stack: "secrets", name }, a as never);
+        lookupAfterUp(rig.client, { project: "proj", stack: "secrets", name }, a as never);
       // A secret gallery name that breaks ARM's naming rule: never quoted in the message.
       resources.push(
         secretly(await up("badName", args("myGalleryName")), ["galleryName"], {
@@ -470,12 +420,12 @@ describe("drift: the gallery-lookup drift command", function () {
       // Secret options and cloud, in sync.
       const options = { ...args("myGalleryName"), expand: secret.expand, environment: secret.environment };
       resources.push(secretly(await up("options", options), ["expand", "environment"]));
-      azure.removeGallery(galleryId(sub, rg, "canaryDeleted5ec"));
-      azure.patchGallery(galleryId(sub, rg, secret.galleryName), {
+      rig.azure.removeGallery(galleryId(sub, rg, "canaryDeleted5ec"));
+      rig.azure.patchGallery(galleryId(sub, rg, secret.galleryName), {
         tags: { env: "test" },
         properties: { description: secret.newDescription },
       });
-      files = [writeDocument(path.join(dir, "secrets.json"), exportDocument(resources))];
+      files = [writeDocument(path.join(rig.dir, "secrets.json"), exportDocument(resources))];
     });
 
     for (const format of ["terminal", "--json", "--markdown"]) {
@@ -534,7 +484,7 @@ describe("drift: the gallery-lookup drift command", function () {
   });
 
   it("sent nothing but GETs to ARM", () => {
-    assertOnlyGets(azure);
-    assert.ok(azure.journal().filter((e) => e.kind === "arm").length > 0);
+    assertOnlyGets(rig.azure);
+    assert.ok(rig.azure.journal().filter((e) => e.kind === "arm").length > 0);
   });
 });

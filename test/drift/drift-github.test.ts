@@ -6,9 +6,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { ArmClient } from "#internal/arm/armClient";
-import { DRIFT_SPEC } from "#internal/cli/driftCommand";
-import { galleryId, type EmulatorHandle } from "#internal/emulator/index";
+import { galleryId } from "#internal/emulator/index";
 import { runDrift } from "../support/driftCli";
 import { parseReportMarkdown } from "../support/markdownMarkup";
 import {
@@ -18,15 +16,12 @@ import {
   lookupAfterUp,
   lookupProviderText,
   lookupResource,
+  useDriftRig,
   writeDocument,
   type Json,
 } from "../support/driftState";
-import {
-  assertNoCanary,
-  canaryEnvironment,
-  emulatorClient,
-  startCanaryEmulator,
-} from "../support/reliability";
+import { assertNoCanary } from "../support/canaries";
+import { canaryEnvironment } from "../support/reliability";
 
 /** A name and a tag made to break the format: line breaks, `::` (a URN cannot hold it in a name), commas, colons, percent escapes. */
 const HOSTILE_NAME = "evil%0A:error title=x:pwned,a:b\nnext ##[warning]old form";
@@ -66,28 +61,15 @@ function commandsObeyed(text: string): string[] {
 
 describe("drift: --github (job summary and workflow annotations)", function () {
   this.timeout(60_000);
-  let azure: EmulatorHandle;
-  let client: ArmClient;
-  let dir: string;
+  const rig = useDriftRig({ prefix: "drift-github-" });
   let files: string[];
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
-    azure = await startCanaryEmulator();
-    client = emulatorClient(azure);
+    const { azure, client, dir, args } = rig;
     env = { PATH: process.env.PATH, HOME: os.homedir(), ...canaryEnvironment(azure) };
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "drift-github-"));
-    const args = (galleryName: string) => ({
-      subscriptionId: azure.subscriptionId,
-      resourceGroupName: azure.resourceGroupName,
-      galleryName,
-    });
     for (const name of ["ghDrifted", "ghDeleted"]) {
-      azure.putGallery({
-        subscriptionId: azure.subscriptionId,
-        resourceGroupName: azure.resourceGroupName,
-        gallery: { name, location: "westus", tags: { owner: "platform" }, properties: {} },
-      });
+      rig.seedGallery(name, { tags: { owner: "platform" }, properties: {} });
     }
     const where = (stack: string, name: string) => ({ project: "proj,ect:1", stack, name });
     const prod = baseResources("proj,ect:1", "prod%25");
@@ -106,14 +88,9 @@ describe("drift: --github (job summary and workflow annotations)", function () {
     });
     assert.ok(azure.removeGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, "ghDeleted")));
   });
-  after(async () => {
-    client?.close();
-    await azure?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
 
   it("inside Actions: one annotation per lookup to look at, each line in the workflow-command format", async () => {
-    const summary = path.join(dir, "summary.md");
+    const summary = path.join(rig.dir, "summary.md");
     fs.writeFileSync(summary, "# earlier step\n");
     const run = await runDrift(["--github", ...files], {
       ...env,
@@ -151,7 +128,7 @@ describe("drift: --github (job summary and workflow annotations)", function () {
     );
     assert.ok(!drifted.title.includes("\n"));
     const [id, change] = drifted.message.split("\n");
-    assert.equal(id, galleryId(azure.subscriptionId, azure.resourceGroupName, "ghDrifted"));
+    assert.equal(id, galleryId(rig.azure.subscriptionId, rig.azure.resourceGroupName, "ghDrifted"));
     assert.equal(change, `tags.owner: "platform" ⇒ ${JSON.stringify(HOSTILE_TAG)}`);
     assert.match(
       annotations[2].message,
@@ -181,12 +158,12 @@ describe("drift: --github (job summary and workflow annotations)", function () {
   });
 
   it("outside Actions: a note on stderr, and the plain report", async () => {
-    for (const outside of [{}, { GITHUB_STEP_SUMMARY: path.join(dir, "s.md") }]) {
+    for (const outside of [{}, { GITHUB_STEP_SUMMARY: path.join(rig.dir, "s.md") }]) {
       const run = await runDrift(["--github", files[0]], { ...env, ...outside });
       assert.equal(run.code, 1);
       assert.match(run.stderr, /--github: not inside GitHub Actions .*: printing the plain report\n$/);
       assert.equal(steady(run.stdout), steady((await runDrift([files[0]], env)).stdout));
-      assert.ok(!fs.existsSync(path.join(dir, "s.md")), "no summary written outside Actions");
+      assert.ok(!fs.existsSync(path.join(rig.dir, "s.md")), "no summary written outside Actions");
     }
   });
 
@@ -194,7 +171,7 @@ describe("drift: --github (job summary and workflow annotations)", function () {
     const run = await runDrift(["--github", files[0]], {
       ...env,
       GITHUB_ACTIONS: "true",
-      GITHUB_STEP_SUMMARY: path.join(dir, "no-such-folder", "summary.md"),
+      GITHUB_STEP_SUMMARY: path.join(rig.dir, "no-such-folder", "summary.md"),
     });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /cannot append to the job summary GITHUB_STEP_SUMMARY names \(ENOENT\)/);
@@ -208,13 +185,13 @@ describe("drift: --github (job summary and workflow annotations)", function () {
       "ops\r::add-mask::hidden",
       "web ##[error]old form",
     ];
-    const backend = path.join(dir, "hostile-backend");
+    const backend = path.join(rig.dir, "hostile-backend");
     for (const project of projects) {
       const folder = path.join(backend, ".pulumi", "stacks", project);
       fs.mkdirSync(folder, { recursive: true });
       fs.writeFileSync(path.join(folder, "dev.json"), "{}");
     }
-    const inActions = { ...env, GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: path.join(dir, "s2.md") };
+    const inActions = { ...env, GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: path.join(rig.dir, "s2.md") };
     const runs = {
       "no stack": await runDrift(["--github", "--backend", backend, "--stack", "prod"], inActions),
       ambiguous: await runDrift(["--github", "--backend", backend, "--stack", "dev"], inActions),
@@ -247,16 +224,16 @@ describe("drift: --github (job summary and workflow annotations)", function () {
 
   it("the job summary and --markdown: a stored name quoted in an unreadable reason renders as text", async () => {
     const galleryName = "<img src=x onerror=alert(1)>@octocat [x](https://e.example) **b** #1";
-    const args = { subscriptionId: azure.subscriptionId, resourceGroupName: "rg", galleryName };
+    const args = { subscriptionId: rig.azure.subscriptionId, resourceGroupName: "rg", galleryName };
     const where = { project: "<b>web</b>", stack: "@octocat", name: "![i](https://e.example/i.png)" };
     const hostileState = writeDocument(
-      path.join(dir, "hostile-markdown.json"),
+      path.join(rig.dir, "hostile-markdown.json"),
       exportDocument([
         ...baseResources(where.project, where.stack),
         lookupResource({ ...where, inputs: args, outputs: args, provider: await lookupProviderText() }),
       ]),
     );
-    const summary = path.join(dir, "hostile-summary.md");
+    const summary = path.join(rig.dir, "hostile-summary.md");
     const github = await runDrift(["--github", hostileState], {
       ...env,
       GITHUB_ACTIONS: "true",
@@ -277,18 +254,5 @@ describe("drift: --github (job summary and workflow annotations)", function () {
       assert.deepEqual(parsed.rows[1].slice(0, 3), ["<b>web</b>/@octocat", where.name, parsed.rows[1][2]]);
     }
     assert.equal(github.code, 1);
-  });
-
-  it("--help lists every flag of the command's spec, with its value and description", async () => {
-    const help = await runDrift(["--help"], env);
-    assert.equal(help.code, 0);
-    // A description wraps under its column: compared with the whitespace folded.
-    const folded = help.stdout.replace(/\s+/g, " ");
-    for (const flag of DRIFT_SPEC.flags) {
-      const shown = `--${flag.name}${flag.helpValue ?? (flag.value === undefined ? "" : ` ${flag.value}`)}`;
-      const row = new RegExp(`^  (-${flag.short ?? ""}, )?${shown.replace(/[[\]|=]/g, "\\$&")}  `, "m");
-      assert.match(help.stdout, row, `--help has a row for ${shown}`);
-      assert.ok(folded.includes(flag.description), `--help describes ${shown}: ${flag.description}`);
-    }
   });
 });

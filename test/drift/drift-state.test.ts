@@ -12,18 +12,18 @@ import {
   ciphertext,
   exportDocument,
   lookupProviderText,
-  lookupResource,
   outputValue,
   plaintext,
+  STATE_ARGS,
+  STATE_OBSERVED,
+  STATE_SUB,
+  storedLookup,
   type Json,
 } from "../support/driftState";
 
-const SUB = "00000000-0000-0000-0000-000000000001";
-const args = { subscriptionId: SUB, resourceGroupName: "rg", galleryName: "g1" };
-const observed = {
-  resourceId: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/galleries/g1`,
-  tags: { a: "1" },
-};
+const SUB = STATE_SUB;
+const args = STATE_ARGS;
+const observed = STATE_OBSERVED;
 
 describe("drift: reading Pulumi state", () => {
   let provider: string;
@@ -31,16 +31,7 @@ describe("drift: reading Pulumi state", () => {
     provider = await lookupProviderText();
   });
 
-  const lookup = (extra: Partial<Parameters<typeof lookupResource>[0]> = {}): Json =>
-    lookupResource({
-      project: "p",
-      stack: "dev",
-      name: "l",
-      inputs: args,
-      outputs: { ...args, ...observed },
-      provider,
-      ...extra,
-    });
+  const lookup = (extra: Parameters<typeof storedLookup>[1] = {}): Json => storedLookup(provider, extra);
   const read = (doc: unknown) => readStateDocument(JSON.stringify(doc), "state.json");
 
   it("the SDK's serialized provider, today's and 0.1.0's, carries a marker the recogniser looks for", () => {

@@ -7,15 +7,8 @@ import * as https from "node:https";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import * as os from "node:os";
-import {
-  alive,
-  runCli,
-  USER_GALLERY,
-  USER_GROUP,
-  USER_SUBSCRIPTION,
-  userSeed,
-  waitFor,
-} from "../support/cliProject";
+import { runCli, USER_GALLERY, USER_GROUP, USER_SUBSCRIPTION, userSeed } from "../support/cliProject";
+import { alive, waitFor } from "../support/processes";
 
 const PACKAGE = path.resolve(__dirname, "..", "..", "..", "dist", "index.js");
 

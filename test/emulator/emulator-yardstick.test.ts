@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { defaultSeed, startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import type { YardstickResult, YardstickStep } from "../fixtures/armComputeYardstick";
 import { isolatedEnv } from "../support/cliProject";
+import { lazyFixture } from "../support/lazyFixture";
 
 const CHILD = join(__dirname, "..", "fixtures", "armComputeYardstick.js");
 
@@ -43,7 +44,6 @@ function wireBody(body: object, withGroups: boolean): object {
 describe("emulator yardstick: @azure/arm-compute galleries.get + ClientSecretCredential", function () {
   this.timeout(30_000);
   let emulator: EmulatorHandle;
-  let results: YardstickResult[];
   // The spec examples (the default seed's first five; the indices below count on them alone).
   const seeds = () => defaultSeed(emulator.subscriptionId, emulator.resourceGroupName).slice(0, 5);
   const options: Record<string, { expand?: string; select?: string }> = {
@@ -53,6 +53,10 @@ describe("emulator yardstick: @azure/arm-compute galleries.get + ClientSecretCre
 
   before(async () => {
     emulator = await startEmulator();
+  });
+
+  // The run of every step, which the tests below read: made by the first of them.
+  const yardstick = lazyFixture(() => {
     const rg = emulator.resourceGroupName;
     const steps: YardstickStep[] = [
       ...seeds().map((s): YardstickStep => {
@@ -100,14 +104,15 @@ describe("emulator yardstick: @azure/arm-compute galleries.get + ClientSecretCre
         credential: "environment",
       },
     ];
-    results = await runYardstick(emulator, steps);
+    return runYardstick(emulator, steps);
   });
 
   after(async () => {
     await emulator?.close();
   });
 
-  it("parses every seeded gallery exactly as the SDK deserializes its example body", () => {
+  it("parses every seeded gallery exactly as the SDK deserializes its example body", async () => {
+    const results = await yardstick();
     seeds().forEach((seed, i) => {
       const r = results[i];
       assert.ok(r.ok, `${seed.gallery.name}: ${JSON.stringify(r)}`);
@@ -120,7 +125,8 @@ describe("emulator yardstick: @azure/arm-compute galleries.get + ClientSecretCre
     });
   });
 
-  it("gets the fields a lookup needs, independently of the deserializer", () => {
+  it("gets the fields a lookup needs, independently of the deserializer", async () => {
+    const results = await yardstick();
     const model = (i: number) => (results[i] as { model: Record<string, any> }).model; // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.equal(model(0).identifier.uniqueName, `${emulator.subscriptionId}-MYGALLERYNAME`);
     assert.equal(model(0).id, emulator.galleries()[0]);
@@ -133,13 +139,15 @@ describe("emulator yardstick: @azure/arm-compute galleries.get + ClientSecretCre
     assert.equal(model(5).name, "mySharingGroupsGallery");
   });
 
-  it("matches names without regard to case", () => {
+  it("matches names without regard to case", async () => {
+    const results = await yardstick();
     const r = results[5];
     assert.ok(r.ok);
     if (r.ok) assert.deepEqual(JSON.parse(JSON.stringify(r.model)), JSON.parse(JSON.stringify(r.expected)));
   });
 
-  it("throws RestError 404 with ARM's codes for a missing gallery, resource group and subscription", () => {
+  it("throws RestError 404 with ARM's codes for a missing gallery, resource group and subscription", async () => {
+    const results = await yardstick();
     const codes = [6, 7, 8].map((i) => results[i]);
     for (const r of codes) assert.equal(r.ok, false);
     assert.deepEqual(
@@ -153,7 +161,8 @@ describe("emulator yardstick: @azure/arm-compute galleries.get + ClientSecretCre
     assert.match((codes[0] as { message: string }).message, /Microsoft.Compute\/galleries\/noSuchGallery/);
   });
 
-  it("throws RestError 400 NoRegisteredProviderFound for an unsupported api-version", () => {
+  it("throws RestError 400 NoRegisteredProviderFound for an unsupported api-version", async () => {
+    const results = await yardstick();
     const r = results[9];
     assert.ok(!r.ok);
     if (!r.ok) {
@@ -162,7 +171,8 @@ describe("emulator yardstick: @azure/arm-compute galleries.get + ClientSecretCre
     }
   });
 
-  it("throws RestError 401 InvalidAuthenticationToken for a revoked token, without retrying", () => {
+  it("throws RestError 401 InvalidAuthenticationToken for a revoked token, without retrying", async () => {
+    const results = await yardstick();
     const r = results[11];
     assert.ok(!r.ok);
     if (!r.ok) assert.deepEqual([r.statusCode, r.code], [401, "InvalidAuthenticationToken"]);
@@ -170,7 +180,8 @@ describe("emulator yardstick: @azure/arm-compute galleries.get + ClientSecretCre
     assert.equal(unauthorized.length, 1);
   });
 
-  it("throws RestError 429 TooManyRequests after the SDK's three Retry-After retries", () => {
+  it("throws RestError 429 TooManyRequests after the SDK's three Retry-After retries", async () => {
+    const results = await yardstick();
     const r = results[13];
     assert.ok(!r.ok);
     if (!r.ok) {
@@ -181,7 +192,8 @@ describe("emulator yardstick: @azure/arm-compute galleries.get + ClientSecretCre
     assert.equal(throttled.length, 4);
   });
 
-  it("gives EnvironmentCredential a token from the emulator's environment alone", () => {
+  it("gives EnvironmentCredential a token from the emulator's environment alone", async () => {
+    const results = await yardstick();
     const r = results[15];
     assert.ok(r.ok, JSON.stringify(r));
     if (r.ok) assert.equal((r.model as { name: string }).name, "myGalleryName");

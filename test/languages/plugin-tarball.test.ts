@@ -8,7 +8,12 @@ import * as path from "node:path";
 import { startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import { REPO_ROOT } from "../support/engineInstall";
-import { runDriverProcess, pluginTarball, runCommand } from "../support/languageLifecycle";
+import {
+  offlineEnvironment,
+  runDriverProcess,
+  pluginTarball,
+  runCommand,
+} from "../support/languageLifecycle";
 import { pythonWithSdk, PYTHON_LIFECYCLE } from "../support/pythonSdk";
 import { armRequestsSeen, requirePulumi, temporaryFolder } from "../support/pulumiCli";
 
@@ -30,24 +35,8 @@ describe("the plugin tarball, installed with pulumi plugin install --file into a
     tarball = pluginTarball();
     azure = await startEmulator();
     scratch = temporaryFolder("gallery-lookup-tarball-");
-    const home = path.join(scratch, "home");
-    fs.mkdirSync(path.join(scratch, "backend"), { recursive: true });
-    env = {
-      // No plugin folder here: the engine must find the plugin where `pulumi plugin install` put it.
-      PATH: [path.dirname(pulumi), path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(
-        path.delimiter,
-      ),
-      HOME: home,
-      PULUMI_HOME: path.join(home, ".pulumi"),
-      PULUMI_BACKEND_URL: `file://${path.join(scratch, "backend")}`,
-      PULUMI_CONFIG_PASSPHRASE: "tarball-suite-passphrase",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      NO_PROXY: "127.0.0.1,localhost",
-      ...azure.environment(),
-      LOOKUP_RESOURCE_GROUP: azure.resourceGroupName,
-      LOOKUP_GALLERY: "myDemoGallery",
-    };
+    // No plugin folder on PATH: the engine must find the plugin where `pulumi plugin install` put it.
+    env = offlineEnvironment(pulumi, azure, scratch, { plugin: false });
   });
   after(async () => {
     await azure?.close();

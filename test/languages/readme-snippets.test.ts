@@ -14,6 +14,7 @@ import { offlineEnvironment, runDriverProcess, runCommand } from "../support/lan
 import { nodejsSdkName, writeNodejsSdkProject } from "../support/nodejsSdk";
 import { pythonWithSdk, PYTHON_LIFECYCLE } from "../support/pythonSdk";
 import { armRequestsSeen, requirePulumi, temporaryFolder } from "../support/pulumiCli";
+import { docsGallery, DOCS_PRINCIPAL_ID } from "../support/docsGallery";
 
 interface Scripts {
   findLanguageYaml(why?: string[]): string | undefined;
@@ -46,23 +47,7 @@ describe("README: the snippet of every language the plugin serves runs as writte
     pulumi = requirePulumi(this);
     azure = await startEmulator();
     // The gallery the README's examples look up.
-    azure.putGallery({
-      subscriptionId: azure.subscriptionId,
-      resourceGroupName: "shared-images",
-      gallery: {
-        name: "corpImages",
-        location: "westeurope",
-        identity: { type: "SystemAssigned", principalId: "a11ce000-0000-4000-8000-000000000001" },
-        properties: {
-          identifier: { uniqueName: `${azure.subscriptionId}-CORPIMAGES` },
-          provisioningState: "Succeeded",
-          sharingProfile: {
-            permissions: "Groups",
-            groups: [{ type: "Subscriptions", ids: ["11111111-2222-4333-8444-555555555555"] }],
-          },
-        },
-      },
-    });
+    azure.putGallery(docsGallery(azure.subscriptionId));
     uniqueName = `${azure.subscriptionId}-CORPIMAGES`;
   });
   after(async () => {
@@ -71,9 +56,19 @@ describe("README: the snippet of every language the plugin serves runs as writte
 
   const expectOutputs = (outputs: Record<string, unknown> | undefined) => {
     assert.equal(outputs?.uniqueName, uniqueName, JSON.stringify(outputs));
-    assert.equal(outputs?.principalId, "a11ce000-0000-4000-8000-000000000001", JSON.stringify(outputs));
+    assert.equal(outputs?.principalId, DOCS_PRINCIPAL_ID, JSON.stringify(outputs));
     assert.ok(armRequestsSeen(azure).every((r) => r.method === "GET"));
   };
+
+  /** `stack init`, `up`, the outputs checked, `destroy`: the program in `project` as a user runs it. */
+  async function upOutputsDestroy(project: string, env: NodeJS.ProcessEnv): Promise<void> {
+    const cli = (args: string[]) => runCommand(pulumi, [...args, "--non-interactive"], { cwd: project, env });
+    assert.equal((await cli(["stack", "init", "dev"])).code, 0);
+    const up = await cli(["up", "--yes", "--skip-preview"]);
+    assert.equal(up.code, 0, up.out);
+    expectOutputs(JSON.parse((await cli(["stack", "output", "--json"])).stdout) as Record<string, unknown>);
+    assert.equal((await cli(["destroy", "--yes", "--skip-preview"])).code, 0);
+  }
 
   it("Python", async () => {
     const block = readmeBlock("python", "pulumi_azure_gallery_lookup");
@@ -132,12 +127,7 @@ describe("README: the snippet of every language the plugin serves runs as writte
     const project = path.join(scratch, "project");
     writeNodejsSdkProject(project, "readme-ts", block.code);
     const env = offlineEnvironment(pulumi, azure, scratch);
-    const cli = (args: string[]) => runCommand(pulumi, [...args, "--non-interactive"], { cwd: project, env });
-    assert.equal((await cli(["stack", "init", "dev"])).code, 0);
-    const up = await cli(["up", "--yes", "--skip-preview"]);
-    assert.equal(up.code, 0, up.out);
-    expectOutputs(JSON.parse((await cli(["stack", "output", "--json"])).stdout) as Record<string, unknown>);
-    assert.equal((await cli(["destroy", "--yes", "--skip-preview"])).code, 0);
+    await upOutputsDestroy(project, env);
   });
 
   it("YAML", async () => {
@@ -150,11 +140,6 @@ describe("README: the snippet of every language the plugin serves runs as writte
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, "Pulumi.yaml"), block.code);
     const env = offlineEnvironment(pulumi, azure, scratch, { extraPath: [path.dirname(yamlHost)] });
-    const cli = (args: string[]) => runCommand(pulumi, [...args, "--non-interactive"], { cwd: project, env });
-    assert.equal((await cli(["stack", "init", "dev"])).code, 0);
-    const up = await cli(["up", "--yes", "--skip-preview"]);
-    assert.equal(up.code, 0, up.out);
-    expectOutputs(JSON.parse((await cli(["stack", "output", "--json"])).stdout) as Record<string, unknown>);
-    assert.equal((await cli(["destroy", "--yes", "--skip-preview"])).code, 0);
+    await upOutputsDestroy(project, env);
   });
 });

@@ -8,18 +8,18 @@ import {
 } from "pulumi-azure-gallery-lookup";
 import { ArmClient } from "#internal/arm/armClient";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
-import { EmulatorCredential } from "../support/emulatorCredential";
+import { FakeCredential } from "../support/fakeCredential";
 import { emulatorEndpoint, localClient } from "../support/localClients";
 import { withEnv } from "../support/environment";
 
 describe("getGallery and getGalleryOutput", () => {
   let azure: EmulatorHandle;
   let client: ArmClient;
-  let credential: EmulatorCredential;
+  let credential: FakeCredential;
 
   before(async () => {
     azure = await startEmulator({ throttle: false });
-    credential = new EmulatorCredential(azure);
+    credential = new FakeCredential({ emulator: azure });
     client = localClient(emulatorEndpoint(azure), { credential });
   });
   after(() => azure.close());

@@ -3,12 +3,10 @@ import { format } from "node:util";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import { getGallery } from "pulumi-azure-gallery-lookup";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
-import { EmulatorCredential } from "../support/emulatorCredential";
+import { FakeCredential } from "../support/fakeCredential";
 import { localClients } from "../support/localClients";
 import { useFakeTime } from "../support/fakeTime";
-
-const TOKEN_CANARY = "tok-canary-5e1d";
-const SECRET_CANARY = "secret-canary-a77c";
+import { CANARY } from "../support/canaries";
 
 // Users debugging a pipeline set AZURE_LOG_LEVEL (or DEBUG=azure:gallery-lookup:*) and expect to see
 // what the Azure SDK shows: retries, waits and token acquisitions, on stderr, without any secret.
@@ -19,7 +17,11 @@ describe("logging through @azure/logger", () => {
   let savedLevel: AzureLogLevel | undefined;
 
   before(async () => {
-    azure = await startEmulator({ throttle: false, tokenPrefix: TOKEN_CANARY, clientSecret: SECRET_CANARY });
+    azure = await startEmulator({
+      throttle: false,
+      tokenPrefix: CANARY.tokenPrefix,
+      clientSecret: CANARY.clientSecret,
+    });
     savedLevel = getLogLevel();
     setLogLevel("verbose");
     AzureLogger.log = (...args: unknown[]) => lines.push(format(...args));
@@ -36,7 +38,7 @@ describe("logging through @azure/logger", () => {
 
   const client = localClients(
     () => ({ url: azure.armEndpoint, ca: azure.caCert }),
-    () => ({ credential: new EmulatorCredential(azure) }),
+    () => ({ credential: new FakeCredential({ emulator: azure }) }),
   );
   const ref = () => ({
     subscriptionId: azure.subscriptionId,
@@ -67,8 +69,8 @@ describe("logging through @azure/logger", () => {
     const log = lines.join("\n");
     assert.match(log, /ARM refused the token \(HTTP 401\); requesting a new one past every token cache/);
     assert.match(log, /token: requesting an ARM token \(past every cache, after ARM refused the last one\)/);
-    assert.ok(!log.includes(TOKEN_CANARY), "a token reached the log");
-    assert.ok(!log.includes(SECRET_CANARY), "the client secret reached the log");
+    assert.ok(!log.includes(CANARY.tokenPrefix), "a token reached the log");
+    assert.ok(!log.includes(CANARY.clientSecret), "the client secret reached the log");
   });
 
   it("shows nothing at the default level", async () => {

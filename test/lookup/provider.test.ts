@@ -5,7 +5,7 @@ import * as ops from "#internal/lookup/operations";
 import { galleryLookupProvider } from "#internal/lookup/provider";
 import { UNKNOWN } from "#internal/gallery/unknowns";
 import { GALLERY_EXAMPLES, startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
-import { EmulatorCredential } from "../support/emulatorCredential";
+import { FakeCredential } from "../support/fakeCredential";
 import { assertOnlyGets } from "../support/reliability";
 
 // The dynamic provider's operations, run as the provider host runs them, against the local Azure
@@ -17,7 +17,7 @@ describe("GalleryLookup provider operations", () => {
 
   before(async () => {
     azure = await startEmulator({ throttle: false });
-    const credential = new EmulatorCredential(azure);
+    const credential = new FakeCredential({ emulator: azure });
     setDefaultArmClient(localClient(emulatorEndpoint(azure), { credential }));
     args = {
       subscriptionId: azure.subscriptionId,

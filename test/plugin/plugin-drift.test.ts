@@ -6,16 +6,15 @@ import { readStateDocument } from "#internal/drift/state";
 import {
   exportDocument,
   lookupProviderText,
-  lookupResource,
   stackUrn,
+  STATE_ARGS,
+  STATE_OBSERVED,
+  storedLookup,
   type Json,
 } from "../support/driftState";
 
-const SUB = "00000000-0000-0000-0000-000000000001";
-const args = { subscriptionId: SUB, resourceGroupName: "rg", galleryName: "g1" };
-const observed = {
-  resourceId: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/galleries/g1`,
-};
+const args = STATE_ARGS;
+const observed = STATE_OBSERVED;
 const PLUGIN_TYPE = "azure-gallery-lookup:index:GalleryLookup";
 
 /** A plugin lookup as the engine stores it: no `__provider`, the plugin's default provider. */
@@ -42,14 +41,7 @@ describe("drift: the provider plugin's lookups in state", () => {
   });
 
   it("a stack with both faces yields both lookups, with their arguments and outputs", async () => {
-    const dynamic = lookupResource({
-      project: "p",
-      stack: "dev",
-      name: "dynamic",
-      inputs: args,
-      outputs: { ...args, ...observed },
-      provider: await lookupProviderText(),
-    });
+    const dynamic = storedLookup(await lookupProviderText(), { name: "dynamic" });
     const doc = readStateDocument(
       JSON.stringify(exportDocument([dynamic, pluginLookup("plugin")])),
       "state.json",

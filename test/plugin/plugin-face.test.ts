@@ -12,7 +12,7 @@ import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/
 import * as providerService from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { ConfigureRequest } from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { EmulatorCredential } from "../support/emulatorCredential";
+import { FakeCredential } from "../support/fakeCredential";
 import { assertOnlyGets } from "../support/reliability";
 
 const URN = `urn:pulumi:dev::p::${GALLERY_LOOKUP_TOKEN}::images`;
@@ -27,7 +27,9 @@ describe("the provider plugin's GalleryLookup and getGallery", () => {
 
   before(async () => {
     azure = await startEmulator({ throttle: false });
-    setDefaultArmClient(localClient(emulatorEndpoint(azure), { credential: new EmulatorCredential(azure) }));
+    setDefaultArmClient(
+      localClient(emulatorEndpoint(azure), { credential: new FakeCredential({ emulator: azure }) }),
+    );
   });
   after(async () => {
     setDefaultArmClient(undefined);

@@ -8,10 +8,10 @@ import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import { installPlugin, NO_SIGN_IN } from "../support/pluginCli";
 import { pulumiProject, requirePulumi, type PreviewJson, type PulumiProject } from "../support/pulumiCli";
+import { CANARY } from "../support/canaries";
 
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup";
 const PLUGIN_TYPE = "azure-gallery-lookup:index:GalleryLookup";
-const CANARY_SECRET = "canary-explicit-provider-secret-51d2";
 
 const dynamicProgram = (rg: string) => `import { GalleryLookup } from "pulumi-azure-gallery-lookup";
 const images = new GalleryLookup("images", { resourceGroupName: "${rg}", galleryName: "myDemoGallery" });
@@ -49,7 +49,7 @@ const signIn = new Provider("signIn", {
   subscriptionId: "${azure.subscriptionId}",
   tenantId: "${azure.tenantId}",
   clientId: "${azure.clientId}",
-  clientSecret: pulumi.secret("${CANARY_SECRET}"),
+  clientSecret: pulumi.secret("${CANARY.clientSecret}"),
 });
 const images = new GalleryLookup(
   "images",
@@ -68,7 +68,7 @@ describe("real Pulumi CLI: moving a stack from the dynamic GalleryLookup to the 
 
   before(async function () {
     const binary = requirePulumi(this);
-    azure = await startEmulator({ clientSecret: CANARY_SECRET });
+    azure = await startEmulator({ clientSecret: CANARY.clientSecret });
     project = await pulumiProject(binary, azure, { "index.ts": dynamicProgram(azure.resourceGroupName) });
     await installPlugin(project);
     await project.ok(["up", "--yes", "--skip-preview"]);
@@ -156,13 +156,13 @@ describe("real Pulumi CLI: moving a stack from the dynamic GalleryLookup to the 
     const env = NO_SIGN_IN;
     const up = await project.run(["up", "--yes", "--skip-preview"], { env });
     assert.equal(up.code, 0, up.stdout + up.stderr);
-    assert.doesNotMatch(up.stdout + up.stderr, new RegExp(CANARY_SECRET));
+    assert.doesNotMatch(up.stdout + up.stderr, new RegExp(CANARY.clientSecret));
     const shown = await project.exportStack(true);
     const lookup = shown.deployment.resources?.find((r) => r.type === PLUGIN_TYPE);
     assert.ok(lookup);
     assert.equal(lookup.outputs?.uniqueName, `${azure.subscriptionId}-MYDEMOGALLERY`);
-    assert.doesNotMatch(JSON.stringify(lookup), new RegExp(CANARY_SECRET));
-    assert.doesNotMatch(JSON.stringify(await project.exportStack()), new RegExp(CANARY_SECRET));
+    assert.doesNotMatch(JSON.stringify(lookup), new RegExp(CANARY.clientSecret));
+    assert.doesNotMatch(JSON.stringify(await project.exportStack()), new RegExp(CANARY.clientSecret));
     const destroy = await project.run(["destroy", "--yes", "--skip-preview"], { env });
     assert.equal(destroy.code, 0, destroy.stdout + destroy.stderr);
   });

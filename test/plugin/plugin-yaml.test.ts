@@ -11,10 +11,10 @@ import { runDrift } from "../support/driftCli";
 import { REPO_ROOT } from "../support/engineInstall";
 import { NO_SIGN_IN, requireLanguageYaml, yamlPluginProject } from "../support/pluginCli";
 import { requirePulumi, type PreviewJson, type PulumiProject, type PulumiRun } from "../support/pulumiCli";
+import { CANARY } from "../support/canaries";
 
 const LOOKUP_TYPE = "azure-gallery-lookup:index:GalleryLookup";
 const EXPECT_NO_CHANGES_FAILED = 7;
-const CANARY_SECRET = "canary-plugin-client-secret-7f3a9c";
 
 /** The YAML program of docs/plugin.md, run as written (it names the emulator's resource group and gallery). */
 function docsProgram(): string {
@@ -44,7 +44,7 @@ describe("real Pulumi CLI: the provider plugin from YAML (pulumi-language-yaml)"
   before(async function () {
     const binary = requirePulumi(this);
     const languageYaml = requireLanguageYaml(this);
-    azure = await startEmulator({ clientSecret: CANARY_SECRET });
+    azure = await startEmulator({ clientSecret: CANARY.clientSecret });
     id = galleryId(azure.subscriptionId, azure.resourceGroupName, "myDemoGallery");
     project = await yamlPluginProject(binary, languageYaml, azure, docsProgram(), { env: NO_SIGN_IN });
     for (const [key, value] of [
@@ -53,7 +53,7 @@ describe("real Pulumi CLI: the provider plugin from YAML (pulumi-language-yaml)"
       ["clientId", azure.clientId],
     ])
       await project.ok(["config", "set", `azure-gallery-lookup:${key}`, value]);
-    await project.ok(["config", "set", "--secret", "azure-gallery-lookup:clientSecret", CANARY_SECRET]);
+    await project.ok(["config", "set", "--secret", "azure-gallery-lookup:clientSecret", CANARY.clientSecret]);
   });
   after(async () => {
     project?.close();
@@ -133,10 +133,10 @@ describe("real Pulumi CLI: the provider plugin from YAML (pulumi-language-yaml)"
     const shown = await project.exportStack(true);
     for (const resource of shown.deployment.resources ?? []) {
       if (resource.type.startsWith("pulumi:providers:")) continue; // the engine keeps its config, encrypted
-      assert.doesNotMatch(JSON.stringify(resource), new RegExp(CANARY_SECRET), resource.urn);
+      assert.doesNotMatch(JSON.stringify(resource), new RegExp(CANARY.clientSecret), resource.urn);
     }
-    assert.doesNotMatch(JSON.stringify(await project.exportStack()), new RegExp(CANARY_SECRET));
-    for (const r of runs) assert.doesNotMatch(r.stdout + r.stderr, new RegExp(CANARY_SECRET));
+    assert.doesNotMatch(JSON.stringify(await project.exportStack()), new RegExp(CANARY.clientSecret));
+    for (const r of runs) assert.doesNotMatch(r.stdout + r.stderr, new RegExp(CANARY.clientSecret));
   });
 
   it("destroy sends nothing to Azure", async () => {

@@ -8,54 +8,33 @@
 // AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY give the shared key.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { DriftReport } from "#internal/drift/driftReport";
-import { galleryId, startEmulator } from "#internal/emulator/index";
-import type { EmulatorHandle } from "#internal/emulator/types";
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type Azurite } from "../support/azurite";
-import { runDrift, verdicts } from "../support/driftCli";
-import { lookupsProgram, pulumiBackend, putGalleries, requirePulumi, userShell } from "../support/pulumiCli";
+import { runDrift, useStacksRig, verdicts } from "../support/driftCli";
+import { lookupsProgram } from "../support/pulumiCli";
 
 describe("real Pulumi CLI on an azblob:// backend (Azurite): drift through the CLI", function () {
   this.timeout(300_000);
-  let azure: EmulatorHandle;
   let azurite: Azurite;
-  let backend: Awaited<ReturnType<typeof pulumiBackend>>;
-  let env: NodeJS.ProcessEnv;
-  let scratch: string;
-  const id = (name: string) => galleryId(azure.subscriptionId, azure.resourceGroupName, name);
-
-  before(async function () {
-    const binary = requirePulumi(this);
-    azure = await startEmulator();
+  before(async () => {
     azurite = await startAzurite();
     await azurite.createContainer("state");
-    putGalleries(azure, ["azblobDev", "azblobProd"]);
-    const login = {
+  });
+  after(async () => await azurite?.close());
+  const rig = useStacksRig({
+    galleries: ["azblobDev", "azblobProd"],
+    projects: (azure) => ({
+      images: {
+        dev: lookupsProgram(azure.resourceGroupName, { gallery: { galleryName: "azblobDev" } }),
+        prod: lookupsProgram(azure.resourceGroupName, { gallery: { galleryName: "azblobProd" } }),
+      },
+    }),
+    login: () => ({
       PULUMI_BACKEND_URL: `azblob://state?domain=${azurite.host}&protocol=http&localemu=true`,
       AZURE_STORAGE_ACCOUNT: AZURITE_ACCOUNT,
       AZURE_STORAGE_KEY: AZURITE_KEY,
-    };
-    backend = await pulumiBackend(
-      binary,
-      azure,
-      {
-        images: {
-          dev: lookupsProgram(azure.resourceGroupName, { gallery: { galleryName: "azblobDev" } }),
-          prod: lookupsProgram(azure.resourceGroupName, { gallery: { galleryName: "azblobProd" } }),
-        },
-      },
-      { env: login },
-    );
-    env = userShell(backend);
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-drift-azblob-"));
-  });
-  after(async () => {
-    backend?.close();
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-    await azurite?.close();
-    await azure?.close();
+    }),
   });
 
   const report = (stdout: string) => JSON.parse(stdout) as DriftReport;
@@ -65,11 +44,11 @@ describe("real Pulumi CLI on an azblob:// backend (Azurite): drift through the C
     assert.ok(blobs.includes(".pulumi/stacks/images/dev.json"), JSON.stringify(blobs));
     assert.ok(blobs.includes(".pulumi/stacks/images/prod.json"), JSON.stringify(blobs));
     assert.equal(
-      fs.readdirSync(backend.backendDir).length,
+      fs.readdirSync(rig.backend.backendDir).length,
       0,
       "nothing in the file:// folder the harness made",
     );
-    const run = await runDrift(["--json", "--all-stacks"], env);
+    const run = await runDrift(["--json", "--all-stacks"], rig.env);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const r = report(run.stdout);
     assert.deepEqual(
@@ -83,18 +62,18 @@ describe("real Pulumi CLI on an azblob:// backend (Azurite): drift through the C
   });
 
   it("drifted and deleted: --stack, --all-stacks and the exported files reach the same verdicts", async () => {
-    azure.patchGallery(id("azblobDev"), { tags: { costCenter: "moved" } });
-    assert.ok(azure.removeGallery(id("azblobProd")));
+    rig.azure.patchGallery(rig.id("azblobDev"), { tags: { costCenter: "moved" } });
+    assert.ok(rig.azure.removeGallery(rig.id("azblobProd")));
     const stacks = ["organization/images/dev", "organization/images/prod"];
     const files: string[] = [];
     for (const stack of stacks) {
-      const file = path.join(scratch, `${stack.split("/").pop()}.json`);
-      await backend.projects.images.ok(["stack", "export", "--stack", stack, "--file", file]);
+      const file = path.join(rig.scratch, `${stack.split("/").pop()}.json`);
+      await rig.backend.projects.images.ok(["stack", "export", "--stack", stack, "--file", file]);
       files.push(file);
     }
-    const overFiles = await runDrift(["--json", ...files], env);
-    const overStacks = await runDrift(["--json", ...stacks.flatMap((s) => ["--stack", s])], env);
-    const overAll = await runDrift(["--json", "--all-stacks"], env);
+    const overFiles = await runDrift(["--json", ...files], rig.env);
+    const overStacks = await runDrift(["--json", ...stacks.flatMap((s) => ["--stack", s])], rig.env);
+    const overAll = await runDrift(["--json", "--all-stacks"], rig.env);
     for (const run of [overFiles, overStacks, overAll]) assert.equal(run.code, 2, run.stdout + run.stderr);
     const expected = verdicts(report(overFiles.stdout));
     assert.deepEqual(

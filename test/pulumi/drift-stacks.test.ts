@@ -3,29 +3,18 @@
 // verdict on the same state, a failing stack does not stop the others, secrets stay out of every format.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { DriftReport } from "#internal/drift/driftReport";
-import { galleryId, startEmulator } from "#internal/emulator/index";
-import type { EmulatorHandle } from "#internal/emulator/types";
-import { runDrift, verdicts, type DriftRun } from "../support/driftCli";
-import { lookupsProgram, pulumiBackend, putGalleries, requirePulumi, userShell } from "../support/pulumiCli";
+import { runDrift, useStacksRig, verdicts, type DriftRun } from "../support/driftCli";
+import { lookupsProgram } from "../support/pulumiCli";
 
 const SECRET_GALLERY = "canarySecretGallery7f3a";
 
 describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-stacks)", function () {
   this.timeout(300_000);
-  let azure: EmulatorHandle;
-  let backend: Awaited<ReturnType<typeof pulumiBackend>>;
-  let env: NodeJS.ProcessEnv;
-  let scratch: string;
-  const id = (name: string) => galleryId(azure.subscriptionId, azure.resourceGroupName, name);
-
-  before(async function () {
-    const binary = requirePulumi(this);
-    azure = await startEmulator();
-    putGalleries(azure, ["driftAlphaDev", "driftAlphaProd", "driftBetaDev", SECRET_GALLERY]);
-    backend = await pulumiBackend(binary, azure, {
+  const rig = useStacksRig({
+    galleries: ["driftAlphaDev", "driftAlphaProd", "driftBetaDev", SECRET_GALLERY],
+    projects: (azure) => ({
       alpha: {
         dev: lookupsProgram(azure.resourceGroupName, { images: { galleryName: "driftAlphaDev" } }),
         prod: lookupsProgram(azure.resourceGroupName, { images: { galleryName: "driftAlphaProd" } }),
@@ -36,15 +25,7 @@ describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-sta
           hidden: { galleryName: SECRET_GALLERY, secret: true },
         }),
       },
-    });
-    // A user's shell: logged in (PULUMI_BACKEND_URL), the CLI on PATH, the emulator's Azure settings.
-    env = userShell(backend);
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-drift-stacks-"));
-  });
-  after(async () => {
-    backend?.close();
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-    await azure?.close();
+    }),
   });
 
   const json = (run: DriftRun): DriftReport => {
@@ -53,7 +34,7 @@ describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-sta
   };
 
   async function exportText(stack: string, showSecrets = false): Promise<string> {
-    const run = await backend.projects.alpha.ok([
+    const run = await rig.backend.projects.alpha.ok([
       "stack",
       "export",
       "--stack",
@@ -74,25 +55,25 @@ describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-sta
     const stdinReports: DriftReport[] = [];
     for (const stack of STACKS) {
       const text = await exportText(stack, true);
-      const file = path.join(scratch, `${stack.replace(/\//g, "-")}.json`);
+      const file = path.join(rig.scratch, `${stack.replace(/\//g, "-")}.json`);
       fs.writeFileSync(file, text);
       files.push(file);
-      stdinReports.push(json(await runDrift(["--json", "-"], env, { stdin: text })));
+      stdinReports.push(json(await runDrift(["--json", "-"], rig.env, { stdin: text })));
     }
-    const fileRun = await runDrift(["--json", ...files], env);
+    const fileRun = await runDrift(["--json", ...files], rig.env);
     forms.FILE = { verdicts: verdicts(json(fileRun)), code: fileRun.code };
     forms["-"] = {
       verdicts: Object.assign({}, ...stdinReports.map(verdicts)) as Record<string, unknown>,
       code: Math.max(...stdinReports.map((r) => r.exitCode)),
     };
-    const backendRun = await runDrift(["--json", "--backend", `file://${backend.backendDir}`], env);
+    const backendRun = await runDrift(["--json", "--backend", `file://${rig.backend.backendDir}`], rig.env);
     forms["file://"] = { verdicts: verdicts(json(backendRun)), code: backendRun.code };
     const stackRun = await runDrift(
       ["--json", "--show-secrets", ...STACKS.flatMap((s) => ["--stack", s])],
-      env,
+      rig.env,
     );
     forms["--stack"] = { verdicts: verdicts(json(stackRun)), code: stackRun.code };
-    const allRun = await runDrift(["--json", "--show-secrets", "--all-stacks"], env);
+    const allRun = await runDrift(["--json", "--show-secrets", "--all-stacks"], rig.env);
     forms["--all-stacks"] = { verdicts: verdicts(json(allRun)), code: allRun.code };
     for (const [form, result] of Object.entries(forms)) {
       // The backend folder holds ciphertext: the secret lookup is unreadable there, as documented.
@@ -127,8 +108,8 @@ describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-sta
       if (form !== "file://") assert.equal(code, 0, `${form}: in sync exits 0`);
     }
 
-    azure.patchGallery(id("driftAlphaDev"), { tags: { owner: "someone-else" } });
-    assert.ok(azure.removeGallery(id("driftAlphaProd")));
+    rig.azure.patchGallery(rig.id("driftAlphaDev"), { tags: { owner: "someone-else" } });
+    assert.ok(rig.azure.removeGallery(rig.id("driftAlphaProd")));
     forms = await everyForm();
     const statuses = statusOf(forms["--all-stacks"].verdicts);
     assert.deepEqual(statuses, {
@@ -143,7 +124,7 @@ describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-sta
   });
 
   it("--all-stacks=GLOB exports only the stacks that match; the sources name each stack", async () => {
-    const run = await runDrift(["--json", "--all-stacks=*/dev"], env);
+    const run = await runDrift(["--json", "--all-stacks=*/dev"], rig.env);
     const report = json(run);
     assert.deepEqual(report.sources.map((s) => s.source).sort(), [
       "pulumi:organization/alpha/dev",
@@ -161,7 +142,7 @@ describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-sta
         "organization/beta/dev",
         "--show-secrets",
       ],
-      env,
+      rig.env,
     );
     assert.equal(run.code, 1, run.stderr);
     const report = json(run);
@@ -174,7 +155,7 @@ describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-sta
   });
 
   it("without --show-secrets a secret argument is unreadable; with it, it is checked and shown in no format", async () => {
-    const hidden = await runDrift(["--json", "--stack", "organization/beta/dev"], env);
+    const hidden = await runDrift(["--json", "--stack", "organization/beta/dev"], rig.env);
     const entry = json(hidden).lookups.find((l) => l.urn.endsWith("::hidden"));
     assert.equal(entry?.status, "unreadable");
     assert.equal(entry?.error?.name, "EncryptedStateError");
@@ -184,24 +165,24 @@ describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-sta
     );
     for (const format of [["--json"], ["--markdown"], [], ["--github"]]) {
       const run = await runDrift([...format, "--show-secrets", "--stack", "organization/beta/dev"], {
-        ...env,
+        ...rig.env,
         GITHUB_ACTIONS: "true",
-        GITHUB_STEP_SUMMARY: path.join(scratch, "summary.md"),
+        GITHUB_STEP_SUMMARY: path.join(rig.scratch, "summary.md"),
       });
       assert.equal(run.code, 0, run.stdout + run.stderr);
       assert.doesNotMatch(run.stdout + run.stderr, new RegExp(SECRET_GALLERY, "i"), `${format.join(" ")}`);
     }
     assert.doesNotMatch(
-      fs.readFileSync(path.join(scratch, "summary.md"), "utf8"),
+      fs.readFileSync(path.join(rig.scratch, "summary.md"), "utf8"),
       new RegExp(SECRET_GALLERY, "i"),
     );
   });
 
   it("a CLI that is not logged in, or not there, is named with exit 1 before any stack is read", async () => {
     const loggedOut: NodeJS.ProcessEnv = {
-      ...env,
-      PULUMI_HOME: path.join(scratch, "empty-home"),
-      HOME: scratch,
+      ...rig.env,
+      PULUMI_HOME: path.join(rig.scratch, "empty-home"),
+      HOME: rig.scratch,
     };
     delete loggedOut.PULUMI_BACKEND_URL;
     delete loggedOut.PULUMI_ACCESS_TOKEN;
@@ -213,13 +194,13 @@ describe("real Pulumi CLI: drift over stacks the CLI exports (--stack, --all-sta
     );
     assert.equal(out.stdout, "");
 
-    const missing = await runDrift(["--stack", "organization/alpha/dev"], { ...env, PATH: scratch });
+    const missing = await runDrift(["--stack", "organization/alpha/dev"], { ...rig.env, PATH: rig.scratch });
     assert.equal(missing.code, 1);
     assert.match(
       missing.stderr,
       /the Pulumi CLI `pulumi` \(on PATH\) is not found: install it .* --pulumi PATH or PULUMI_CLI/,
     );
-    const named = await runDrift(["--stack", "x", "--pulumi", path.join(scratch, "no-pulumi")], env);
+    const named = await runDrift(["--stack", "x", "--pulumi", path.join(rig.scratch, "no-pulumi")], rig.env);
     assert.equal(named.code, 1);
     assert.match(named.stderr, /no-pulumi \(--pulumi\) is not found: check the path given by --pulumi/);
   });

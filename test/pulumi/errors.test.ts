@@ -6,6 +6,8 @@ import { startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import {
   armRequestsSeen,
+  diagnostics,
+  occurrences,
   pulumiProject,
   requirePulumi,
   type PulumiProject,
@@ -33,22 +35,6 @@ const PRELOAD = { NODE_OPTIONS: "--require pulumi-azure-gallery-lookup/runtime-p
  */
 const QUICK_MS = 60_000;
 
-function count(text: string, needle: string): number {
-  return text.split(needle).length - 1;
-}
-
-/** The text under "Diagnostics:", split by resource heading. */
-function diagnostics(run: PulumiRun): Map<string, string> {
-  const section = run.stdout.split("\nDiagnostics:\n")[1]?.split("\nResources:\n")[0] ?? "";
-  const byHeading = new Map<string, string>();
-  let heading = "";
-  for (const line of section.split("\n")) {
-    if (/^ {2}\S/.test(line)) heading = line.trim();
-    else byHeading.set(heading, `${byHeading.get(heading) ?? ""}${line}\n`);
-  }
-  return byHeading;
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -74,10 +60,14 @@ describe("real Pulumi CLI: errors show under the resource once, name what is wro
     assert.equal(run.code, 1, run.stdout);
     const match = line.exec(run.stdout);
     assert.ok(match, run.stdout);
-    assert.equal(count(run.stdout, match[0]), 2, `shown as it happens and in Diagnostics:\n${run.stdout}`);
+    assert.equal(
+      occurrences(run.stdout, match[0]),
+      2,
+      `shown as it happens and in Diagnostics:\n${run.stdout}`,
+    );
     const shown = diagnostics(run);
     assert.deepEqual([...shown.keys()], [RESOURCE_HEADING], "only the resource has diagnostics");
-    assert.equal(count(shown.get(RESOURCE_HEADING) ?? "", match[0]), 1);
+    assert.equal(occurrences(shown.get(RESOURCE_HEADING) ?? "", match[0]), 1);
   }
 
   before(async function () {
@@ -140,7 +130,7 @@ describe("real Pulumi CLI: errors show under the resource once, name what is wro
     const resource = shown.get(RESOURCE_HEADING) ?? "";
     const match = line.exec(resource);
     assert.ok(match, `not under the resource:\n${run.stdout}`);
-    assert.equal(count(resource, match[0]), 1, "once under the resource");
+    assert.equal(occurrences(resource, match[0]), 1, "once under the resource");
     const stack = [...shown.entries()].filter(([heading]) => heading !== RESOURCE_HEADING);
     assert.equal(stack.length, 1, "the host's copy, under the stack");
     assert.match(stack[0][0], /^pulumi:pulumi:Stack /);
@@ -152,7 +142,7 @@ describe("real Pulumi CLI: errors show under the resource once, name what is wro
   it("a throw in the program, with runtime-preload: the error and the line of the program, once, quickly", async () => {
     const run = await preview("throw in an apply (preload)", { TEST_THROW_IN_APPLY: "1", ...PRELOAD });
     assert.equal(run.code, 1, run.stdout);
-    assert.equal(count(run.stdout, "Error: boom in apply: "), 1, run.stdout);
+    assert.equal(occurrences(run.stdout, "Error: boom in apply: "), 1, run.stdout);
     const shown = diagnostics(run);
     const stack = [...shown.entries()].find(([heading]) => heading.startsWith("pulumi:pulumi:Stack "));
     assert.ok(stack, run.stdout);
@@ -171,9 +161,9 @@ describe("real Pulumi CLI: errors show under the resource once, name what is wro
     assert.equal(run.code, 1, all);
     const reason = `the local Azure emulator that AZURE_AUTHORITY_HOST names is not running: nothing listens on 127.0.0.1:${port}`;
     // The engine prints a check failure as it happens and under Diagnostics: nothing else repeats it.
-    assert.equal(count(all, reason), 2, all);
+    assert.equal(occurrences(all, reason), 2, all);
     const shown = diagnostics(run);
-    assert.equal(count(shown.get(RESOURCE_HEADING) ?? "", reason), 1);
+    assert.equal(occurrences(shown.get(RESOURCE_HEADING) ?? "", reason), 1);
     // Under the stack only Node.js's own startup warnings about the emulator's CA file, gone with it
     // (each Node.js process the CLI starts prints one before any code of ours runs); the reason says so.
     for (const [heading, text] of shown) {
@@ -195,7 +185,7 @@ describe("real Pulumi CLI: errors show under the resource once, name what is wro
     figures.push(`throw in an apply (no NODE_OPTIONS): exit ${run.code}, ${run.ms} ms`);
     assert.ok(run.ms < QUICK_MS, `took ${run.ms} ms`);
     assert.equal(run.code, 1, run.stdout);
-    assert.equal(count(run.stdout, "Error: boom in apply: "), 1, run.stdout);
+    assert.equal(occurrences(run.stdout, "Error: boom in apply: "), 1, run.stdout);
   });
 
   it("403: the gallery, the action and what to ask for", async () => {

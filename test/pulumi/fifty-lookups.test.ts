@@ -6,6 +6,7 @@ import type { EmulatorHandle } from "#internal/emulator/types";
 import {
   armRequestsSeen,
   pulumiProject,
+  putGalleries,
   requirePulumi,
   type PreviewJson,
   type PulumiProject,
@@ -24,17 +25,7 @@ describe(`real Pulumi CLI: ${LOOKUPS} lookups in one program`, function () {
     azure = await startEmulator();
     // ARM's read bucket per subscription, as the emulator models it.
     azure.setThrottle({ burst: 250, refillPerSecond: 25 });
-    for (const name of names) {
-      azure.putGallery({
-        subscriptionId: azure.subscriptionId,
-        resourceGroupName: azure.resourceGroupName,
-        gallery: {
-          name,
-          location: "westus",
-          properties: { identifier: { uniqueName: `${azure.subscriptionId}-${name.toUpperCase()}` } },
-        },
-      });
-    }
+    putGalleries(azure, names, "plain");
     const program = `
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
 const names: string[] = ${JSON.stringify(names)};

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { readDocBlocks } from "../docs/docBlocks";
 import { installedProgram, REPO_ROOT } from "../support/engineInstall";
-import { requirePulumi } from "../support/pulumiCli";
+import { cliPath, requirePulumi } from "../support/pulumiCli";
 
 /** The oldest 5.x and the newest 6.x the page names (`npm view typescript versions`). */
 const TYPESCRIPT_VERSIONS = ["5.0.4", "6.0.3"];
@@ -98,13 +98,7 @@ describe("docs/first-project.md under the real Pulumi CLI", function () {
       fs.writeFileSync(path.join(dir, "steps.sh"), `${block("sh", /pulumi login --local/)}\n`);
 
       const env: NodeJS.ProcessEnv = {
-        PATH: [
-          path.dirname(pulumi),
-          path.dirname(process.execPath),
-          "/usr/local/bin",
-          "/usr/bin",
-          "/bin",
-        ].join(path.delimiter),
+        PATH: cliPath(pulumi),
         HOME: home,
         TMPDIR: os.tmpdir(),
         PULUMI_SKIP_UPDATE_CHECK: "true",

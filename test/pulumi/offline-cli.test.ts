@@ -10,7 +10,6 @@ import * as path from "node:path";
 import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import {
-  alive,
   CLI,
   isolatedEnv,
   runCli,
@@ -20,6 +19,7 @@ import {
   writeProject,
 } from "../support/cliProject";
 import { installedProgram } from "../support/engineInstall";
+import { alive } from "../support/processes";
 import { requirePulumi } from "../support/pulumiCli";
 
 const digest = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");

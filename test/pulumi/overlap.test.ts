@@ -9,7 +9,10 @@ import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import {
   armRequestsSeen,
+  diagnostics,
+  occurrences,
   pulumiProject,
+  putGalleries,
   requirePulumi,
   type PreviewJson,
   type PulumiProject,
@@ -60,22 +63,6 @@ function getsByGallery(azure: EmulatorHandle): Map<string, number> {
   return counts;
 }
 
-function count(text: string, needle: string): number {
-  return text.split(needle).length - 1;
-}
-
-/** The text under "Diagnostics:", split by resource heading. */
-function diagnostics(run: PulumiRun): Map<string, string> {
-  const section = run.stdout.split("\nDiagnostics:\n")[1]?.split("\nResources:\n")[0] ?? "";
-  const byHeading = new Map<string, string>();
-  let heading = "";
-  for (const line of section.split("\n")) {
-    if (/^ {2}\S/.test(line)) heading = line.trim();
-    else byHeading.set(heading, `${byHeading.get(heading) ?? ""}${line}\n`);
-  }
-  return byHeading;
-}
-
 describe("real Pulumi CLI: the lookups of one program overlap (issue 26)", function () {
   this.timeout(600_000);
   let azure: EmulatorHandle;
@@ -85,17 +72,7 @@ describe("real Pulumi CLI: the lookups of one program overlap (issue 26)", funct
   before(async function () {
     binary = requirePulumi(this);
     azure = await startEmulator();
-    for (const name of names) {
-      azure.putGallery({
-        subscriptionId: azure.subscriptionId,
-        resourceGroupName: azure.resourceGroupName,
-        gallery: {
-          name,
-          location: "westus",
-          properties: { identifier: { uniqueName: `${azure.subscriptionId}-${name.toUpperCase()}` } },
-        },
-      });
-    }
+    putGalleries(azure, names, "plain");
   });
   afterEach(() => azure?.releaseAnswers());
   after(async () => {
@@ -149,7 +126,10 @@ describe("real Pulumi CLI: the lookups of one program overlap (issue 26)", funct
       // in neither inputs nor outputs, so the observation is stored once as outputs and once as inputs, as before.
       assert.ok(!(PREFETCHED_KEY in (resource.inputs ?? {})), "not in the inputs");
       assert.ok(!(PREFETCHED_KEY in (resource.outputs ?? {})), "not in the outputs");
-      assert.equal(count(JSON.stringify(resource), `-${resource.urn.split("::").pop()?.toUpperCase()}"`), 2);
+      assert.equal(
+        occurrences(JSON.stringify(resource), `-${resource.urn.split("::").pop()?.toUpperCase()}"`),
+        2,
+      );
     }
     azure.clearJournal();
     await lookups.ok(["preview", "--expect-no-changes"]);
@@ -204,7 +184,7 @@ describe("real Pulumi CLI: the lookups of one program overlap (issue 26)", funct
     const missing = await failingPreview(lookups, "missingGallery");
     const notFound = `gallery "missingGallery" in resource group "${azure.resourceGroupName}" of subscription ${azure.subscriptionId} was not found`;
     const section = missing.stdout.split("\nDiagnostics:\n")[1] ?? "";
-    assert.equal(count(section, notFound), 1, missing.stdout);
+    assert.equal(occurrences(section, notFound), 1, missing.stdout);
     assert.match(section, /property galleryName value \{missingGallery\} has a problem/);
 
     azure.injectFault({
@@ -220,7 +200,7 @@ describe("real Pulumi CLI: the lookups of one program overlap (issue 26)", funct
     const underLookup = shown.get(heading) ?? "";
     const match = failure.exec(underLookup);
     assert.ok(match, refused.stdout);
-    assert.equal(count(underLookup, match[0]), 1, refused.stdout);
+    assert.equal(occurrences(underLookup, match[0]), 1, refused.stdout);
     // As before: besides the lookup's, only the provider host's copy under the stack, nothing from the program.
     const others = [...shown.keys()].filter((h) => h !== heading);
     assert.equal(others.length, 1, refused.stdout);

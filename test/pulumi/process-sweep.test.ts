@@ -10,20 +10,20 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
-import { finished, isolatedEnv, runCli, spawnCli, waitFor, writeProject } from "../support/cliProject";
+import {
+  configuredLookup,
+  finished,
+  isolatedEnv,
+  runCli,
+  spawnCli,
+  writeProject,
+} from "../support/cliProject";
+import { waitFor } from "../support/processes";
 import { requirePulumi } from "../support/pulumiCli";
 
 /** The program: one lookup, then what SWEEP_MODE asks (ok, throw, or hang with a child of its own). */
-const PROGRAM = `import * as fs from "fs";
+const PROGRAM = `${configuredLookup()}import * as fs from "fs";
 import { spawn } from "child_process";
-import * as pulumi from "@pulumi/pulumi";
-import { GalleryLookup } from "pulumi-azure-gallery-lookup";
-
-const config = new pulumi.Config();
-const gallery = new GalleryLookup("images", {
-  resourceGroupName: config.require("resourceGroupName"),
-  galleryName: config.require("galleryName"),
-});
 export const uniqueName = gallery.uniqueName;
 const mode = process.env.SWEEP_MODE ?? "ok";
 if (mode === "throw") throw new Error("the program fails on purpose");

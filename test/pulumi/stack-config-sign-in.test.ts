@@ -15,6 +15,7 @@ import {
   type PulumiRun,
   type StackExport,
 } from "../support/pulumiCli";
+import { CANARY } from "../support/canaries";
 
 const PROGRAM = `
 import * as pulumi from "@pulumi/pulumi";
@@ -39,7 +40,7 @@ function filesUnder(dir: string): { file: string; text: string }[] {
 
 describe("real Pulumi CLI: sign-in from stack config alone (azure-native:clientId/tenantId, --secret clientSecret)", function () {
   this.timeout(180_000);
-  const secret = `CANARY-config-secret-${randomBytes(6).toString("hex")}`;
+  const secret = `${CANARY.configSecret}-${randomBytes(6).toString("hex")}`;
   let azure: EmulatorHandle;
   let project: PulumiProject;
   const outputs: PulumiRun[] = [];

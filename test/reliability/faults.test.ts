@@ -6,8 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { getGallery } from "pulumi-azure-gallery-lookup";
 import type { EmulatorHandle, FaultSpec } from "#internal/emulator/index";
+import { assertNoCanary } from "../support/canaries";
 import {
-  assertNoCanary,
   assertOnlyGets,
   captureOutput,
   emulatorClient,

@@ -9,13 +9,8 @@ import { galleryUrl, GALLERY_API_VERSION } from "#internal/arm/galleryUrl";
 import type { EmulatorHandle } from "#internal/emulator/index";
 import { LOOKUP_ARG_NAMES, validateLookupArgs } from "#internal/gallery/validation";
 import * as operations from "#internal/lookup/operations";
-import {
-  assertOnlyGets,
-  CountingCredential,
-  emulatorClient,
-  requestCounts,
-  startCanaryEmulator,
-} from "../support/reliability";
+import { assertOnlyGets, emulatorClient, requestCounts, startCanaryEmulator } from "../support/reliability";
+import { FakeCredential } from "../support/fakeCredential";
 
 const RUNS = 10_000;
 const SUB = "5b5b5b5b-0000-4000-8000-000000000003";
@@ -196,7 +191,7 @@ describe("reliability: hostile input", function () {
   describe("check and the URL", () => {
     let emulator: EmulatorHandle;
     let client: ArmClient;
-    const credential = new CountingCredential();
+    const credential = new FakeCredential({ fail: "never ask" });
 
     before(async () => {
       emulator = await startCanaryEmulator();

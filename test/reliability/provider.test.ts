@@ -7,11 +7,10 @@ import { GalleryLookup } from "pulumi-azure-gallery-lookup";
 import type { EmulatorHandle } from "#internal/emulator/index";
 import { startProviderHost, type ProviderHost } from "#internal/preview/hostClient";
 import { installedProgram, registeredInputs } from "../support/engineInstall";
+import { assertNoCanary, CANARY_ENV } from "../support/canaries";
 import {
-  assertNoCanary,
   assertOnlyGets,
   canaryEnvironment,
-  CANARY_ENV,
   faultTable,
   startCanaryEmulator,
   writeReport,

@@ -4,17 +4,16 @@ import { strict as assert } from "node:assert";
 import { getGallery, InvalidResponseError, SettingsError } from "pulumi-azure-gallery-lookup";
 import { ArmClient, type ArmClient as ArmClientType } from "#internal/arm/armClient";
 import type { EmulatorHandle } from "#internal/emulator/index";
+import { assertNoCanary } from "../support/canaries";
 import {
-  assertNoCanary,
   assertOnlyGets,
   captureOutput,
-  CountingCredential,
   emulatorClient,
   errorDump,
   startCanaryEmulator,
 } from "../support/reliability";
-
-const URL_SECRET = "urlPassw0rdCanary";
+import { CANARY } from "../support/canaries";
+import { FakeCredential } from "../support/fakeCredential";
 
 const BAD_ENDPOINTS: { name: string; value: string; reason: RegExp }[] = [
   { name: "http to a non-loopback host", value: "http://management.example.com", reason: /must use https/ },
@@ -28,17 +27,17 @@ const BAD_ENDPOINTS: { name: string; value: string; reason: RegExp }[] = [
   { name: "with a fragment", value: "https://management.azure.com/#x", reason: /no fragment/ },
   {
     name: "with credentials in the URL",
-    value: `https://admin:${URL_SECRET}@management.azure.com`,
+    value: `https://admin:${CANARY.password}@management.azure.com`,
     reason: /user name or password/,
   },
-  { name: "malformed", value: `ht!tp://${URL_SECRET}`, reason: /does not parse/ },
+  { name: "malformed", value: `ht!tp://${CANARY.password}`, reason: /does not parse/ },
   { name: "another scheme", value: "ftp://management.azure.com", reason: /must use https/ },
 ];
 
 describe("reliability: endpoint settings", () => {
   for (const bad of BAD_ENDPOINTS) {
     it(`AZURE_RESOURCE_MANAGER_ENDPOINT ${bad.name} → SettingsError before any token`, async () => {
-      const credential = new CountingCredential();
+      const credential = new FakeCredential({ fail: "never ask" });
       let error: unknown;
       const { output } = await captureOutput(async () => {
         try {
@@ -63,7 +62,7 @@ describe("reliability: endpoint settings", () => {
       assert.match(error.message, bad.reason);
       assert.equal(credential.calls, 0, "a token was requested");
       const dump = errorDump(error);
-      assert.ok(!dump.includes(URL_SECRET), "the URL (with its password) was echoed");
+      assert.ok(!dump.includes(CANARY.password), "the URL (with its password) was echoed");
       assert.ok(!dump.includes(bad.value), "the value was echoed");
       assert.equal(output, "");
     });

@@ -85,17 +85,24 @@ export function userSeed(): object[] {
   ];
 }
 
-/** The program of the user's project by default: one lookup of the configured gallery, and its exports. */
-export const LOOKUP_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+/**
+ * The start of a program: `gallery`, one lookup named by the stack config (`resourceGroupName`,
+ * `galleryName`), with the sharing groups expanded when asked. `pulumi` is imported for what follows.
+ */
+export function configuredLookup(options: { expand?: boolean } = {}): string {
+  return `import * as pulumi from "@pulumi/pulumi";
 import { GalleryLookup } from "pulumi-azure-gallery-lookup";
 
 const config = new pulumi.Config();
 const gallery = new GalleryLookup("images", {
   resourceGroupName: config.require("resourceGroupName"),
-  galleryName: config.require("galleryName"),
-  expand: "SharingProfile/Groups",
+  galleryName: config.require("galleryName"),${options.expand ? '\n  expand: "SharingProfile/Groups",' : ""}
 });
-export const uniqueName = gallery.uniqueName;
+`;
+}
+
+/** The program of the user's project by default: one lookup of the configured gallery, and its exports. */
+export const LOOKUP_PROGRAM = `${configuredLookup({ expand: true })}export const uniqueName = gallery.uniqueName;
 export const principalId = gallery.principalId;
 export const sharedSubscriptionIds = gallery.sharedSubscriptionIds;
 `;
@@ -130,37 +137,4 @@ export function writeProject(files: ProjectFiles = {}): { dir: string; seedFile:
   const seedFile = path.join(root, "seed.json");
   fs.writeFileSync(seedFile, JSON.stringify(userSeed(), null, 2));
   return { dir, seedFile };
-}
-
-/** Whether the process runs (a zombie awaiting its reaper, once its parent has gone, has stopped). */
-export function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-/** Processes whose working directory is inside `dir` (the runtime and the provider host run there). */
-export function processesIn(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
-      if (cwd === dir || cwd.startsWith(`${dir}/`)) pids.push(Number(entry));
-    } catch {
-      // Gone, or not ours to read.
-    }
-  }
-  return pids;
-}
-
-/** Waits until `condition` holds (polling), or fails after `ms`. */
-export async function waitFor(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -3,14 +3,15 @@
 // never calls close() or process.exit(): whether it exits is what the test measures, so every handle
 // the lookup left behind (a socket, a timer) shows as a process that stays alive.
 import { ArmClient, getGallery } from "pulumi-azure-gallery-lookup";
-import { fixedCredential, ref } from "./transportFixtures";
+import { FakeCredential } from "./fakeCredential";
+import { ref } from "./transportFixtures";
 
 async function main(): Promise<void> {
   // EXIT_CHILD_SIGN_IN=environment: the client signs in from the environment, as a user's does.
   const signIn = process.env.EXIT_CHILD_SIGN_IN === "environment";
   const client = new ArmClient({
     env: process.env,
-    ...(signIn ? {} : { credential: fixedCredential("exit-child-token") }),
+    ...(signIn ? {} : { credential: new FakeCredential() }),
     ...(process.env.EXIT_CHILD_CA ? { ca: process.env.EXIT_CHILD_CA } : {}),
   });
   let outcome: string;

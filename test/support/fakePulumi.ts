@@ -59,18 +59,3 @@ export function fakePulumi(): { binary: string; dir: string; close(): void } {
   fs.writeFileSync(binary, `#!${process.execPath}\n${SCRIPT}`, { mode: 0o755 });
   return { binary, dir, close: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
-
-/** Whether a process is still alive (not yet reaped counts as alive only while it runs). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    // A zombie has exited: its parent (gone) will never reap it, init will.
-    return !/^\S+ \S+ Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^\d+ \(.*\) /, "x x "));
-  } catch {
-    return false;
-  }
-}

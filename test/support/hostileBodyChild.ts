@@ -8,7 +8,8 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { getGallery, type ArmClient } from "pulumi-azure-gallery-lookup";
 import { localClient } from "./localClients";
-import { fixedCredential, ref } from "./transportFixtures";
+import { FakeCredential } from "./fakeCredential";
+import { ref } from "./transportFixtures";
 
 interface Measured {
   outcome: string;
@@ -45,7 +46,7 @@ async function measured(client: ArmClient, galleryName: string): Promise<Measure
 async function main(): Promise<void> {
   const client = localClient(
     { url: process.env.AZURE_RESOURCE_MANAGER_ENDPOINT ?? "", ca: process.env.HOSTILE_BODY_CA ?? "" },
-    { env: process.env, credential: fixedCredential("hostile-body-token") },
+    { env: process.env, credential: new FakeCredential() },
   );
   const cases = Number(process.env.HOSTILE_BODY_CASES ?? "1");
   const bound = Number(process.env.HOSTILE_BODY_BOUND_MS ?? "100");

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import { REPO_ROOT } from "./engineInstall";
-import { armRequestsSeen, requirePulumi, temporaryFolder } from "./pulumiCli";
+import { armRequestsSeen, cliPath, requirePulumi, temporaryFolder } from "./pulumiCli";
 
 /** One step a driver runs. */
 export type LifecycleAction = "preview" | "preview-expect-no-changes" | "up" | "refresh" | "destroy";
@@ -148,15 +148,10 @@ export function offlineEnvironment(
   const backend = path.join(scratch, "backend");
   for (const dir of [home, backend]) fs.mkdirSync(dir, { recursive: true });
   return {
-    PATH: [
+    PATH: cliPath(pulumi, [
       ...(options.extraPath ?? []),
       ...(options.plugin === false ? [] : [pluginDirectory()]),
-      path.dirname(pulumi),
-      path.dirname(process.execPath),
-      "/usr/local/bin",
-      "/usr/bin",
-      "/bin",
-    ].join(path.delimiter),
+    ]),
     HOME: home,
     TMPDIR: os.tmpdir(),
     PULUMI_HOME: path.join(home, ".pulumi"),

@@ -347,24 +347,66 @@ export async function pulumiBackend(
   };
 }
 
-/** Serves a realistic gallery (identity, sharing groups, tags) under each name (and its uniqueName), in the emulator's default group. */
-export function putGalleries(azure: EmulatorHandle, names: readonly string[]): void {
+/**
+ * Serves a gallery under each name (its uniqueName made from the name), in the emulator's default group:
+ * realistic (identity, sharing groups, tags) by default, or `plain` (only the uniqueName) where the size
+ * of each answer should not count.
+ */
+export function putGalleries(
+  azure: EmulatorHandle,
+  names: readonly string[],
+  kind: "realistic" | "plain" = "realistic",
+): void {
   for (const name of names) {
+    const identifier = { uniqueName: `${azure.subscriptionId}-${name.toUpperCase()}` };
+    if (kind === "plain") {
+      azure.putGallery({
+        subscriptionId: azure.subscriptionId,
+        resourceGroupName: azure.resourceGroupName,
+        gallery: { name, location: "westus", properties: { identifier } },
+      });
+      continue;
+    }
     const seed = realisticGallery(azure.subscriptionId, azure.resourceGroupName);
-    const properties = {
-      ...seed.gallery.properties,
-      identifier: { uniqueName: `${azure.subscriptionId}-${name.toUpperCase()}` },
-    };
     azure.putGallery({
       ...seed,
       gallery: {
         ...seed.gallery,
         id: galleryId(azure.subscriptionId, azure.resourceGroupName, name),
         name,
-        properties,
+        properties: { ...seed.gallery.properties, identifier },
       },
     });
   }
+}
+
+/** The PATH of a run of the Pulumi CLI: `first`, the CLI's folder, this Node.js, the system's folders. */
+export function cliPath(pulumi: string, first: readonly string[] = []): string {
+  return [
+    ...first,
+    path.dirname(pulumi),
+    path.dirname(process.execPath),
+    "/usr/local/bin",
+    "/usr/bin",
+    "/bin",
+  ].join(path.delimiter);
+}
+
+/** How often `needle` occurs in `text`. */
+export function occurrences(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
+/** The text of a run under "Diagnostics:", split by resource heading. */
+export function diagnostics(run: PulumiRun): Map<string, string> {
+  const section = run.stdout.split("\nDiagnostics:\n")[1]?.split("\nResources:\n")[0] ?? "";
+  const byHeading = new Map<string, string>();
+  let heading = "";
+  for (const line of section.split("\n")) {
+    if (/^ {2}\S/.test(line)) heading = line.trim();
+    else byHeading.set(heading, `${byHeading.get(heading) ?? ""}${line}\n`);
+  }
+  return byHeading;
 }
 
 /** A user's shell for `gallery-lookup drift`: the project's login and CLI on PATH, no PULUMI_CLI override. */

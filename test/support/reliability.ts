@@ -4,42 +4,13 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { inspect } from "node:util";
-import type { AccessToken, TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import type { ArmClient } from "#internal/arm/armClient";
 import { emulatorEndpoint, localClient } from "./localClients";
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "#internal/emulator/index";
+import { CANARY, CANARY_ENV } from "./canaries";
 import { forDocs } from "./docsTables";
-import { EmulatorCredential } from "./emulatorCredential";
-
-/** Canary values: planted in every credential variable and in every token; must never surface. */
-export const CANARY = {
-  secret: "canarySECRET-5e1f0c2b9d",
-  certPassword: "canaryCERTPW-71aa30e4",
-  armSecret: "canaryARMSECRET-0b9c44f2",
-  password: "canaryPASSWORD-d2e8a913",
-  accessKey: "canaryACCESSKEY-6c0f5b77",
-  tokenPrefix: "canaryTOKEN-3a9e7d10-",
-} as const;
-
-/** Every canary, for scans. The token prefix stands for every token the emulator issues. */
-export const CANARY_VALUES: readonly string[] = Object.values(CANARY);
-
-/**
- * Credential variables of @azure/identity, azure-native and the azurerm backend, each holding a canary.
- * Not ARM_CLIENT_SECRET: it selects azure-native's client-secret sign-in (README: Signing in), which
- * test/engine/signIn.test.ts covers with canaries; these suites exercise the AZURE_* chain.
- */
-export const CANARY_ENV: Record<string, string> = {
-  AZURE_CLIENT_SECRET: CANARY.secret,
-  AZURE_CLIENT_CERTIFICATE_PASSWORD: CANARY.certPassword,
-  ARM_CLIENT_CERTIFICATE_PASSWORD: CANARY.certPassword,
-  AZURE_PASSWORD: CANARY.password,
-  ARM_ACCESS_KEY: CANARY.accessKey,
-  AZURE_STORAGE_KEY: CANARY.accessKey,
-  ARM_OIDC_TOKEN: `${CANARY.tokenPrefix}oidc`,
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN: CANARY.armSecret,
-  AZURE_FEDERATED_TOKEN: `${CANARY.tokenPrefix}federated`,
-};
+import { FakeCredential } from "./fakeCredential";
 
 /** Small, fast settings: the suite must stay well under a minute. */
 export const FAST_SETTINGS: Record<string, string> = {
@@ -51,7 +22,7 @@ export const FAST_SETTINGS: Record<string, string> = {
 /** An emulator whose client secret and tokens are canaries, with ARM's throttle off unless asked. */
 export function startCanaryEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   return startEmulator({
-    clientSecret: CANARY.secret,
+    clientSecret: CANARY.clientSecret,
     tokenPrefix: CANARY.tokenPrefix,
     throttle: false,
     ...options,
@@ -63,15 +34,6 @@ export function canaryEnvironment(emulator: EmulatorHandle, extra: Record<string
   return { ...emulator.environment(), ...CANARY_ENV, ...FAST_SETTINGS, ...extra };
 }
 
-/** A getToken counter that never answers with a token: proves nothing was requested. */
-export class CountingCredential implements TokenCredential {
-  calls = 0;
-  async getToken(): Promise<AccessToken> {
-    this.calls += 1;
-    throw new Error("CountingCredential must not be asked for a token");
-  }
-}
-
 /**
  * A client against the emulator with the fast settings, its own pacer (so that one test's 429 cannot
  * slow the next) and the emulator's CA.
@@ -79,7 +41,7 @@ export class CountingCredential implements TokenCredential {
 export function emulatorClient(
   emulator: EmulatorHandle,
   settings: Record<string, string> = {},
-  credential: TokenCredential = new EmulatorCredential(emulator),
+  credential: TokenCredential = new FakeCredential({ emulator }),
 ): ArmClient {
   return localClient(emulatorEndpoint(emulator), { env: canaryEnvironment(emulator, settings), credential });
 }
@@ -126,13 +88,6 @@ function safeJson(value: unknown): string {
     return JSON.stringify(value) ?? "";
   } catch {
     return "";
-  }
-}
-
-/** Asserts that no canary (secret or token) occurs in `text`; `where` names the place for the failure. */
-export function assertNoCanary(text: string, where: string): void {
-  for (const canary of CANARY_VALUES) {
-    assert.ok(!text.includes(canary), `a canary (${canary.slice(0, 12)}…) leaked into ${where}`);
   }
 }
 

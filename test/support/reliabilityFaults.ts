@@ -30,6 +30,31 @@ export interface FaultCase {
   maxArm?: number;
 }
 
+/**
+ * A server error that clears after one retry, and, given the message it must end with, the same error at
+ * every attempt. `label` follows the status in the case names.
+ */
+function serverError(status: number, code: string, text: string, always?: RegExp, label = ""): FaultCase[] {
+  const body = armError(code, text);
+  const once: FaultCase = {
+    name: `${status}${label}, once`,
+    faults: [{ status, body }],
+    expect: "success",
+    arm: 2,
+  };
+  if (!always) return [once];
+  return [
+    once,
+    {
+      name: `${status}${label}, every time`,
+      faults: [{ status, times: ALWAYS, body }],
+      expect: "ArmRequestError",
+      message: always,
+      arm: MAX_ATTEMPTS,
+    },
+  ];
+}
+
 export const FAULT_CASES: FaultCase[] = [
   {
     name: "429 with Retry-After: 1 (seconds), once",
@@ -81,51 +106,10 @@ export const FAULT_CASES: FaultCase[] = [
     expect: "success",
     arm: 2,
   },
-  {
-    name: "503 without Retry-After, once",
-    faults: [{ status: 503, body: armError("ServiceUnavailable", "Busy.") }],
-    expect: "success",
-    arm: 2,
-  },
-  {
-    name: "503 without Retry-After, every time",
-    faults: [{ status: 503, times: ALWAYS, body: armError("ServiceUnavailable", "Busy.") }],
-    expect: "ArmRequestError",
-    message: /HTTP 503 ServiceUnavailable/,
-    arm: MAX_ATTEMPTS,
-  },
-  {
-    name: "500, once",
-    faults: [{ status: 500, body: armError("InternalServerError", "Oops.") }],
-    expect: "success",
-    arm: 2,
-  },
-  {
-    name: "500, every time",
-    faults: [{ status: 500, times: ALWAYS, body: armError("InternalServerError", "Oops.") }],
-    expect: "ArmRequestError",
-    message: /HTTP 500 InternalServerError.*3 attempts/,
-    arm: MAX_ATTEMPTS,
-  },
-  {
-    name: "502, once",
-    faults: [{ status: 502, body: armError("BadGateway", "Bad gateway.") }],
-    expect: "success",
-    arm: 2,
-  },
-  {
-    name: "504, once",
-    faults: [{ status: 504, body: armError("GatewayTimeout", "Gateway timeout.") }],
-    expect: "success",
-    arm: 2,
-  },
-  {
-    name: "504, every time",
-    faults: [{ status: 504, times: ALWAYS, body: armError("GatewayTimeout", "Gateway timeout.") }],
-    expect: "ArmRequestError",
-    message: /HTTP 504/,
-    arm: MAX_ATTEMPTS,
-  },
+  ...serverError(503, "ServiceUnavailable", "Busy.", /HTTP 503 ServiceUnavailable/, " without Retry-After"),
+  ...serverError(500, "InternalServerError", "Oops.", /HTTP 500 InternalServerError.*3 attempts/),
+  ...serverError(502, "BadGateway", "Bad gateway."),
+  ...serverError(504, "GatewayTimeout", "Gateway timeout.", /HTTP 504/),
   { name: "connection reset, once", faults: [{ reset: true }], expect: "success", arm: 2 },
   {
     name: "connection reset, every time",

@@ -8,19 +8,14 @@ import * as path from "node:path";
 import { startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
 import { startProviderHost, type ProviderHost } from "#internal/preview/hostClient";
+import { CANARY } from "./canaries";
 import { writePfx } from "./certificates";
 import { installedProgram, registeredInputs } from "./engineInstall";
 
 export type Props = Record<string, unknown>;
 
-/** Canary secrets: each must never appear in inputs, outputs, state, the serialized provider, messages or logs. */
-export const CANARY = {
-  clientSecret: "CANARY-client-secret-7f3e91",
-  certificatePassword: "CANARY-cert-password-52ab0c",
-  identityHeader: "CANARY-identity-header-d41e",
-  githubRequestToken: "CANARY-github-request-9c07",
-  wrongSecret: "CANARY-wrong-secret-1b2c3d",
-} as const;
+// test/engine imports the canaries from here.
+export { CANARY };
 
 /** How the engine sends a secret config value in Configure (the SDK's secret signature). */
 export const secretValue = (value: string) => ({

@@ -11,10 +11,13 @@ import { assertOnlyGets } from "../support/reliability";
 import { galleryBehindProxy } from "../support/galleryBehindProxy";
 import type { TestHttpsServer } from "../support/httpsServer";
 import { localClients } from "../support/localClients";
-import { GALLERY, fixedCredential as makeCredential, ref } from "../support/transportFixtures";
+import { FakeCredential } from "../support/fakeCredential";
+import { GALLERY, ref } from "../support/transportFixtures";
+import { CANARY, canaryToken } from "../support/canaries";
 
-const CANARY = "CANARY-PROXY-TOKEN-5d2f";
-const fixedCredential = makeCredential(CANARY);
+/** The start of every token the credential issues. */
+const TOKEN = canaryToken("proxy-");
+const credential = new FakeCredential({ prefix: TOKEN });
 
 describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rule", function () {
   this.timeout(30_000);
@@ -29,7 +32,7 @@ describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rul
 
   const client = localClients(
     () => server,
-    () => ({ credential: fixedCredential }),
+    () => ({ credential }),
   );
 
   const target = (): string => new URL(server.url).host;
@@ -38,14 +41,17 @@ describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rul
     const c = client({ HTTPS_PROXY: proxy.url });
     for (let i = 0; i < 5; i++) assert.deepEqual(await c.getGallery(ref), GALLERY);
     assert.equal(server.requests.length, 5);
-    assert.equal(server.requests[0].headers.authorization, `Bearer ${CANARY}`);
+    assert.ok(
+      credential.issued.some((token) => server.requests[0].headers.authorization === `Bearer ${token}`),
+      "the GET carries a token the credential issued",
+    );
     assert.deepEqual(
       proxy.connects.map((x) => x.target),
       [target()],
       "one CONNECT for five sequential lookups",
     );
     assert.equal(proxy.plainRequests.length, 0, "nothing sent to the proxy in the clear");
-    assert.ok(!proxy.seenText().includes(CANARY), "the token never crossed the proxy in the clear");
+    assert.ok(!proxy.seenText().includes(TOKEN), "the token never crossed the proxy in the clear");
     assert.ok(!/authorization/i.test(JSON.stringify(proxy.connects)), "no Authorization on the CONNECT");
   });
 
@@ -87,7 +93,7 @@ describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rul
   it("a proxy that refuses the tunnel is an answer from it, with no token in the error", async () => {
     const strict = await startConnectProxy({ auth: { username: "u", password: "right" } });
     try {
-      const wrong = `http://u:${CANARY}-pw@127.0.0.1:${strict.port}`;
+      const wrong = `http://u:${TOKEN}-pw@127.0.0.1:${strict.port}`;
       const error = await client({ HTTPS_PROXY: wrong, GALLERY_LOOKUP_MAX_RETRIES: "0" })
         .getGallery(ref)
         .then(
@@ -98,7 +104,7 @@ describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rul
       assert.equal(strict.connects[0].status, 407);
       assert.equal(server.requests.length, 0);
       for (const text of [error.message, error.stack ?? "", JSON.stringify(error)]) {
-        assert.ok(!text.includes(CANARY), text);
+        assert.ok(!text.includes(TOKEN), text);
       }
       const right = `http://u:right@127.0.0.1:${strict.port}`;
       await client({ HTTPS_PROXY: right }).getGallery(ref);
@@ -110,8 +116,8 @@ describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rul
 
   it("an unparsable or non-http proxy URL is a SettingsError naming the variable, not its value", async () => {
     for (const [name, value] of [
-      ["HTTPS_PROXY", `::${CANARY}::`],
-      ["http_proxy", `socks5://u:${CANARY}@127.0.0.1:1080`],
+      ["HTTPS_PROXY", `::${TOKEN}::`],
+      ["http_proxy", `socks5://u:${TOKEN}@127.0.0.1:1080`],
     ]) {
       const error = await client({ [name]: value })
         .getGallery(ref)
@@ -121,7 +127,7 @@ describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rul
         );
       assert.ok(error instanceof SettingsError, String(error));
       assert.equal(error.setting, name);
-      assert.ok(!error.message.includes(CANARY), error.message);
+      assert.ok(!error.message.includes(TOKEN), error.message);
     }
     assert.equal(server.requests.length, 0);
   });
@@ -135,16 +141,16 @@ describe("proxies: ARM requests through a CONNECT tunnel, by the Azure SDK's rul
         proxy: { protocol: "http", host: "127.0.0.1", port: proxy.port },
       });
       for (let i = 0; i < 3; i++) {
-        await instance.get(`${server.url}/x`, { headers: { Authorization: `Bearer ${CANARY}` } });
+        await instance.get(`${server.url}/x`, { headers: { Authorization: `Bearer ${TOKEN}` } });
       }
       await Promise.all(
         Array.from({ length: 100 }, () =>
-          instance.get(`${server.url}/y`, { headers: { Authorization: `Bearer ${CANARY}` } }),
+          instance.get(`${server.url}/y`, { headers: { Authorization: `Bearer ${TOKEN}` } }),
         ),
       );
       assert.equal(server.requests.length, 103);
       assert.equal(proxy.plainRequests.length, 0, "it does tunnel (axios >= 1.15)");
-      assert.ok(!proxy.seenText().includes(CANARY));
+      assert.ok(!proxy.seenText().includes(TOKEN));
       // If this starts failing, axios began to reuse tunnels: reconsider its own proxy support.
       assert.equal(proxy.connects.length, 103, "no keep-alive and no socket limit through its tunnel");
     } finally {
@@ -204,7 +210,7 @@ describe("proxies: token and ARM requests of one process through one proxy", fun
   });
 
   it("AZURE_LOG_LEVEL=info logs the token requests through a proxy, never the proxy's password", async () => {
-    const password = "CANARY-PROXY-PW-71c3";
+    const password = CANARY.password;
     const strict = await startConnectProxy({ auth: { username: "proxy-user", password } });
     try {
       const result = await child({

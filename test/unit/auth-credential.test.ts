@@ -4,6 +4,7 @@ import { tokenAcquirer, describeCredential } from "#internal/auth/credential";
 import { CredentialError } from "#internal/errors/index";
 import { inspect } from "node:util";
 import { withEnv } from "../support/environment";
+import { CANARY } from "../support/canaries";
 
 const settings = {
   scope: "https://management.azure.com/.default",
@@ -12,7 +13,6 @@ const settings = {
 };
 
 describe("tokenAcquirer", () => {
-  const canary = "CANARY-SECRET-9f3a";
   class FakeCliCredential implements TokenCredential {
     constructor(private readonly behaviour: () => Promise<AccessToken | null>) {}
     getToken(): Promise<AccessToken | null> {
@@ -25,12 +25,12 @@ describe("tokenAcquirer", () => {
       settings,
       new FakeCliCredential(async () => {
         const e = new Error(
-          `AADSTS7000215: Invalid client secret provided ${canary}. Bearer eyJabcdefgh.eyJzzzz.sig`,
+          `AADSTS7000215: Invalid client secret provided ${CANARY.clientSecret}. Bearer eyJabcdefgh.eyJzzzz.sig`,
         );
         e.name = "AuthenticationError";
         throw e;
       }),
-      { AZURE_CLIENT_SECRET: canary },
+      { AZURE_CLIENT_SECRET: CANARY.clientSecret },
     );
     const e: unknown = await acquire().then(
       () => assert.fail("should reject"),
@@ -44,7 +44,7 @@ describe("tokenAcquirer", () => {
     assert.match(e.message, /AZURE_CLIENT_ID/);
     assert.match(e.message, /AZURE_TOKEN_CREDENTIALS/);
     for (const text of [e.message, e.stack ?? "", JSON.stringify(e), inspect(e)]) {
-      assert.ok(!text.includes(canary), text);
+      assert.ok(!text.includes(CANARY.clientSecret), text);
       assert.ok(!text.includes("eyJabcdefgh"), text);
     }
   });

@@ -10,6 +10,7 @@ import { isPem, pfxToPem } from "#internal/auth/pfx";
 import { chooseSignIn } from "#internal/auth/signInChoice";
 import { CredentialError } from "#internal/errors/CredentialError";
 import { writePfx } from "../support/certificates";
+import { CANARY } from "../support/canaries";
 
 // The module object itself (not an import's copy of it), so that a spy sees the identity library's calls.
 const childProcess = require("node:child_process") as typeof import("node:child_process");
@@ -94,7 +95,7 @@ describe("createCredential", () => {
 describe("pfxToPem", () => {
   let dir: string;
   let pfx: Buffer;
-  const password = "CANARY-pfx-password-77";
+  const password = CANARY.certificatePassword;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pfx-test-"));
     pfx = fs.readFileSync(writePfx(dir, "unit", password).pfx);

@@ -4,11 +4,9 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ArmClient } from "#internal/arm/armClient";
 import { setDefaultArmClient } from "#internal/arm/armClient";
 import { checkDrift, type DriftCheckOptions } from "#internal/drift/checkDrift";
-import { galleryId, type EmulatorHandle } from "#internal/emulator/index";
-import type { ValidLookupArgs } from "#internal/gallery/validation";
+import { galleryId } from "#internal/emulator/index";
 import * as ops from "#internal/lookup/operations";
 import { Readable } from "node:stream";
 import fc from "fast-check";
@@ -20,77 +18,40 @@ import {
   ciphertext,
   exportDocument,
   gzipBomb,
-  lookupAfterUp,
   plaintext,
+  useDriftRig,
   writeDocument,
   type Json,
+  type LookupArgs,
 } from "../support/driftState";
-import { assertOnlyGets, emulatorClient, startCanaryEmulator } from "../support/reliability";
-
-type Args = { subscriptionId: string; resourceGroupName: string; galleryName: string; expand?: string };
+import { assertOnlyGets } from "../support/reliability";
 
 describe("drift: checkDrift against the emulator", function () {
   this.timeout(30_000);
-  let azure: EmulatorHandle;
-  let client: ArmClient;
-  let dir: string;
-  let n = 0;
-
-  before(async () => {
-    azure = await startCanaryEmulator();
-    client = emulatorClient(azure);
-  });
-  after(async () => {
-    client?.close();
-    await azure?.close();
-  });
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? "/tmp", `drift-${n++}-`));
-    azure.clearJournal();
-    azure.clearFaults();
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  /** Serves a gallery `name` in the emulator's resource group with these fields. */
-  const seedGallery = (name: string, fields: { tags?: Record<string, string>; properties?: object }) =>
-    azure.putGallery({
-      subscriptionId: azure.subscriptionId,
-      resourceGroupName: azure.resourceGroupName,
-      gallery: { name, location: "westus", ...fields },
-    });
-
-  const args = (galleryName: string, extra: Partial<Args> = {}): Args => ({
-    subscriptionId: azure.subscriptionId,
-    resourceGroupName: azure.resourceGroupName,
-    galleryName,
-    ...extra,
-  });
+  const rig = useDriftRig({ folderPerTest: true });
+  const { args, seedGallery } = rig;
+  /** The test's number, for names of its own. */
+  let n = -1;
+  beforeEach(() => void n++);
 
   /** A lookup as `pulumi up` leaves it: outputs are the arguments plus what was observed then. */
-  const upLookup = (project: string, stack: string, name: string, a: Args): Promise<Json> =>
-    lookupAfterUp(client, { project, stack, name }, a as ValidLookupArgs);
+  const upLookup = async (project: string, stack: string, name: string, a: LookupArgs): Promise<Json> =>
+    (await rig.stackResources(project, stack, [[name, a]])).pop() as Json;
 
-  async function exportFile(
-    stack: string,
-    lookups: [string, Args][],
-    file = `${stack}.json`,
-  ): Promise<string> {
-    const resources = [...baseResources("proj", stack)];
-    for (const [name, a] of lookups) resources.push(await upLookup("proj", stack, name, a));
-    return writeDocument(path.join(dir, file), exportDocument(resources));
-  }
+  const exportFile = async (stack: string, lookups: [string, LookupArgs][], file = `${stack}.json`) =>
+    writeDocument(path.join(rig.dir, file), exportDocument(await rig.stackResources("proj", stack, lookups)));
 
   const check = (options: DriftCheckOptions) => {
-    const before = azure.journal().length;
-    return checkDrift({ client, ...options }).then((report) => {
-      const gets = azure
+    const before = rig.azure.journal().length;
+    return checkDrift({ client: rig.client, ...options }).then((report) => {
+      const gets = rig.azure
         .journal()
         .slice(before)
         .filter((e) => e.kind === "arm").length;
       return { report, gets };
     });
   };
-  const arm = () => azure.journal().filter((e) => e.kind === "arm");
+  const arm = () => rig.azure.journal().filter((e) => e.kind === "arm");
 
   it("in sync: exit 0; each distinct gallery read once across stacks, whatever the letter case", async () => {
     const a = await exportFile("dev", [
@@ -98,10 +59,10 @@ describe("drift: checkDrift against the emulator", function () {
       ["two", args("mySharingGroupsGallery", { expand: "SharingProfile/Groups" })],
     ]);
     const b = await exportFile("prod", [
-      ["one", args("MYGALLERYNAME", { resourceGroupName: azure.resourceGroupName.toUpperCase() })],
+      ["one", args("MYGALLERYNAME", { resourceGroupName: rig.azure.resourceGroupName.toUpperCase() })],
       ["three", args("mySharingGroupsGallery")],
     ]);
-    azure.clearJournal();
+    rig.azure.clearJournal();
     const bytes = [fs.readFileSync(a), fs.readFileSync(b)];
     const { report } = await check({ files: [a, b] });
     assert.equal(report.exitCode, 0, JSON.stringify(report, null, 1));
@@ -122,7 +83,7 @@ describe("drift: checkDrift against the emulator", function () {
     });
     // One gallery with $expand and the same without are two different requests (different answers).
     assert.equal(arm().length, 3);
-    assertOnlyGets(azure);
+    assertOnlyGets(rig.azure);
     assert.deepEqual([fs.readFileSync(a), fs.readFileSync(b)], bytes, "the state files are untouched");
     assert.deepEqual(
       report.lookups.map((l) => l.stack),
@@ -132,10 +93,10 @@ describe("drift: checkDrift against the emulator", function () {
 
   it("drift: each changed field with before and after; exit 2", async () => {
     const name = `drift${n}`;
-    const id = galleryId(azure.subscriptionId, azure.resourceGroupName, name);
+    const id = galleryId(rig.azure.subscriptionId, rig.azure.resourceGroupName, name);
     seedGallery(name, { tags: { env: "prod", team: "a" }, properties: { description: "x" } });
     const file = await exportFile("dev", [["g", args(name)]]);
-    azure.patchGallery(id, { tags: { env: "test", team: "a" }, properties: { description: "y" } });
+    rig.azure.patchGallery(id, { tags: { env: "test", team: "a" }, properties: { description: "y" } });
     const { report, gets } = await check({ files: [file] });
     assert.equal(report.exitCode, 2);
     assert.equal(gets, 1);
@@ -163,7 +124,7 @@ describe("drift: checkDrift against the emulator", function () {
     const name = `gone${n}`;
     seedGallery(name, { properties: {} });
     const file = await exportFile("dev", [["g", args(name)]]);
-    azure.removeGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, name));
+    rig.azure.removeGallery(galleryId(rig.azure.subscriptionId, rig.azure.resourceGroupName, name));
     const { report } = await check({ files: [file] });
     assert.equal(report.exitCode, 2);
     assert.equal(report.lookups[0].status, "deleted");
@@ -178,10 +139,10 @@ describe("drift: checkDrift against the emulator", function () {
       ["bad", args("myGalleryName")],
       ["drifts", args(name)],
     ]);
-    azure.patchGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, name), {
+    rig.azure.patchGallery(galleryId(rig.azure.subscriptionId, rig.azure.resourceGroupName, name), {
       tags: { a: "2" },
     });
-    azure.injectFault({
+    rig.azure.injectFault({
       pathIncludes: "galleries/myGalleryName",
       status: 403,
       times: 10,
@@ -215,8 +176,8 @@ describe("drift: checkDrift against the emulator", function () {
     const enc = await upLookup("proj", "dev", "encrypted", a);
     (enc.inputs as Json).subscriptionId = ciphertext();
     (enc.outputs as Json).subscriptionId = ciphertext();
-    const file = writeDocument(path.join(dir, "dev.json"), exportDocument([plainSecret, enc]));
-    azure.clearJournal();
+    const file = writeDocument(path.join(rig.dir, "dev.json"), exportDocument([plainSecret, enc]));
+    rig.azure.clearJournal();
     const { report, gets } = await check({ files: [file] });
     assert.equal(report.exitCode, 1);
     const [shown, hidden] = report.lookups;
@@ -234,8 +195,8 @@ describe("drift: checkDrift against the emulator", function () {
     seedGallery(name, { properties: { description: "old-secret-text" } });
     const res = await upLookup("proj", "dev", "s", args(name));
     (res.outputs as Json).description = plaintext("old-secret-text");
-    const file = writeDocument(path.join(dir, "dev.json"), exportDocument([res]));
-    azure.patchGallery(galleryId(azure.subscriptionId, azure.resourceGroupName, name), {
+    const file = writeDocument(path.join(rig.dir, "dev.json"), exportDocument([res]));
+    rig.azure.patchGallery(galleryId(rig.azure.subscriptionId, rig.azure.resourceGroupName, name), {
       properties: { description: "new-secret-text" },
     });
     const { report } = await check({ files: [file] });
@@ -251,7 +212,7 @@ describe("drift: checkDrift against the emulator", function () {
       ["keep", args("myGalleryName")],
       ["skipMe", args("myCommunityGallery")],
     ]);
-    azure.clearJournal();
+    rig.azure.clearJournal();
     const { report, gets } = await check({ files: [file], ignoreLookups: ["SKIP*"] });
     assert.deepEqual(
       report.lookups.map((l) => l.status),
@@ -266,7 +227,7 @@ describe("drift: checkDrift against the emulator", function () {
   it("stdin (`-`), gzipped exports, and a broken file beside good ones (exit 1, the rest still judged)", async () => {
     const plain = await exportFile("dev", [["g", args("myGalleryName")]]);
     const zipped = await exportFile("prod", [["g", args("myGalleryName")]], "prod.json.gz");
-    const broken = path.join(dir, "broken.json");
+    const broken = path.join(rig.dir, "broken.json");
     fs.writeFileSync(broken, "{ not json");
     const { report } = await check({
       files: ["-", zipped, broken],
@@ -281,13 +242,13 @@ describe("drift: checkDrift against the emulator", function () {
       ],
     );
     assert.match(report.sources[2].error ?? "", /broken\.json: is not valid JSON/);
-    const missing = await check({ files: [path.join(dir, "nope.json")] });
+    const missing = await check({ files: [path.join(rig.dir, "nope.json")] });
     assert.match(missing.report.sources[0].error ?? "", /cannot read state file .*nope\.json: ENOENT/);
   });
 
   it("maxStateBytes: a gzip bomb is a source error naming it, the other sources are still judged", async () => {
     const good = await exportFile("dev", [["g", args("myGalleryName")]]);
-    const bomb = path.join(dir, "bomb.json.gz");
+    const bomb = path.join(rig.dir, "bomb.json.gz");
     fs.writeFileSync(bomb, gzipBomb(64 * 2 ** 20));
     const { report } = await check({ files: [bomb, good], maxStateBytes: 2 ** 20 });
     assert.equal(report.exitCode, 1);
@@ -296,7 +257,7 @@ describe("drift: checkDrift against the emulator", function () {
       report.lookups.map((l) => [l.source, l.status]),
       [[good, "in_sync"]],
     );
-    const broken = path.join(dir, "broken.json.gz");
+    const broken = path.join(rig.dir, "broken.json.gz");
     fs.writeFileSync(
       broken,
       Buffer.concat([fs.readFileSync(bomb).subarray(0, 20), Buffer.from("not deflate")]),
@@ -336,7 +297,7 @@ describe("drift: checkDrift against the emulator", function () {
     const odd = await upLookup("proj", "dev", "odd", args("myGalleryName"));
     (odd.outputs as Json).tags = { env: deep(1_000, "x") };
     resources.push(odd);
-    const file = path.join(dir, "dev.json");
+    const file = path.join(rig.dir, "dev.json");
     // Written by hand: JSON.stringify itself recurses, and would overflow on the way out.
     const levels = 200_000;
     fs.writeFileSync(
@@ -363,9 +324,9 @@ describe("drift: checkDrift against the emulator", function () {
   });
 
   it("the drift errors are the package's: StateSourceError extends GalleryLookupError", async () => {
-    const missing = path.join(dir, "no-backend");
+    const missing = path.join(rig.dir, "no-backend");
     await assert.rejects(
-      checkDrift({ client, backend: `file://${missing}` }),
+      checkDrift({ client: rig.client, backend: `file://${missing}` }),
       (error: unknown) =>
         error instanceof StateSourceError &&
         error instanceof GalleryLookupError &&
@@ -399,7 +360,7 @@ describe("drift: checkDrift against the emulator", function () {
         const name = `proto${run++}`;
         seedGallery(name, { tags: before });
         const res = await upLookup("proj", "dev", "p", args(name));
-        const file = writeDocument(path.join(dir, `${name}.json`), exportDocument([res]));
+        const file = writeDocument(path.join(rig.dir, `${name}.json`), exportDocument([res]));
         seedGallery(name, { tags: after });
         const { report } = await check({ files: [file] });
         const own = (bag: Record<string, string>, k: string) =>
@@ -433,7 +394,7 @@ describe("drift: checkDrift against the emulator", function () {
   });
 
   it("a self-managed backend folder: project and legacy layouts, gzip, named stacks; backups ignored", async () => {
-    const stacks = path.join(dir, ".pulumi", "stacks");
+    const stacks = path.join(rig.dir, ".pulumi", "stacks");
     const lookupOf = async (stack: string, project = "proj") => [
       ...baseResources(project, stack),
       await upLookup(project, stack, "g", args("myGalleryName")),
@@ -461,9 +422,9 @@ describe("drift: checkDrift against the emulator", function () {
       path.join(stacks, "legacy.json"),
       checkpointDocument("legacy", await lookupOf("legacy", "old")),
     );
-    fs.mkdirSync(path.join(dir, ".pulumi", "history"), { recursive: true });
+    fs.mkdirSync(path.join(rig.dir, ".pulumi", "history"), { recursive: true });
 
-    const all = await check({ backend: `file://${dir}` });
+    const all = await check({ backend: `file://${rig.dir}` });
     assert.equal(all.report.exitCode, 0, JSON.stringify(all.report.sources));
     assert.deepEqual(all.report.lookups.map((l) => l.stack).sort(), [
       "old/legacy",
@@ -473,26 +434,26 @@ describe("drift: checkDrift against the emulator", function () {
     ]);
     assert.equal(all.gets, 1, "one gallery, one GET, however many stacks");
 
-    const named = await check({ backend: dir, stacks: ["prod", "proj/dev", "organization/proj/test"] });
+    const named = await check({ backend: rig.dir, stacks: ["prod", "proj/dev", "organization/proj/test"] });
     assert.deepEqual(
       named.report.lookups.map((l) => l.stack),
       ["proj/prod", "proj/dev", "proj/test"],
     );
     await assert.rejects(
-      check({ backend: dir, stacks: ["staging"] }),
+      check({ backend: rig.dir, stacks: ["staging"] }),
       /no stack "staging" \(stacks: legacy, proj\/dev, proj\/prod, proj\/test\)/,
     );
-    await assert.rejects(check({ backend: path.join(dir, "nowhere") }), /no .*\.pulumi\/stacks folder/);
+    await assert.rejects(check({ backend: path.join(rig.dir, "nowhere") }), /no .*\.pulumi\/stacks folder/);
   });
 
   describe("the verdict equals the provider's check + diff on the same data", () => {
     const scenarios: [string, boolean, (id: string) => void, (res: Json) => void][] = [
       ["nothing changed", false, () => undefined, () => undefined],
-      ["tags changed", true, (id) => azure.patchGallery(id, { tags: { env: "other" } }), () => undefined],
+      ["tags changed", true, (id) => rig.azure.patchGallery(id, { tags: { env: "other" } }), () => undefined],
       [
         "sharing changed",
         true,
-        (id) => azure.patchGallery(id, { properties: { sharingProfile: { permissions: "Groups" } } }),
+        (id) => rig.azure.patchGallery(id, { properties: { sharingProfile: { permissions: "Groups" } } }),
         () => undefined,
       ],
       [
@@ -517,7 +478,7 @@ describe("drift: checkDrift against the emulator", function () {
     for (const [title, expected, mutateAzure, mutateState] of scenarios) {
       it(title, async () => {
         const name = "eq-gallery";
-        const id = galleryId(azure.subscriptionId, azure.resourceGroupName, name);
+        const id = galleryId(rig.azure.subscriptionId, rig.azure.resourceGroupName, name);
         seedGallery(name, {
           tags: { env: "prod" },
           properties: { sharingProfile: { permissions: "Private" } },
@@ -525,11 +486,11 @@ describe("drift: checkDrift against the emulator", function () {
         const res = await upLookup("proj", "dev", "eq", args(name));
         mutateState(res);
         mutateAzure(id);
-        const file = writeDocument(path.join(dir, "dev.json"), exportDocument([res]));
+        const file = writeDocument(path.join(rig.dir, "dev.json"), exportDocument([res]));
         const { report } = await check({ files: [file] });
 
         // What `pulumi preview` does with the same state: Check with the stored inputs, then Diff.
-        setDefaultArmClient(client, "public");
+        setDefaultArmClient(rig.client, "public");
         try {
           const { __provider: _p, ...inputs } = res.inputs as Json;
           const { __provider: _q, ...outputs } = res.outputs as Json;

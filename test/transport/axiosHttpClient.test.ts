@@ -6,10 +6,13 @@ import { ConnectionError, InvalidResponseError } from "#internal/errors/index";
 import { failure as rejection } from "../support/failure";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
 import { localClients } from "../support/localClients";
-import { GALLERY, fixedCredential, ref } from "../support/transportFixtures";
+import { FakeCredential } from "../support/fakeCredential";
+import { GALLERY, ref } from "../support/transportFixtures";
+import { canaryToken } from "../support/canaries";
 
-const CANARY = "CANARY-AXIOS-TOKEN-91ab";
-const credential = fixedCredential(CANARY);
+/** The start of every token the credential issues. */
+const TOKEN = canaryToken("axios-");
+const credential = new FakeCredential({ prefix: TOKEN });
 
 describe("the axios transport against hostile servers", function () {
   this.timeout(20_000);
@@ -139,7 +142,7 @@ describe("the axios transport against hostile servers", function () {
     for (const e of errors) {
       assert.equal((e as { cause?: unknown }).cause, undefined);
       for (const text of [e.message, e.stack ?? "", JSON.stringify(e), inspect(e, { depth: 10 })]) {
-        assert.ok(!text.includes(CANARY), text);
+        assert.ok(!text.includes(TOKEN), text);
         assert.ok(!/Bearer|AxiosHeaders|AxiosError|ClientRequest|httpsAgent/.test(text), text);
       }
     }

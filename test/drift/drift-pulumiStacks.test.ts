@@ -6,9 +6,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runDrift } from "../support/driftCli";
-import { alive, fakePulumi } from "../support/fakePulumi";
-
-const CANARY = "canary-pulumi-secret-5e1f";
+import { fakePulumi } from "../support/fakePulumi";
+import { alive, waitFor } from "../support/processes";
+import { assertNoCanary, CANARY, canaryToken } from "../support/canaries";
 
 describe("drift: stacks through the Pulumi CLI (a stand-in CLI)", function () {
   this.timeout(60_000);
@@ -43,14 +43,6 @@ describe("drift: stacks through the Pulumi CLI (a stand-in CLI)", function () {
       .readdirSync(path.join(scratch, "pids"))
       .map((f) => Number(fs.readFileSync(path.join(scratch, "pids", f), "utf8")));
 
-  async function until(what: string, test: () => boolean, ms = 20_000): Promise<void> {
-    const end = Date.now() + ms;
-    while (!test()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
   it("--pulumi-timeout: a hanging export is that stack's error, and its process group (with its child) is ended", async () => {
     const run = await runDrift(["--json", "--stack", "org/p/a", "--pulumi-timeout", "1"], {
       ...env,
@@ -64,7 +56,7 @@ describe("drift: stacks through the Pulumi CLI (a stand-in CLI)", function () {
     );
     const pids = childPids();
     assert.equal(pids.length, 1);
-    await until("the export's own child to end", () => !alive(pids[0]), 5_000);
+    await waitFor(() => !alive(pids[0]), 5_000, "the export's own child to end");
   });
 
   it("a `pulumi` that exits leaving a child that holds its output: the export ends at once, and the child with it", async () => {
@@ -80,7 +72,7 @@ describe("drift: stacks through the Pulumi CLI (a stand-in CLI)", function () {
     assert.ok(ms < 5_000, `${ms} ms: it waited for the straggler`);
     const pids = childPids();
     assert.equal(pids.length, 1);
-    await until("the straggler to end", () => !alive(pids[0]), 2_000);
+    await waitFor(() => !alive(pids[0]), 2_000, "the straggler to end");
   });
 
   it("Ctrl-C ends every running export's group: no orphan outlives the command", async () => {
@@ -94,14 +86,18 @@ describe("drift: stacks through the Pulumi CLI (a stand-in CLI)", function () {
       },
       { onSpawn: (pid) => (drift = pid) },
     );
-    await until("three exports to start", () => fs.readdirSync(path.join(scratch, "pids")).length === 3);
+    await waitFor(
+      () => fs.readdirSync(path.join(scratch, "pids")).length === 3,
+      20_000,
+      "three exports to start",
+    );
     process.kill(drift, "SIGINT");
     const run = await done;
     assert.equal(run.code, 130, run.stderr);
     assert.match(run.stderr, /interrupted, cleaning up/);
     const pids = childPids();
     assert.equal(pids.length, 3, "the bound: three at once, the fourth never started");
-    await until("every export's child to end", () => pids.every((pid) => !alive(pid)), 5_000);
+    await waitFor(() => pids.every((pid) => !alive(pid)), 5_000, "every export's child to end");
   });
 
   it("exports run at most --export-concurrency at once, and more than one at a time", async () => {
@@ -134,16 +130,16 @@ describe("drift: stacks through the Pulumi CLI (a stand-in CLI)", function () {
     const run = await runDrift(["--json", "--stack", "org/p/a"], {
       ...env,
       FAKE_PULUMI_MODE: "leak",
-      PULUMI_CONFIG_PASSPHRASE: CANARY,
-      AZURE_STORAGE_KEY: `${CANARY}-key`,
-      PULUMI_ACCESS_TOKEN: `pul-${CANARY}`,
+      PULUMI_CONFIG_PASSPHRASE: CANARY.configSecret,
+      AZURE_STORAGE_KEY: CANARY.accessKey,
+      PULUMI_ACCESS_TOKEN: canaryToken("pulumi"),
     });
     assert.equal(run.code, 1);
     assert.match(
       run.stdout,
       /exited 1: error: could not decrypt: passphrase \[redacted\] key \[redacted\] token \[redacted\]/,
     );
-    assert.doesNotMatch(run.stdout + run.stderr, new RegExp(CANARY));
+    assertNoCanary(run.stdout + run.stderr, "drift's output");
   });
 
   it("an export larger than --max-state-bytes is stopped at the limit and named", async () => {
