@@ -3,6 +3,7 @@
 // starts Pulumi's dynamic provider host (pulumi-resource-pulumi-nodejs, beside the CLI), which requires the
 // package through NODE_PATH. Run by test/languages/dynamic-inline.test.ts as `node dynamicInline.js ACTION`;
 // prints one JSON line of what it saw (test/support/languageLifecycle.ts).
+import * as fs from "node:fs";
 import { LocalWorkspace, type OpMap } from "@pulumi/pulumi/automation";
 import { GalleryLookup, getGalleryOutput } from "pulumi-azure-gallery-lookup";
 import type { DriverResult, LifecycleAction } from "../support/languageLifecycle";
@@ -57,6 +58,9 @@ async function main(action: LifecycleAction): Promise<void> {
     else result.changes = counts((await stack.destroy()).summary.resourceChanges);
   } catch (error) {
     result.failed = String(error);
+  } finally {
+    // The Automation API made a work folder for this one step (its Pulumi.yaml): nothing may outlive the step.
+    fs.rmSync(stack.workspace.workDir, { recursive: true, force: true });
   }
   result.seen = seen;
   console.log(JSON.stringify(result));

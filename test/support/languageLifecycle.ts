@@ -5,7 +5,6 @@
 import { strict as assert } from "node:assert";
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { galleryId, startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
@@ -146,14 +145,16 @@ export function offlineEnvironment(
 ): NodeJS.ProcessEnv {
   const home = path.join(scratch, "home");
   const backend = path.join(scratch, "backend");
-  for (const dir of [home, backend]) fs.mkdirSync(dir, { recursive: true });
+  // A TMPDIR of the run's own, so that a test can see what a step leaves behind (stepsLeftBehind).
+  const tmp = path.join(scratch, "tmp");
+  for (const dir of [home, backend, tmp]) fs.mkdirSync(dir, { recursive: true });
   return {
     PATH: cliPath(pulumi, [
       ...(options.extraPath ?? []),
       ...(options.plugin === false ? [] : [pluginDirectory()]),
     ]),
     HOME: home,
-    TMPDIR: os.tmpdir(),
+    TMPDIR: tmp,
     PULUMI_HOME: path.join(home, ".pulumi"),
     PULUMI_BACKEND_URL: `file://${backend}`,
     PULUMI_CONFIG_PASSPHRASE: "language-suite-passphrase",
@@ -271,6 +272,10 @@ export function describeLifecycle(
         `the lookup and the stack: ${JSON.stringify(destroy.changes)}`,
       );
       assert.deepEqual(armRequestsSeen(azure), [], "destroy sent a request");
+    });
+
+    it("no step leaves anything in its TMPDIR (the Automation API's work folders included)", () => {
+      assert.deepEqual(fs.readdirSync(context.env.TMPDIR as string), []);
     });
   });
 }

@@ -127,6 +127,8 @@ func main() {
 		fmt.Fprintf(os.Stderr, "unknown action %q\n", action)
 		os.Exit(2)
 	}
+	// The Automation API made a work folder for this one step (its Pulumi.yaml): nothing may outlive it.
+	os.RemoveAll(stack.Workspace().WorkDir())
 	mu.Lock()
 	out.Seen = seen
 	mu.Unlock()

@@ -10,6 +10,7 @@ With LOOKUP_PROGRAM_FILE set, that file is the program instead (test/languages/r
 
 import json
 import os
+import shutil
 import sys
 
 import pulumi
@@ -89,6 +90,9 @@ def main() -> None:
             raise SystemExit(f"unknown action {action}")
     except auto.CommandError as error:
         result["failed"] = str(error)
+    finally:
+        # The Automation API made a work folder for this one step (its Pulumi.yaml): nothing may outlive it.
+        shutil.rmtree(stack.workspace.work_dir, ignore_errors=True)
     result["seen"] = seen
     print(json.dumps(result, default=str))
 
