@@ -95,12 +95,21 @@ describe("docs/first-project.md under the real Pulumi CLI", function () {
       fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `${block("yaml", /^name: /m)}\n`);
       fs.writeFileSync(path.join(dir, "tsconfig.json"), `${block("json", /compilerOptions/)}\n`);
       fs.writeFileSync(path.join(dir, "index.ts"), `${block("ts", /new GalleryLookup\(/)}\n`);
-      fs.writeFileSync(path.join(dir, "steps.sh"), `${block("sh", /pulumi login --local/)}\n`);
+      // The page's steps, then up to 10 s for the emulator the last one stopped to remove its folder: the
+      // namespace's end kills whatever is left at once.
+      fs.writeFileSync(
+        path.join(dir, "steps.sh"),
+        `${block("sh", /pulumi login --local/)}\n` +
+          // Its folder, not its pid: in the namespace, an exited emulator can stay a zombie of `sh`.
+          'for i in $(seq 100); do ls -d "$TMPDIR"/gallery-lookup-emulator-* >/dev/null 2>&1 || break; sleep 0.1; done\n',
+      );
+      const tmp = path.join(root, "tmp");
+      fs.mkdirSync(tmp);
 
       const env: NodeJS.ProcessEnv = {
         PATH: cliPath(pulumi),
         HOME: home,
-        TMPDIR: os.tmpdir(),
+        TMPDIR: tmp,
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         npm_config_offline: "true",
@@ -129,6 +138,11 @@ describe("docs/first-project.md under the real Pulumi CLI", function () {
       assert.match(run.out, /\+ 2 created/, run.out);
       assert.match(run.out, /1 lookup\(s\) in 1 stack\(s\), 1 gallery read\(s\): 0 drifted/, run.out);
       assert.match(run.out, /exit 0: no drift/, run.out);
+      // The emulator the page stopped left nothing behind: no folder, and no CA key in one.
+      assert.deepEqual(
+        fs.readdirSync(tmp).filter((name) => name.startsWith("gallery-lookup-emulator-")),
+        [],
+      );
       const state = fs
         .readdirSync(path.join(home, ".pulumi"), { recursive: true, encoding: "utf8" })
         .filter((f) => /(^|\/)stacks\/.*dev\.json$/.test(f));
