@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { ServerResponse } from "node:http";
 import { inspect } from "node:util";
-import type { AccessToken, TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import { defaultArmClient, setDefaultArmClient } from "#internal/arm/armClient";
 import { Pacer } from "#internal/arm/pacer";
 import {
@@ -15,6 +15,7 @@ import {
   SettingsError,
   ThrottledError,
 } from "#internal/errors/index";
+import { FakeCredential } from "../support/fakeCredential";
 import { useFakeTime } from "../support/fakeTime";
 import { localClients } from "../support/localClients";
 import { failure as rejection } from "../support/failure";
@@ -31,16 +32,6 @@ const GALLERY = {
   properties: { identifier: { uniqueName: `${SUB}-GALA` } },
 };
 
-/** A TokenCredential counting its calls; each token embeds the canary. */
-class CountingCredential implements TokenCredential {
-  calls = 0;
-  async getToken(): Promise<AccessToken> {
-    this.calls++;
-    await new Promise((r) => setImmediate(r));
-    return { token: `${CANARY}-${this.calls}`, expiresOnTimestamp: Date.now() + 3_600_000 };
-  }
-}
-
 function json(
   res: ServerResponse,
   status: number,
@@ -53,7 +44,7 @@ function json(
 describe("ArmClient against a local HTTPS server", function () {
   this.timeout(10_000);
   let server: TestHttpsServer;
-  let credential: CountingCredential;
+  let credential: FakeCredential;
   const time = useFakeTime(() => ({ random: 0 }));
   const sleeps = (): number[] => time().waits();
   const errors: Error[] = [];
@@ -66,7 +57,8 @@ describe("ArmClient against a local HTTPS server", function () {
     await server.close();
   });
   beforeEach(() => {
-    credential = new CountingCredential();
+    // Tokens `${CANARY}-1`, `${CANARY}-2`…: a new one at each issue, so a test sees which call it came from.
+    credential = new FakeCredential({ prefix: `${CANARY}-` });
   });
 
   const client = localClients(
