@@ -1,6 +1,7 @@
 // Errors as the real Pulumi CLI prints them, against the emulator: bad arguments, a missing gallery, a 403,
 // throttling that clears and throttling that does not. Each names what is wrong, shows under the resource
 // once, and comes quickly; and whether the runtime-preload workaround matters under the real CLI.
+import * as net from "node:net";
 import { strict as assert } from "node:assert";
 import { startEmulator } from "#internal/emulator/index";
 import type { EmulatorHandle } from "#internal/emulator/types";
@@ -152,9 +153,17 @@ describe("real Pulumi CLI: errors show under the resource once, name what is wro
   it("a local emulator that has stopped: a check failure of the lookup that names it, once, no stack trace", async () => {
     // Another emulator's environment, as `. ./emulator.env` left it, after that emulator stopped.
     const gone = await startEmulator();
-    const env = gone.environment();
+    const stopped = new URL(gone.environment().AZURE_AUTHORITY_HOST).port;
+    // Its variables, moved to a free port outside Linux's ephemeral range (32768–60999): the stopped
+    // emulator's own port could be taken meanwhile by a listener the CLI or a plugin opens on port 0.
+    const port = String(await freePortBelowEphemeral());
+    const env = Object.fromEntries(
+      Object.entries(gone.environment()).map(([k, v]) => [
+        k,
+        v.split(`127.0.0.1:${stopped}`).join(`127.0.0.1:${port}`),
+      ]),
+    );
     await gone.close();
-    const port = new URL(env.AZURE_AUTHORITY_HOST).port;
     const run = await project.run(["preview"], { env });
     figures.push(`stopped emulator: exit ${run.code}, ${run.ms} ms`);
     const all = run.stdout + run.stderr;
@@ -247,3 +256,16 @@ describe("real Pulumi CLI: errors show under the resource once, name what is wro
     }
   });
 });
+
+/** A port of 127.0.0.1 that nothing listens on, below the ephemeral range, so no `listen(0)` can take it. */
+async function freePortBelowEphemeral(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}

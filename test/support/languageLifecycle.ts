@@ -275,7 +275,12 @@ export function describeLifecycle(
     });
 
     it("no step leaves anything in its TMPDIR (the Automation API's work folders included)", () => {
-      assert.deepEqual(fs.readdirSync(context.env.TMPDIR as string), []);
+      // ts-node's compile cache (ts-node-<hash>) is the Pulumi Node.js runtime's own, kept on purpose for the
+      // next run of a TypeScript program; everything else would be ours or the Automation API's.
+      const left = fs
+        .readdirSync(context.env.TMPDIR as string)
+        .filter((name) => !/^ts-node-[0-9a-f]+$/.test(name));
+      assert.deepEqual(left, []);
     });
   });
 }
