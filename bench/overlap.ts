@@ -22,7 +22,7 @@ import {
   useNodeModules,
   type PulumiProject,
 } from "../test/support/pulumiCli";
-import { figure, type Figure } from "./figure";
+import { figure, writeResults, type Figure } from "./figure";
 import { lineChartSvg, svgToPng } from "./plot";
 import { lookupProgram, noopProgram, seed } from "./pulumiPreview";
 import { median, round3 } from "./stats";
@@ -196,14 +196,7 @@ export async function overlapFigures(
       series,
       curve,
     };
-    const report = {
-      when: new Date().toISOString(),
-      node: process.version,
-      cpus: os.cpus().length,
-      figures,
-      raw,
-    };
-    fs.writeFileSync(OVERLAP_RESULTS_FILE, JSON.stringify(report, null, 2) + "\n");
+    writeResults(OVERLAP_RESULTS_FILE, figures, raw);
     log(
       `wrote ${path.relative(process.cwd(), OVERLAP_RESULTS_FILE)} and ${path.relative(process.cwd(), OVERLAP_PNG)}`,
     );
