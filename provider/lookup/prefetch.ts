@@ -14,6 +14,7 @@ import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import { lookupArgsOf } from "../gallery/diff";
 import { validateLookupArgs, type ValidLookupArgs } from "../gallery/validation";
 import type { GalleryLookupArgs, GalleryObservation } from "../types/lookup";
+import { startProviderHost } from "./providerHost";
 import { readGallery } from "./readGallery";
 
 /** The internal input that carries a prefetched observation from the program to Check. */
@@ -55,6 +56,8 @@ const MATCHED_ARGS = [
  */
 export function prefetchedInput(args: GalleryLookupArgs): pulumi.Output<Prefetched | undefined> | undefined {
   if (!underEngine()) return undefined;
+  // The lookup registers when its GET answers: the engine starts the provider host meanwhile, not then.
+  startProviderHost();
   const all = pulumi.output(args);
   // unsecret: the input must never be a secret itself; whether an argument was one is asked of `all`.
   return pulumi

@@ -18,6 +18,7 @@ import {
   type PulumiProject,
   type PulumiRun,
 } from "../support/pulumiCli";
+import { processesIn, waitFor } from "../support/processes";
 
 const LOOKUPS = 20;
 const names = Array.from({ length: LOOKUPS }, (_, i) => `gallery${String(i).padStart(2, "0")}`);
@@ -52,6 +53,18 @@ const hidden = new GalleryLookup("hidden", { resourceGroupName: ${JSON.stringify
 export const laterName = later.uniqueName;
 export const hiddenLocation = hidden.location;
 `;
+
+/** The provider hosts running for a project: Node.js on the SDK's cmd/dynamic-provider, in the project's folder. */
+function providerHosts(project: PulumiProject): number[] {
+  return processesIn(project.dir).filter((pid) => {
+    try {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      return /cmd[/]dynamic-provider([/]index\.js)?$/.test(argv[1] ?? "");
+    } catch {
+      return false;
+    }
+  });
+}
 
 function getsByGallery(azure: EmulatorHandle): Map<string, number> {
   const counts = new Map<string, number>();
@@ -106,6 +119,25 @@ describe("real Pulumi CLI: the lookups of one program overlap (issue 26)", funct
       assert.equal(step.newState?.inputs?.uniqueName, `${azure.subscriptionId}-${name.toUpperCase()}`);
       assert.ok(!(PREFETCHED_KEY in (step.newState?.inputs ?? {})), "the internal input is not shown");
     }
+  });
+
+  it("the engine starts the provider host while every GET is still unanswered, one host, and nothing of it is shown", async () => {
+    const lookups = await project(PROGRAM(azure.resourceGroupName));
+    // More than will ever arrive, resent attempts included: every answer is held until released below.
+    // Without the early start no lookup registers while its GET is unanswered, so no host starts.
+    azure.clearJournal();
+    azure.holdAnswers(1_000);
+    const running = lookups.run(["preview"], { timeoutMs: 150_000 });
+    try {
+      await waitFor(() => providerHosts(lookups).length > 0, 90_000, "a provider host, every GET unanswered");
+      assert.equal(armRequestsSeen(azure).length, 0, "no ARM answer has gone out yet");
+      assert.deepEqual(providerHosts(lookups).length, 1);
+    } finally {
+      azure.releaseAnswers();
+    }
+    const run = await running;
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.doesNotMatch(`${run.stdout}${run.stderr}`, /unknown function|galleryLookupStartHost|invoke/i);
   });
 
   it("up sends one GET per lookup, create none; the state holds no internal input; an up-to-date preview one GET each and no changes", async () => {
