@@ -128,6 +128,15 @@ export class ArmClient {
   }
 }
 
+/** Loads what an {@link ArmClient} loads at its first request (the pipeline, axios, the credential library), ahead of it. */
+export function loadHttpStack(): void {
+  require("./armPipeline");
+  require("./axiosHttpClient");
+  require("@azure/core-rest-pipeline");
+  require("axios");
+  require("@azure/identity");
+}
+
 const defaultClients = new Map<CloudName, ArmClient>();
 
 /**

@@ -29,6 +29,14 @@ export function configureSignIn(config: ConfigReader): void {
 }
 
 /**
+ * Signs in with config read elsewhere: the program's prefetch thread gets the program's own, read on its
+ * main thread (a worker has no Pulumi runtime to read it from).
+ */
+export function useSignInConfig(values: Partial<Record<SignInKey, string>>): void {
+  configured = { ...values };
+}
+
+/**
  * The sign-in config of this process: what `configure` received, else the Pulumi program's own stack
  * config (getGallery runs in the program), else nothing.
  */

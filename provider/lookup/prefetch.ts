@@ -1,9 +1,9 @@
 // Overlapping lookups (issue 26). Pulumi's engine calls each resource's Check one after the other
 // (pulumi/pulumi#12351), so a GET sent from Check queues behind every other lookup's. The program, though,
 // knows every lookup's arguments long before the engine checks the first: the constructor starts the GET at
-// once in the program's own process, through the same shared client and pacer as getGallery, and hands what
-// it saw to Check as one internal input. Check uses it when it was made for exactly the arguments Check
-// validated, and reads for itself otherwise. argsOf() keeps only the lookup's arguments, so the internal
+// once in the program's own process, on its prefetch thread (prefetchThread.ts: one client, one token and one
+// pacer for every lookup of the program), and hands what it saw to Check as one internal input. Check uses it
+// when it was made for exactly the arguments Check validated, and reads for itself otherwise. argsOf() keeps only the lookup's arguments, so the internal
 // input never reaches the checked inputs, the state or a diff.
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
@@ -14,29 +14,13 @@ import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import { lookupArgsOf } from "../gallery/diff";
 import { validateLookupArgs, type ValidLookupArgs } from "../gallery/validation";
 import type { GalleryLookupArgs, GalleryObservation } from "../types/lookup";
+import type { CarriedFailure, Prefetched } from "./prefetchRead";
+import { readOnPrefetchThread, startPrefetchThread } from "./prefetchThread";
 import { startProviderHost } from "./providerHost";
 import { readGallery } from "./readGallery";
 
 /** The internal input that carries a prefetched observation from the program to Check. */
 export const PREFETCHED_KEY = "__galleryLookupPrefetched";
-
-/** What the GET failed with, enough for Check to fail exactly as if it had sent the GET itself. */
-interface CarriedFailure {
-  name: string;
-  message: string;
-  /** A CredentialError's credential name (for example `ClientSecretCredential`), never a secret. */
-  credential?: string;
-  status?: number;
-  code?: string;
-  requestId?: string;
-}
-
-/** The internal input: which arguments the GET was for, and what it saw or how it failed. */
-interface Prefetched {
-  args: ValidLookupArgs;
-  observation?: GalleryObservation;
-  failure?: CarriedFailure;
-}
 
 const MATCHED_ARGS = [
   "subscriptionId",
@@ -56,8 +40,10 @@ const MATCHED_ARGS = [
  */
 export function prefetchedInput(args: GalleryLookupArgs): pulumi.Output<Prefetched | undefined> | undefined {
   if (!underEngine()) return undefined;
-  // The lookup registers when its GET answers: the engine starts the provider host meanwhile, not then.
+  // The lookup registers when its GET answers: the engine starts the provider host meanwhile, not then,
+  // and the GETs' work runs beside the program's main thread.
   startProviderHost();
+  startPrefetchThread();
   const all = pulumi.output(args);
   // unsecret: the input must never be a secret itself; whether an argument was one is asked of `all`.
   return pulumi
@@ -93,26 +79,7 @@ function underEngine(): boolean {
 async function prefetch(plain: Record<string, unknown>): Promise<Prefetched | undefined> {
   // Arguments that break a rule send nothing here either: Check reports them, once.
   const { args } = validateLookupArgs(lookupArgsOf(plain));
-  if (!args) return undefined;
-  try {
-    return { args, observation: await readGallery(args) };
-  } catch (error) {
-    // Not shown here: Check shows it, once, as the failure of this lookup.
-    return { args, failure: carried(error) };
-  }
-}
-
-function carried(error: unknown): CarriedFailure {
-  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
-  const { status, code, requestId } = error as GalleryLookupError;
-  return {
-    name: error.name,
-    message: error.message,
-    ...(error instanceof CredentialError ? { credential: error.credential } : {}),
-    ...(status !== undefined ? { status } : {}),
-    ...(code !== undefined ? { code } : {}),
-    ...(requestId !== undefined ? { requestId } : {}),
-  };
+  return args ? readOnPrefetchThread(args) : undefined;
 }
 
 function rebuilt(failure: CarriedFailure, args: ValidLookupArgs): Error {

@@ -5,8 +5,8 @@
 // after it. An invoke makes the engine start and configure that same default provider at once, while the
 // GETs run. The dynamic provider host implements no function (pulumi/pulumi#406) and answers an invoke with
 // "unknown function"; that answer is expected and dropped. An invoke is not a step: it reaches neither the
-// state nor the preview's output, and it sends nothing to Azure.
-import * as pulumi from "@pulumi/pulumi";
+// state nor the preview's output, and it sends nothing to Azure. (The package's own offline engine answers
+// it with nothing: provider/preview/localEngine.ts.)
 
 /** A function no dynamic provider has: what the host answers it with is dropped. */
 export const HOST_START_TOKEN = "pulumi-nodejs:dynamic:galleryLookupStartHost";
@@ -18,6 +18,8 @@ export function startProviderHost(): void {
   if (asked) return;
   asked = true;
   try {
+    // Loaded here, not at the top: the offline engine reads HOST_START_TOKEN without loading the SDK.
+    const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
     pulumi.runtime.invoke(HOST_START_TOKEN, {}).catch(() => undefined);
   } catch {
     // An SDK that refuses the call synchronously: the host then starts with the first registration, as before.

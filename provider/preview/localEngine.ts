@@ -5,6 +5,7 @@
 // It serves what `npm start` (preview --demo) and `preview DIR` without a Pulumi CLI need, nothing more: no
 // Update, Delete or Read of a deployed stack (those are the Pulumi CLI's), no plugins, no secrets, no refresh.
 import { isDynamicType, PROVIDER_KEY } from "../drift/recognise";
+import { HOST_START_TOKEN } from "../lookup/providerHost";
 import type { ProviderHost } from "./hostClient";
 import { fromStruct, loadProtos, toStruct, type PropertyMap, type PulumiProtos } from "./proto";
 
@@ -206,7 +207,12 @@ export class LocalEngine {
         callback(
           this.unserved(`reads of existing resources ('${call.request.getType()}' ${call.request.getId()})`),
         ),
-      invoke: (call, callback) => callback(this.unserved(`functions: '${call.request.getTok()}'`)),
+      invoke: (call, callback) =>
+        // The lookups' request to start the provider host early (lookup/providerHost.ts): this engine starts
+        // its host for itself, so there is nothing to do and nothing to report.
+        call.request.getTok() === HOST_START_TOKEN
+          ? callback(null, new this.protos.provider.InvokeResponse())
+          : callback(this.unserved(`functions: '${call.request.getTok()}'`)),
       call: (call, callback) => callback(this.unserved(`method calls: '${call.request.getTok()}'`)),
       signalAndWaitForShutdown: (_call, callback) => callback(null, new empty.Empty()),
     };

@@ -97,7 +97,11 @@ describe("package: the published manifest", () => {
       const file = todo.pop() as string;
       if (loaded.has(file) || !fs.existsSync(file)) continue;
       loaded.add(file);
-      for (const [, spec] of fs.readFileSync(file, "utf8").matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
+      const text = fs.readFileSync(file, "utf8");
+      // A worker thread's entry is loaded by file name, beside the module that starts it.
+      for (const [, entry] of text.matchAll(/new threads\.Worker\(path\.join\(__dirname, "([^"]+)"\)/g))
+        todo.push(path.join(path.dirname(file), entry));
+      for (const [, spec] of text.matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
         const target = path.resolve(path.dirname(file), spec);
         todo.push(
           ...[`${target}.js`, target, path.join(target, "index.js")].filter(
