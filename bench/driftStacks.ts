@@ -46,7 +46,11 @@ async function driftCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun>
   try {
     return { ms, code: run.code, report: JSON.parse(run.stdout) as DriftReport };
   } catch {
-    throw new Error(`drift ${args.join(" ")} exited ${run.code} without a report:\n${run.stderr}`);
+    const stdout =
+      run.stdout.length > 400 ? `${run.stdout.slice(0, 200)} … ${run.stdout.slice(-200)}` : run.stdout;
+    throw new Error(
+      `drift ${args.join(" ")} exited ${run.code} without a report (${run.stdout.length} bytes on stdout: ${stdout}):\n${run.stderr}`,
+    );
   }
 }
 

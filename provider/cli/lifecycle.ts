@@ -51,6 +51,22 @@ export function runCleanups(): Promise<void> {
   return running;
 }
 
+/**
+ * Waits until stdout and stderr have handed everything written to them to the OS. Into a pipe Node writes
+ * what the pipe takes and queues the rest; `process.exit` drops that queue, which cut a 2 MB drift report
+ * short at about 200 KB. A reader that has gone (EPIPE) ends the wait too.
+ */
+export async function flushStandardStreams(): Promise<void> {
+  const flushed = (stream: NodeJS.WriteStream): Promise<void> =>
+    stream.writableLength === 0 || stream.destroyed || stream.writableEnded
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          stream.once("error", () => resolve());
+          stream.write("", () => resolve());
+        });
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+}
+
 async function stop(exitCode: number, note?: string): Promise<void> {
   if (ending) return;
   ending = true;

@@ -4,7 +4,7 @@
 // is one row of COMMANDS.
 import { UsageError } from "../errors/UsageError";
 import { unknownText } from "./args";
-import { runCleanups, stopping } from "./lifecycle";
+import { flushStandardStreams, runCleanups, stopping } from "./lifecycle";
 
 interface Command {
   /** One line for the command table. */
@@ -126,7 +126,8 @@ void main(process.argv.slice(2))
   })
   .then(async (code) => {
     await runCleanups();
-    // The work is done: exit with its code now, whatever handles a library left open (a socket to a
-    // proxy that never answered, a timer), rather than whenever they close.
+    await flushStandardStreams();
+    // The work is done and its output written: exit with its code now, whatever handles a library left
+    // open (a socket to a proxy that never answered, a timer), rather than whenever they close.
     process.exit(code);
   });

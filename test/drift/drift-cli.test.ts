@@ -138,6 +138,25 @@ describe("drift: the gallery-lookup drift command", function () {
     assert.ok(!Number.isNaN(Date.parse(report.checkedAt)));
   });
 
+  it("--json: a report larger than a pipe holds arrives whole before the process exits (4,000 lookups, ~2 MB)", async () => {
+    const resources = await stackDoc("big", ["myGalleryName"]);
+    const lookup = resources[resources.length - 1];
+    const urn = String(lookup.urn);
+    const many = Array.from({ length: 4000 }, (_, i) => ({
+      ...lookup,
+      urn: `${urn.slice(0, urn.lastIndexOf("::"))}::lookup${i}`,
+    }));
+    const big = writeDocument(
+      path.join(rig.dir, "big.json"),
+      exportDocument([...resources.slice(0, -1), ...many]),
+    );
+    const r = await run(["--json", big]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.length > 1_000_000, `${r.stdout.length} bytes`);
+    const report = JSON.parse(r.stdout) as DriftReport;
+    assert.equal(report.lookups.length, 4000);
+  });
+
   it("--markdown: a heading, the summary and a table row per lookup needing attention", async () => {
     const r = await run(["--markdown", inSync, drifted]);
     assert.equal(r.code, 2);
