@@ -98,8 +98,8 @@ describe("package: the published manifest", () => {
       if (loaded.has(file) || !fs.existsSync(file)) continue;
       loaded.add(file);
       const text = fs.readFileSync(file, "utf8");
-      // A worker thread's entry is loaded by file name, beside the module that starts it.
-      for (const [, entry] of text.matchAll(/new threads\.Worker\(path\.join\(__dirname, "([^"]+)"\)/g))
+      // A file loaded by its name beside the module (a worker thread's entry), not by require.
+      for (const [, entry] of text.matchAll(/path\.join\(__dirname, "([^"/]+\.js)"\)/g))
         todo.push(path.join(path.dirname(file), entry));
       for (const [, spec] of text.matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
         const target = path.resolve(path.dirname(file), spec);
