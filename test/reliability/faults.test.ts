@@ -91,11 +91,16 @@ describe("reliability: faults through getGallery", function () {
   const results = new Map<string, { row: FaultRow; error?: unknown }>();
   let output = "";
   let table = "";
+  let caDir: string | undefined;
+  // The emulators leave a CA folder they were given alone: its key is this suite's to remove.
+  after(() => {
+    if (caDir) fs.rmSync(caDir, { recursive: true, force: true });
+  });
 
   // Each case gets its own emulator (one shared CA), so that all run at once and the suite stays fast;
   // the output of the whole batch is captured and must be empty.
   before(async () => {
-    const caDir = fs.mkdtempSync(path.join(os.tmpdir(), "reliability-ca-"));
+    caDir = fs.mkdtempSync(path.join(os.tmpdir(), "reliability-ca-"));
     // Started before any lookup: making TLS keys blocks the event loop, which would skew the timings.
     const emulators: EmulatorHandle[] = [];
     for (const _ of ALL_CASES) emulators.push(await startCanaryEmulator({ caDir }));
