@@ -3,8 +3,8 @@
 // knows every lookup's arguments long before the engine checks the first: the constructor starts the GET at
 // once in the program's own process, on its prefetch thread (prefetchThread.ts: one client, one token and one
 // pacer for every lookup of the program), and hands what it saw to Check as one internal input. Check uses it
-// when it was made for exactly the arguments Check validated, and reads for itself otherwise. argsOf() keeps only the lookup's arguments, so the internal
-// input never reaches the checked inputs, the state or a diff.
+// when it was made for exactly the arguments Check validated, and reads for itself otherwise. argsOf() keeps
+// only the lookup's arguments, so the internal input never reaches the checked inputs, the state or a diff.
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { ConnectionError } from "../errors/ConnectionError";
