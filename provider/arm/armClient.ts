@@ -99,10 +99,7 @@ export class ArmClient {
   private http(): NonNullable<ArmClient["stack"]> {
     if (this.stack !== undefined) return this.stack;
     // Loaded on the first request, not with the package: a preview that looks nothing up never pays for them.
-    const { createArmPipeline } = require("./armPipeline") as typeof import("./armPipeline");
-    const { createPipelineRequest } =
-      require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
-    const { createAxiosHttpClient } = require("./axiosHttpClient") as typeof import("./axiosHttpClient");
+    const { createArmPipeline, createPipelineRequest, createAxiosHttpClient } = httpModules();
     const { ca, credential, renewCredential } = this.options;
     const proxy = readProxyRule(this.env);
     const settings = { ...this.settings, ...(ca !== undefined ? { ca } : {}) };
@@ -128,11 +125,25 @@ export class ArmClient {
   }
 }
 
-/** Loads what an {@link ArmClient} loads at its first request (the pipeline, axios, the credential library), ahead of it. */
+/** What an {@link ArmClient} loads at its first request: one list for the client and for {@link loadHttpStack}. */
+function httpModules() {
+  return {
+    createArmPipeline: (require("./armPipeline") as typeof import("./armPipeline")).createArmPipeline,
+    createPipelineRequest: (
+      require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline")
+    ).createPipelineRequest,
+    createAxiosHttpClient: (require("./axiosHttpClient") as typeof import("./axiosHttpClient"))
+      .createAxiosHttpClient,
+  };
+}
+
+/**
+ * Loads what an {@link ArmClient} loads at its first request ahead of it (the prefetch thread, while the
+ * program constructs): its modules, and what they load only when they first run, axios when the HTTP
+ * client is made and the credential library at the first token.
+ */
 export function loadHttpStack(): void {
-  require("./armPipeline");
-  require("./axiosHttpClient");
-  require("@azure/core-rest-pipeline");
+  httpModules();
   require("axios");
   require("@azure/identity");
 }
