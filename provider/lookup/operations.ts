@@ -38,8 +38,8 @@ export function configure(config: ConfigReader): void {
  */
 export async function check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
   const given = argsOf(news);
-  const { args, failures } = validateLookupArgs(given);
-  if (!args) return failures.length > 0 ? { inputs: given, failures } : { inputs: given };
+  const { args } = validateLookupArgs(given);
+  if (!args) return checkArguments(news);
   try {
     // What the program's prefetch saw for exactly these arguments, else a GET of Check's own.
     const inputs = checkedInputs(given, await observedOrRead(news, args));
@@ -54,6 +54,16 @@ export async function check(_olds: Props, news: Props): Promise<dynamic.CheckRes
   }
 }
 
+/**
+ * Check without the GET: the lookup's arguments, and a failure for each that breaks a rule. The plugin's
+ * check of a new lookup, whose GET waits for Create (see ../plugin/galleryLookupPlugin.ts).
+ */
+export function checkArguments(news: Props): dynamic.CheckResult {
+  const given = argsOf(news);
+  const { failures } = validateLookupArgs(given);
+  return failures.length > 0 ? { inputs: given, failures } : { inputs: given };
+}
+
 /** Replacement for another gallery, update for other options or drift, nothing otherwise. */
 export async function diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
   const { changes, replaces } = diffLookup(olds, news);
@@ -62,7 +72,9 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<dynam
 
 /** Returns what check observed: no second GET in the same operation. */
 export async function create(inputs: Props): Promise<dynamic.CreateResult> {
-  const outs = hasObservation(inputs) ? inputs : await observeAgain(inputs);
+  // Without an observation (the plugin's new lookup, whose check sends no GET) the GET is create's, and so
+  // is check's warning.
+  const outs = hasObservation(inputs) ? inputs : await observeAgain(inputs, { warn: true });
   return { id: idOf(outs), outs: strip(outs) };
 }
 
@@ -86,9 +98,12 @@ export async function read(id: string, props: Props = {}): Promise<dynamic.ReadR
   }
 }
 
-async function observeAgain(props: Props): Promise<Props> {
+async function observeAgain(props: Props, options: { warn?: boolean } = {}): Promise<Props> {
   const given = argsOf(props);
-  return checkedInputs(given, await readGallery(requireValidLookupArgs(given)));
+  const observed = checkedInputs(given, await readGallery(requireValidLookupArgs(given)));
+  const hint = options.warn ? expandHint(observed) : undefined;
+  if (hint) await log.warn(hint);
+  return observed;
 }
 
 /** Everything but the engine's own `__provider`, which the host adds back. */

@@ -3,14 +3,22 @@
 // what a plugin must do for itself: unwrap the engine's secret wrappers and mark secret again what was
 // derived from a secret, and fill in the subscription and cloud here, in check, since a generated SDK
 // runs none of our code in the program.
+// And when to GET. The engine runs Check one resource at a time (pulumi/pulumi#12351) but Create in
+// parallel, and sends Create in a preview too, because the plugin answers Configure with supportsPreview
+// (advertisePreview in providerConfig.ts). So a new lookup's check only validates, and its Create GETs, in a
+// preview and in an up: N new lookups overlap, and each still sends one GET per operation. A lookup already
+// in the state GETs in Check as the dynamic face does, so that Diff sees drift; the engine runs Diff one at a
+// time too unless PULUMI_PARALLEL_DIFF is set, so there the GETs still queue.
 import type * as provider from "@pulumi/pulumi/provider";
 import { InvalidArgumentError } from "../errors/InvalidArgumentError";
 import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
 import { lookupArgsOf } from "../gallery/diff";
-import { requireValidLookupArgs } from "../gallery/validation";
+import { containsUnknown } from "../gallery/unknowns";
+import { requireValidLookupArgs, validateLookupArgs } from "../gallery/validation";
 import { resolveDefaults } from "../lookup/defaults";
 import { getGallery } from "../lookup/getGallery";
 import * as operations from "../lookup/operations";
+import { signInOrConnectionFailure } from "../lookup/checkFailure";
 import { notFoundFailure } from "../lookup/readGallery";
 import type { GalleryLookupPlainArgs } from "../types/lookup";
 import { PACKAGE_NAME, type PluginConfig } from "./providerConfig";
@@ -47,6 +55,19 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+/**
+ * A failed GET in Create, worded as check words it: a 404 as the failure of the argument that names what is
+ * missing, a failed sign-in or connection as the lookup's failure (a stopped local emulator named). The
+ * SDK's server shows an error's message only, once.
+ */
+async function asCreateError(error: unknown, props: Props): Promise<unknown> {
+  const { args } = validateLookupArgs(lookupArgsOf(props));
+  const notFound = args ? notFoundFailure(error, args) : undefined;
+  if (notFound) return new Error(`${notFound.property}: ${notFound.reason}`);
+  const failure = await signInOrConnectionFailure(error);
+  return failure ? new Error(failure.reason) : error;
+}
+
 function requireLookupType(urn: string): void {
   const type = urn.split("::")[2]?.split("$").pop();
   if (type !== GALLERY_LOOKUP_TOKEN) throw new Error(`${PACKAGE_NAME} has no resource type ${type ?? urn}`);
@@ -72,7 +93,12 @@ export function galleryLookupPlugin(
       requireLookupType(urn);
       const { props, secretKeys } = unwrapProperties(news);
       const given = withPluginDefaults(props, sources.config(), sources.env);
-      const result = await operations.check(unwrapProperties(_olds).props, given);
+      const olds = unwrapProperties(_olds).props;
+      // No olds: a new lookup, whose GET is Create's.
+      const result =
+        Object.keys(olds).length === 0
+          ? operations.checkArguments(given)
+          : await operations.check(olds, given);
       const failures = result.failures?.map((f) =>
         f.property === "subscriptionId" && given.subscriptionId === undefined
           ? { property: f.property, reason: NO_PLUGIN_SUBSCRIPTION }
@@ -90,8 +116,17 @@ export function galleryLookupPlugin(
     async create(urn, inputs: Props) {
       requireLookupType(urn);
       const { props, secretKeys } = unwrapProperties(inputs);
-      const created = await operations.create(props);
-      return { id: created.id, outs: plain(markSecret(created.outs as Props, secretKeys.length > 0)) };
+      const secret = secretKeys.length > 0;
+      // In a preview an argument may not be known yet: nothing is sent, and the outputs stay unknown.
+      if (containsUnknown(lookupArgsOf(props))) return { id: "", outs: plain(markSecret(props, secret)) };
+      let created;
+      try {
+        // The observation check folded in (a replacement), else the GET of a new lookup.
+        created = await operations.create(props);
+      } catch (error) {
+        throw await asCreateError(error, props);
+      }
+      return { id: created.id, outs: plain(markSecret(created.outs as Props, secret)) };
     },
 
     async update(id, urn, olds: Props, news: Props) {

@@ -4,7 +4,7 @@ import "./engineAddress";
 import * as pulumi from "@pulumi/pulumi";
 import * as operations from "../lookup/operations";
 import { galleryLookupPlugin } from "./galleryLookupPlugin";
-import { asAzureNativeConfig, watchConfigure, type PluginConfig } from "./providerConfig";
+import { advertisePreview, asAzureNativeConfig, watchConfigure, type PluginConfig } from "./providerConfig";
 import schema from "./schema.json";
 
 let config: PluginConfig = {};
@@ -14,6 +14,8 @@ watchConfigure((received) => {
   config = received;
   operations.configure(asAzureNativeConfig(received));
 });
+
+advertisePreview();
 
 void pulumi.provider.main(
   galleryLookupPlugin(schema.version, JSON.stringify(schema), { config: () => config, env: process.env }),

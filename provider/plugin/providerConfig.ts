@@ -3,7 +3,7 @@
 // answers Configure itself and never hands the request to the provider, so the request is read where gRPC
 // decodes it, from the service definition the server registers.
 import * as providerService from "@pulumi/pulumi/proto/provider_grpc_pb";
-import type { ConfigureRequest } from "@pulumi/pulumi/proto/provider_pb";
+import type { ConfigureRequest, ConfigureResponse } from "@pulumi/pulumi/proto/provider_pb";
 import { AZURE_NATIVE_SIGN_IN_SETTINGS } from "../auth/signInChoice";
 import type { ConfigReader } from "../auth/stackConfig";
 import { UNKNOWN } from "../gallery/unknowns";
@@ -55,8 +55,7 @@ export function asAzureNativeConfig(config: PluginConfig): ConfigReader {
  * server answers. Install once, before `pulumi.provider.main`.
  */
 export function watchConfigure(onConfigure: (config: PluginConfig) => void): void {
-  const method = (providerService as unknown as Record<string, Record<string, unknown>>)
-    .ResourceProviderService.configure as { requestDeserialize: (buffer: Buffer) => ConfigureRequest };
+  const method = configureMethod();
   const decode = method.requestDeserialize;
   method.requestDeserialize = (buffer: Buffer) => {
     const request = decode(buffer);
@@ -65,4 +64,28 @@ export function watchConfigure(onConfigure: (config: PluginConfig) => void): voi
     onConfigure(configFromRequest(variables, args));
     return request;
   };
+}
+
+/**
+ * Answers every Configure with `supportsPreview`, as the SDK's server does not: only then does the engine
+ * send Create during a preview (otherwise it shows a new resource's inputs as its outputs), and the plugin
+ * GETs a new lookup in Create, which the engine runs in parallel, not in Check, which it runs one resource
+ * at a time (pulumi/pulumi#12351). Install once, before `pulumi.provider.main`.
+ */
+export function advertisePreview(): void {
+  const method = configureMethod();
+  const encode = method.responseSerialize;
+  method.responseSerialize = (response: ConfigureResponse) => {
+    response.setSupportspreview(true);
+    return encode(response);
+  };
+}
+
+/** Configure in the service definition the SDK's server registers, whose (de)serializers gRPC calls. */
+function configureMethod(): {
+  requestDeserialize: (buffer: Buffer) => ConfigureRequest;
+  responseSerialize: (response: ConfigureResponse) => Buffer;
+} {
+  return (providerService as unknown as Record<string, Record<string, unknown>>).ResourceProviderService
+    .configure as ReturnType<typeof configureMethod>;
 }

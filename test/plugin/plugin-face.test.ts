@@ -5,12 +5,17 @@ import { setDefaultArmClient } from "#internal/arm/armClient";
 import { emulatorEndpoint, localClient } from "../support/localClients";
 import { UNKNOWN } from "#internal/gallery/unknowns";
 import { galleryLookupPlugin, NO_PLUGIN_SUBSCRIPTION } from "#internal/plugin/galleryLookupPlugin";
-import { configFromRequest, watchConfigure, type PluginConfig } from "#internal/plugin/providerConfig";
+import {
+  advertisePreview,
+  configFromRequest,
+  watchConfigure,
+  type PluginConfig,
+} from "#internal/plugin/providerConfig";
 import { GALLERY_LOOKUP_TOKEN, GET_GALLERY_TOKEN } from "#internal/plugin/tokens";
 import { isWireSecret, wireSecret } from "#internal/plugin/wireValues";
 import { startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import * as providerService from "@pulumi/pulumi/proto/provider_grpc_pb";
-import { ConfigureRequest } from "@pulumi/pulumi/proto/provider_pb";
+import { ConfigureRequest, ConfigureResponse } from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { FakeCredential } from "../support/fakeCredential";
 import { assertOnlyGets } from "../support/reliability";
@@ -48,13 +53,49 @@ describe("the provider plugin's GalleryLookup and getGallery", () => {
     expand: "SharingProfile/Groups",
   });
 
-  it("check takes the subscription from the provider's config and folds one GET into the inputs", async () => {
-    const result = await plugin().check!(URN, {}, args());
+  it("a new lookup: check takes the subscription from the provider's config and sends nothing; create sends the one GET", async () => {
+    const p = plugin();
+    const result = await p.check!(URN, {}, args());
     assert.equal(result.failures, undefined);
     const inputs = result.inputs as Props;
     assert.equal(inputs.subscriptionId, azure.subscriptionId);
+    assert.equal(inputs.permissions, undefined, "nothing observed yet");
+    assert.equal(armRequests().length, 0, "the engine runs Check one resource at a time: no GET there");
+    const { id, outs } = await p.create!(URN, inputs);
+    assert.match(id, /\/galleries\/mySharingGroupsGallery$/);
+    assert.equal((outs as Props).permissions, "Groups");
+    assert.equal(armRequests().length, 1);
+  });
+
+  it("a lookup in the state: check folds one GET into the inputs, and a replacement's create returns it", async () => {
+    const p = plugin();
+    const { outs } = await p.create!(URN, (await p.check!(URN, {}, args())).inputs);
+    azure.clearJournal();
+    const inputs = (await p.check!(URN, outs, args())).inputs as Props;
     assert.equal(inputs.permissions, "Groups");
     assert.match(String(inputs.resourceId), /\/galleries\/mySharingGroupsGallery$/);
+    assert.equal(armRequests().length, 1);
+    await p.create!(URN, inputs);
+    assert.equal(armRequests().length, 1, "create returns what check saw");
+  });
+
+  it("create in a preview with an argument not known yet sends nothing, and its outputs stay unknown", async () => {
+    const inputs = { ...args(), subscriptionId: azure.subscriptionId, galleryName: UNKNOWN };
+    const created = await plugin().create!(URN, inputs);
+    assert.deepEqual(created.outs, inputs);
+    assert.equal(armRequests().length, 0);
+  });
+
+  it("create words a missing gallery as check does, naming the argument", async () => {
+    const p = plugin();
+    const missing = (await p.check!(URN, {}, { ...args(), galleryName: "noSuchGallery" })).inputs;
+    await assert.rejects(p.create!(URN, missing), (error: Error) => {
+      assert.match(
+        error.message,
+        /^galleryName: gallery "noSuchGallery" in resource group "\S+" of subscription \S+ was not found \(ARM /,
+      );
+      return true;
+    });
     assert.equal(armRequests().length, 1);
   });
 
@@ -85,25 +126,21 @@ describe("the provider plugin's GalleryLookup and getGallery", () => {
 
   it("a secret argument is unwrapped for the GET, and every value derived from it is secret again", async () => {
     const secretArgs = { ...args(), subscriptionId: wireSecret(azure.subscriptionId) };
+    const derived = ["subscriptionId", "permissions", "resourceId", "galleryName", "sharedSubscriptionIds"];
     const inputs = (await plugin().check!(URN, {}, secretArgs)).inputs as Props;
-    assert.equal(armRequests().length, 1);
-    for (const key of [
-      "subscriptionId",
-      "permissions",
-      "resourceId",
-      "galleryName",
-      "sharedSubscriptionIds",
-    ]) {
-      assert.ok(isWireSecret(inputs[key]), `${key} is secret`);
-    }
+    assert.ok(isWireSecret(inputs.subscriptionId), "subscriptionId is secret");
     assert.equal((inputs.subscriptionId as { value: unknown }).value, azure.subscriptionId);
     const created = await plugin().create!(URN, inputs);
+    assert.equal(armRequests().length, 1);
     assert.equal(
       created.id,
       azure.galleries().find((g) => g.endsWith("/mySharingGroupsGallery")),
     );
-    assert.ok(isWireSecret((created.outs as Props).resourceId));
-    assert.equal(armRequests().length, 1, "create returns what check saw");
+    for (const key of derived) assert.ok(isWireSecret((created.outs as Props)[key]), `${key} is secret`);
+    // And in the check of a lookup in the state, which GETs.
+    const checked = (await plugin().check!(URN, created.outs as Props, secretArgs)).inputs as Props;
+    assert.equal(armRequests().length, 2);
+    for (const key of derived) assert.ok(isWireSecret(checked[key]), `${key} is secret in check`);
   });
 
   it("diff: no change, then drift after the gallery changes; another gallery replaces", async () => {
@@ -186,6 +223,26 @@ describe("the provider plugin's configuration", () => {
     assert.equal(config.useMsi, "true");
     assert.equal(config.clientSecret, "s3", "a secret argument is unwrapped");
     assert.equal(configFromRequest(new Map(), { clientId: UNKNOWN }).clientId, undefined);
+  });
+
+  it("answers Configure with supportsPreview, so that the engine sends Create in a preview", () => {
+    const method = (
+      providerService as unknown as Record<string, Record<string, { responseSerialize: unknown }>>
+    ).ResourceProviderService.configure;
+    const original = method.responseSerialize;
+    try {
+      const encode = (response: ConfigureResponse) =>
+        ConfigureResponse.deserializeBinary(
+          (method.responseSerialize as (r: ConfigureResponse) => Buffer)(response),
+        );
+      assert.equal(encode(new ConfigureResponse().setAcceptsecrets(true)).getSupportspreview(), false);
+      advertisePreview();
+      const sent = encode(new ConfigureResponse().setAcceptsecrets(true));
+      assert.equal(sent.getSupportspreview(), true);
+      assert.equal(sent.getAcceptsecrets(), true, "the server's own answer stays");
+    } finally {
+      method.responseSerialize = original;
+    }
   });
 
   it("sees the Configure request the SDK's server answers by itself, as gRPC decodes it", () => {

@@ -10,6 +10,7 @@ import type { EmulatorHandle } from "#internal/emulator/types";
 import {
   armRequestsSeen,
   diagnostics,
+  getsByGallery,
   occurrences,
   pulumiProject,
   putGalleries,
@@ -64,16 +65,6 @@ function providerHosts(project: PulumiProject): number[] {
       return false;
     }
   });
-}
-
-function getsByGallery(azure: EmulatorHandle): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const entry of armRequestsSeen(azure)) {
-    assert.equal(entry.method, "GET");
-    const name = entry.path.split("/").pop() ?? "";
-    counts.set(name, (counts.get(name) ?? 0) + 1);
-  }
-  return counts;
 }
 
 describe("real Pulumi CLI: the lookups of one program overlap (issue 26)", function () {

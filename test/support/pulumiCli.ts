@@ -1,6 +1,7 @@
 // Runs the real Pulumi CLI (built from Go modules by scripts/pulumi-cli.js, or the user's own) the way a user
 // does, but offline: a temporary PULUMI_HOME and file:// backend, a passphrase secrets provider, no update
 // check, no plugin downloads, --non-interactive, and only the emulator's endpoints in the environment.
+import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -233,6 +234,17 @@ export const UNKNOWN_IN_JSON = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** The ARM requests the emulator saw (tokens and discovery left out). */
 export function armRequestsSeen(azure: EmulatorHandle): JournalEntry[] {
   return azure.journal().filter((entry) => entry.kind === "arm");
+}
+
+/** How many ARM requests the emulator saw for each gallery name, each asserted to be a GET. */
+export function getsByGallery(azure: EmulatorHandle): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const entry of armRequestsSeen(azure)) {
+    assert.equal(entry.method, "GET");
+    const name = entry.path.split("/").pop() ?? "";
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** The step of `pulumi preview --json` whose URN ends with `::name`; fails the test when there is none. */
