@@ -17,9 +17,12 @@
 //         run at 0 ms in the same round) (c);
 //  17d–f  YAML: 50 GalleryLookups against a YAML program that registers nothing (YAML has no no-op resource) at
 //         100 ms (d) and 0 ms (e); what 100 ms of latency adds to a program of 50 `fn::invoke`s of getGallery (f).
-// The ms added: the median of the per-round differences, rounds interleaved. A plugin's Check is called by the
-// engine inline, one resource after the other (pulumi/pulumi#12351), and the plugin cannot see a lookup before
-// its Check: at 100 ms the lookups add about 50 × 100 ms. An invoke is not queued there.
+//  17g    YAML, 100 ms: the same 50 lookups in a preview of their stack once it is up to date, against the empty
+//         program: there the GET is still Check's, which the engine runs one resource at a time.
+//  17h    YAML, 100 ms: 17d with `--parallel 64` instead of the default (4 per core).
+// The ms added: the median of the per-round differences, rounds interleaved. The engine calls Check inline,
+// one resource after the other (pulumi/pulumi#12351), but Create in parallel (up to --parallel), so the plugin
+// GETs a new lookup in Create, in a preview too.
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
@@ -285,21 +288,32 @@ function yamlProgram(kind: "resources" | "invokes" | "empty"): string {
   return `${lines.join("\n")}\n`;
 }
 
-type OverlapSide = "tsLookups" | "tsInvokes" | "tsNoops" | "yamlLookups" | "yamlInvokes" | "yamlEmpty";
+type OverlapSide =
+  | "tsLookups"
+  | "tsInvokes"
+  | "tsNoops"
+  | "yamlLookups"
+  | "yamlInvokes"
+  | "yamlEmpty"
+  | "yamlUpToDate"
+  | "yamlParallel";
 
-/** Figures 17a–17f: what 50 of the plugin's lookups add to a preview, at 100 ms and 0 ms of ARM latency. */
+/** What each side runs: a preview, and for one of them with more steps at once than the default. */
+const PREVIEW_ARGS: Partial<Record<OverlapSide, string[]>> = { yamlParallel: ["--parallel", "64"] };
+
+/** Figures 17a–17h: what 50 of the plugin's lookups add to a preview, at 100 ms and 0 ms of ARM latency. */
 export async function pluginOverlapFigures(
   log: (line: string) => void = console.log,
 ): Promise<{ figures: Figure[]; raw: unknown }> {
   const { binary, why } = pulumiBinary();
-  if (!binary) throw new Error(`no Pulumi CLI for figures 17a-17f: ${why.join("; ")}`);
+  if (!binary) throw new Error(`no Pulumi CLI for figures 17a-17h: ${why.join("; ")}`);
   const yamlWhy: string[] = [];
   const languageYaml = (
     require(path.join(__dirname, "..", "..", "scripts", "pulumi-language-yaml.js")) as {
       findLanguageYaml(why: string[]): string | undefined;
     }
   ).findLanguageYaml(yamlWhy);
-  if (!languageYaml) throw new Error(`no pulumi-language-yaml for figures 17d-17f: ${yamlWhy.join("; ")}`);
+  if (!languageYaml) throw new Error(`no pulumi-language-yaml for figures 17d-17h: ${yamlWhy.join("; ")}`);
   const plugins = pluginDirectory();
   const azure = await startEmulator({ throttle: false });
   const projects: Partial<Record<OverlapSide, PulumiProject>> = {};
@@ -325,9 +339,13 @@ export async function pluginOverlapFigures(
     projects.yamlLookups = await yamlPluginProject(binary, languageYaml, azure, yamlProgram("resources"));
     projects.yamlInvokes = await yamlPluginProject(binary, languageYaml, azure, yamlProgram("invokes"));
     projects.yamlEmpty = await yamlPluginProject(binary, languageYaml, azure, yamlProgram("empty"));
+    projects.yamlUpToDate = await yamlPluginProject(binary, languageYaml, azure, yamlProgram("resources"));
+    await projects.yamlUpToDate.ok(["up", "--yes", "--skip-preview"]);
+    projects.yamlParallel = await yamlPluginProject(binary, languageYaml, azure, yamlProgram("resources"));
     const sides = Object.keys(projects) as OverlapSide[];
+    const preview = (side: OverlapSide) => projects[side]!.ok(["preview", ...(PREVIEW_ARGS[side] ?? [])]);
     // One warm-up each: the first run of a project compiles its TypeScript and fills the OS caches.
-    for (const side of sides) await projects[side]!.ok(["preview"]);
+    for (const side of sides) await preview(side);
     const latencies = [100, 0];
     const series: Record<string, Partial<Record<OverlapSide, number[]>>> = {};
     for (let round = 0; round < OVERLAP_ROUNDS; round++) {
@@ -336,14 +354,13 @@ export async function pluginOverlapFigures(
         azure.setLatency(latency);
         const s = (series[`${latency}ms`] ??= {});
         for (const side of round % 2 === 0 ? sides : [...sides].reverse())
-          (s[side] ??= []).push((await projects[side]!.ok(["preview"])).ms);
+          (s[side] ??= []).push((await preview(side)).ms);
       }
       log(`  round ${round + 1}/${OVERLAP_ROUNDS} done`);
     }
     type Measured = { latency: number; side: OverlapSide };
     /** Series `a` against series `b` (each one side at one latency): the median of the per-round differences. */
     const added = (id: string, name: string, a: Measured, b: Measured) => {
-      const { latency, side } = a;
       const sa = series[`${a.latency}ms`][a.side] ?? [];
       const sb = series[`${b.latency}ms`][b.side] ?? [];
       const diffs = sa.map((ms, i) => ms - sb[i]);
@@ -356,8 +373,8 @@ export async function pluginOverlapFigures(
           "ms",
           "target 300 ms",
           300,
-          // Information, not a gate: the engine's serial Check keeps a plugin's lookups from meeting it.
-          latency === 100 && side.endsWith("Lookups") ? "info (serial Check: not reachable)" : "info",
+          // Information, not a gate: the target is the dynamic face's (15a–c).
+          "info",
           true,
         ),
         spread: `rounds ${round3(Math.min(...diffs))}–${round3(Math.max(...diffs))} ms; ${median(sa)} ms against ${median(sb)} ms`,
@@ -400,6 +417,18 @@ export async function pluginOverlapFigures(
         "YAML, 50 fn::invoke of getGallery, 100 ms latency vs 0 ms",
         at(100, "yamlInvokes"),
         at(0, "yamlInvokes"),
+      ),
+      added(
+        "17g",
+        "YAML, 50 plugin lookups, preview of their up-to-date stack vs a program that registers nothing, 100 ms latency",
+        at(100, "yamlUpToDate"),
+        at(100, "yamlEmpty"),
+      ),
+      added(
+        "17h",
+        "YAML, 50 plugin lookups with --parallel 64 vs a program that registers nothing, 100 ms latency",
+        at(100, "yamlParallel"),
+        at(100, "yamlEmpty"),
       ),
     ];
     const raw = { rounds: OVERLAP_ROUNDS, series };
