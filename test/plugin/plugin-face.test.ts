@@ -99,6 +99,31 @@ describe("the provider plugin's GalleryLookup and getGallery", () => {
     assert.equal(armRequests().length, 1);
   });
 
+  it("create words a failed sign-in as check does, and sends nothing", async () => {
+    const p = plugin();
+    const { outs } = await p.create!(URN, (await p.check!(URN, {}, args())).inputs);
+    const refused = new FakeCredential({
+      fail: () => new Error("AADSTS7000215: Invalid client secret provided."),
+    });
+    setDefaultArmClient(localClient(emulatorEndpoint(azure), { credential: refused }));
+    try {
+      azure.clearJournal();
+      const checked = await p.check!(URN, outs, args());
+      const reason = checked.failures?.[0]?.reason;
+      assert.ok(reason, "check of a lookup in the state fails");
+      const inputs = (await p.check!(URN, {}, args())).inputs;
+      await assert.rejects(p.create!(URN, inputs), (error: Error) => {
+        assert.equal(error.message, reason);
+        return true;
+      });
+      assert.equal(armRequests().length, 0);
+    } finally {
+      setDefaultArmClient(
+        localClient(emulatorEndpoint(azure), { credential: new FakeCredential({ emulator: azure }) }),
+      );
+    }
+  });
+
   it("check falls back to ARM_SUBSCRIPTION_ID, and an argument beats both", async () => {
     config = {};
     env = { ARM_SUBSCRIPTION_ID: azure.subscriptionId };
