@@ -9,6 +9,8 @@ import * as net from "node:net";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ConnectionError } from "../errors/ConnectionError";
 import { CredentialError } from "../errors/CredentialError";
+import type { ValidLookupArgs } from "../gallery/validation";
+import { notFoundFailure } from "./readGallery";
 
 /** The variables that point the package at the local emulator (what `gallery-lookup emulator --env` sets). */
 const EMULATOR_VARIABLES = ["AZURE_AUTHORITY_HOST", "AZURE_RESOURCE_MANAGER_ENDPOINT"] as const;
@@ -74,4 +76,16 @@ export async function signInOrConnectionFailure(error: unknown): Promise<dynamic
     return (await stoppedEmulatorFailure()) ?? { property: "", reason: error.message };
   if (error instanceof ConnectionError) return stoppedEmulatorFailure();
   return undefined;
+}
+
+/**
+ * A failed GET as Check reports it: a 404 as the failure of the argument that names what is missing, a
+ * failed sign-in or connection as the lookup's own (above); undefined for any other error, which is thrown.
+ * Check returns it; the plugin's Create, which GETs a new lookup, throws it with the same words.
+ */
+export async function lookupFailure(
+  error: unknown,
+  args: ValidLookupArgs,
+): Promise<dynamic.CheckFailure | undefined> {
+  return notFoundFailure(error, args) ?? (await signInOrConnectionFailure(error));
 }

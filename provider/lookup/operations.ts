@@ -9,8 +9,8 @@ import { galleryResourceId } from "../gallery/galleryId";
 import { expandHint } from "../gallery/hints";
 import { configureSignIn, type ConfigReader } from "../auth/stackConfig";
 import { observedOrRead } from "./prefetch";
-import { readGallery, notFoundFailure } from "./readGallery";
-import { signInOrConnectionFailure } from "./checkFailure";
+import { readGallery } from "./readGallery";
+import { lookupFailure } from "./checkFailure";
 
 type Props = Record<string, unknown>;
 
@@ -38,8 +38,8 @@ export function configure(config: ConfigReader): void {
  */
 export async function check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
   const given = argsOf(news);
-  const { args } = validateLookupArgs(given);
-  if (!args) return checkArguments(news);
+  const { args, failures } = validateLookupArgs(given);
+  if (!args) return withFailures(given, failures);
   try {
     // What the program's prefetch saw for exactly these arguments, else a GET of Check's own.
     const inputs = checkedInputs(given, await observedOrRead(news, args));
@@ -48,7 +48,7 @@ export async function check(_olds: Props, news: Props): Promise<dynamic.CheckRes
     if (hint) await log.warn(hint);
     return { inputs };
   } catch (error) {
-    const failure = notFoundFailure(error, args) ?? (await signInOrConnectionFailure(error));
+    const failure = await lookupFailure(error, args);
     if (failure) return { inputs: given, failures: [failure] };
     throw error;
   }
@@ -60,8 +60,11 @@ export async function check(_olds: Props, news: Props): Promise<dynamic.CheckRes
  */
 export function checkArguments(news: Props): dynamic.CheckResult {
   const given = argsOf(news);
-  const { failures } = validateLookupArgs(given);
-  return failures.length > 0 ? { inputs: given, failures } : { inputs: given };
+  return withFailures(given, validateLookupArgs(given).failures);
+}
+
+function withFailures(inputs: Props, failures: dynamic.CheckFailure[]): dynamic.CheckResult {
+  return failures.length > 0 ? { inputs, failures } : { inputs };
 }
 
 /** Replacement for another gallery, update for other options or drift, nothing otherwise. */

@@ -18,7 +18,7 @@ import { requireValidLookupArgs, validateLookupArgs } from "../gallery/validatio
 import { resolveDefaults } from "../lookup/defaults";
 import { getGallery } from "../lookup/getGallery";
 import * as operations from "../lookup/operations";
-import { signInOrConnectionFailure } from "../lookup/checkFailure";
+import { lookupFailure } from "../lookup/checkFailure";
 import { notFoundFailure } from "../lookup/readGallery";
 import type { GalleryLookupPlainArgs } from "../types/lookup";
 import { PACKAGE_NAME, type PluginConfig } from "./providerConfig";
@@ -62,10 +62,9 @@ function plain(value: unknown): unknown {
  */
 async function asCreateError(error: unknown, props: Props): Promise<unknown> {
   const { args } = validateLookupArgs(lookupArgsOf(props));
-  const notFound = args ? notFoundFailure(error, args) : undefined;
-  if (notFound) return new Error(`${notFound.property}: ${notFound.reason}`);
-  const failure = await signInOrConnectionFailure(error);
-  return failure ? new Error(failure.reason) : error;
+  const failure = args ? await lookupFailure(error, args) : undefined;
+  if (!failure) return error;
+  return new Error(failure.property ? `${failure.property}: ${failure.reason}` : failure.reason);
 }
 
 function requireLookupType(urn: string): void {
