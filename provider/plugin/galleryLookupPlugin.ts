@@ -131,8 +131,11 @@ export function galleryLookupPlugin(
     async update(id, urn, olds: Props, news: Props) {
       requireLookupType(urn);
       const { props, secretKeys } = unwrapProperties(news);
+      const secret = secretKeys.length > 0;
+      // In a preview an argument may not be known yet: nothing is sent, and the outputs stay unknown.
+      if (containsUnknown(lookupArgsOf(props))) return { outs: plain(markSecret(props, secret)) };
       const updated = await operations.update(id, unwrapProperties(olds).props, props);
-      return { outs: plain(markSecret(updated.outs as Props, secretKeys.length > 0)) };
+      return { outs: plain(markSecret(updated.outs as Props, secret)) };
     },
 
     async read(id, urn, stored: Props = {}) {

@@ -187,6 +187,18 @@ describe("the provider plugin's GalleryLookup and getGallery", () => {
     }
   });
 
+  it("update in a preview with an argument not known yet sends nothing, and its outputs stay unknown", async () => {
+    const p = plugin();
+    const { id, outs } = await p.create!(URN, (await p.check!(URN, {}, args())).inputs);
+    azure.clearJournal();
+    const news = { ...args(), subscriptionId: azure.subscriptionId, select: UNKNOWN };
+    const diff = await p.diff!(id, URN, outs, (await p.check!(URN, outs, news)).inputs);
+    assert.equal(diff.changes, true, "an option not known yet is a change");
+    const updated = await p.update!(id, URN, outs, news);
+    assert.deepEqual(updated.outs, news);
+    assert.equal(armRequests().length, 0);
+  });
+
   it("read sends a GET again, and a gallery gone answers an empty id; delete sends nothing", async () => {
     const p = plugin();
     const inputs = (await p.check!(URN, {}, { ...args(), galleryName: "myManagedIdentityGallery" }))
