@@ -20,6 +20,9 @@
 //  17g    YAML, 100 ms: the same 50 lookups in a preview of their stack once it is up to date, against the empty
 //         program: there the GET is still Check's, which the engine runs one resource at a time.
 //  17h    YAML, 100 ms: 17d with `--parallel 64` instead of the default (4 per core).
+//  17i–j  YAML, 100 ms: 17g with PULUMI_PARALLEL_DIFF=true, which makes the engine run Diff in parallel (as
+//         steps, bounded by --parallel), and so the plugin GETs a lookup in the state in Diff; with the
+//         default --parallel (i) and with --parallel 64 (j).
 // The ms added: the median of the per-round differences, rounds interleaved. The engine calls Check inline,
 // one resource after the other (pulumi/pulumi#12351), but Create in parallel (up to --parallel), so the plugin
 // GETs a new lookup in Create, in a preview too.
@@ -296,24 +299,31 @@ type OverlapSide =
   | "yamlInvokes"
   | "yamlEmpty"
   | "yamlUpToDate"
-  | "yamlParallel";
+  | "yamlParallel"
+  | "yamlUpToDateParallelDiff"
+  | "yamlUpToDateParallelDiff64";
 
-/** What each side runs: a preview, and for one of them with more steps at once than the default. */
-const PREVIEW_ARGS: Partial<Record<OverlapSide, string[]>> = { yamlParallel: ["--parallel", "64"] };
+const PARALLEL_DIFF = { PULUMI_PARALLEL_DIFF: "true" };
+/** What each side runs: a preview, for some with more steps at once than the default, or Diff in parallel. */
+const PREVIEW_OPTIONS: Partial<Record<OverlapSide, { args?: string[]; env?: NodeJS.ProcessEnv }>> = {
+  yamlParallel: { args: ["--parallel", "64"] },
+  yamlUpToDateParallelDiff: { env: PARALLEL_DIFF },
+  yamlUpToDateParallelDiff64: { args: ["--parallel", "64"], env: PARALLEL_DIFF },
+};
 
-/** Figures 17a–17h: what 50 of the plugin's lookups add to a preview, at 100 ms and 0 ms of ARM latency. */
+/** Figures 17a–17j: what 50 of the plugin's lookups add to a preview, at 100 ms and 0 ms of ARM latency. */
 export async function pluginOverlapFigures(
   log: (line: string) => void = console.log,
 ): Promise<{ figures: Figure[]; raw: unknown }> {
   const { binary, why } = pulumiBinary();
-  if (!binary) throw new Error(`no Pulumi CLI for figures 17a-17h: ${why.join("; ")}`);
+  if (!binary) throw new Error(`no Pulumi CLI for figures 17a-17j: ${why.join("; ")}`);
   const yamlWhy: string[] = [];
   const languageYaml = (
     require(path.join(__dirname, "..", "..", "scripts", "pulumi-language-yaml.js")) as {
       findLanguageYaml(why: string[]): string | undefined;
     }
   ).findLanguageYaml(yamlWhy);
-  if (!languageYaml) throw new Error(`no pulumi-language-yaml for figures 17d-17h: ${yamlWhy.join("; ")}`);
+  if (!languageYaml) throw new Error(`no pulumi-language-yaml for figures 17d-17j: ${yamlWhy.join("; ")}`);
   const plugins = pluginDirectory();
   const azure = await startEmulator({ throttle: false });
   const projects: Partial<Record<OverlapSide, PulumiProject>> = {};
@@ -341,9 +351,15 @@ export async function pluginOverlapFigures(
     projects.yamlEmpty = await yamlPluginProject(binary, languageYaml, azure, yamlProgram("empty"));
     projects.yamlUpToDate = await yamlPluginProject(binary, languageYaml, azure, yamlProgram("resources"));
     await projects.yamlUpToDate.ok(["up", "--yes", "--skip-preview"]);
+    // A preview leaves the state as it was: the three up-to-date sides share one stack.
+    projects.yamlUpToDateParallelDiff = projects.yamlUpToDate;
+    projects.yamlUpToDateParallelDiff64 = projects.yamlUpToDate;
     projects.yamlParallel = await yamlPluginProject(binary, languageYaml, azure, yamlProgram("resources"));
     const sides = Object.keys(projects) as OverlapSide[];
-    const preview = (side: OverlapSide) => projects[side]!.ok(["preview", ...(PREVIEW_ARGS[side] ?? [])]);
+    const preview = (side: OverlapSide) => {
+      const { args = [], env } = PREVIEW_OPTIONS[side] ?? {};
+      return projects[side]!.ok(["preview", ...args], { env });
+    };
     // One warm-up each: the first run of a project compiles its TypeScript and fills the OS caches.
     for (const side of sides) await preview(side);
     const latencies = [100, 0];
@@ -430,13 +446,25 @@ export async function pluginOverlapFigures(
         at(100, "yamlParallel"),
         at(100, "yamlEmpty"),
       ),
+      added(
+        "17i",
+        "YAML, 50 plugin lookups, preview of their up-to-date stack with PULUMI_PARALLEL_DIFF=true vs a program that registers nothing, 100 ms latency",
+        at(100, "yamlUpToDateParallelDiff"),
+        at(100, "yamlEmpty"),
+      ),
+      added(
+        "17j",
+        "YAML, 50 plugin lookups, preview of their up-to-date stack with PULUMI_PARALLEL_DIFF=true and --parallel 64 vs a program that registers nothing, 100 ms latency",
+        at(100, "yamlUpToDateParallelDiff64"),
+        at(100, "yamlEmpty"),
+      ),
     ];
     const raw = { rounds: OVERLAP_ROUNDS, series };
     writeResults(PLUGIN_OVERLAP_RESULTS_FILE, figures, raw);
     log(`wrote ${path.relative(process.cwd(), PLUGIN_OVERLAP_RESULTS_FILE)}`);
     return { figures, raw };
   } finally {
-    for (const project of Object.values(projects)) project.close();
+    for (const project of new Set(Object.values(projects))) project.close();
     await azure.close();
   }
 }

@@ -3,7 +3,15 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as log from "@pulumi/pulumi/log";
 import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
-import { checkedInputs, diffLookup, lookupArgsOf as argsOf, OBSERVED_KEYS } from "../gallery/diff";
+import {
+  checkedInputs,
+  diffLookup,
+  IDENTIFYING_ARGS,
+  lookupArgsOf as argsOf,
+  OBSERVED_KEYS,
+  sameArmName,
+} from "../gallery/diff";
+import { containsUnknown } from "../gallery/unknowns";
 import { requireValidLookupArgs, validateLookupArgs } from "../gallery/validation";
 import { galleryResourceId } from "../gallery/galleryId";
 import { expandHint } from "../gallery/hints";
@@ -71,6 +79,27 @@ function withFailures(inputs: Props, failures: dynamic.CheckFailure[]): dynamic.
 export async function diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
   const { changes, replaces } = diffLookup(olds, news);
   return { changes, replaces, deleteBeforeReplace: false };
+}
+
+/** What {@link diffReading} decided, and the observation it folded in when it sent the GET. */
+export interface ReadingDiff {
+  result: dynamic.DiffResult;
+  /** The checked inputs with the fresh observation, for Update: undefined when nothing was sent. */
+  observed?: Props;
+}
+
+/**
+ * Diff for a caller whose Check sent no GET (the plugin's, when the engine runs Diff in parallel): Diff
+ * reads the gallery itself and compares what it saw with the stored outputs, so drift is still seen in a
+ * plain preview. It sends nothing when an argument is not known yet or another gallery is named: the first
+ * is a change whatever ARM says, and the second a replacement, whose Create reads the new gallery.
+ */
+export async function diffReading(id: string, olds: Props, news: Props): Promise<ReadingDiff> {
+  const given = argsOf(news);
+  const elsewhere = IDENTIFYING_ARGS.some((key) => !sameArmName(olds[key], given[key]));
+  if (containsUnknown(given) || elsewhere) return { result: await diff(id, olds, given) };
+  const observed = await observeAgain(given, { warn: true });
+  return { result: await diff(id, olds, observed), observed };
 }
 
 /** Returns what check observed: no second GET in the same operation. */

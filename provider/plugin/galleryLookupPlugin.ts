@@ -7,8 +7,11 @@
 // parallel, and sends Create in a preview too, because the plugin answers Configure with supportsPreview
 // (advertisePreview in providerConfig.ts). So a new lookup's check only validates, and its Create GETs, in a
 // preview and in an up: N new lookups overlap, and each still sends one GET per operation. A lookup already
-// in the state GETs in Check as the dynamic face does, so that Diff sees drift; the engine runs Diff one at a
-// time too unless PULUMI_PARALLEL_DIFF is set, so there the GETs still queue.
+// in the state GETs in Check as the dynamic face does, so that Diff sees drift. The engine runs Diff one at a
+// time too, unless PULUMI_PARALLEL_DIFF is set, and then it runs Diffs in parallel: so when the plugin sees
+// that variable (the engine's environment is its own), a lookup in the state GETs in Diff instead, and
+// Update returns what Diff saw. The price: a preview's diff of a drifted lookup names no property, since the
+// engine shows a diff of the inputs, which then hold only the arguments.
 import type * as provider from "@pulumi/pulumi/provider";
 import { InvalidArgumentError } from "../errors/InvalidArgumentError";
 import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
@@ -56,11 +59,20 @@ function plain(value: unknown): unknown {
 }
 
 /**
- * A failed GET in Create, worded as check words it: a 404 as the failure of the argument that names what is
- * missing, a failed sign-in or connection as the lookup's failure (a stopped local emulator named). The
- * SDK's server shows an error's message only, once.
+ * Whether the engine runs Diff in parallel: PULUMI_PARALLEL_DIFF read as the engine reads a boolean ("1" or
+ * "true" in any case; anything else is false).
  */
-async function asCreateError(error: unknown, props: Props): Promise<unknown> {
+export function engineDiffsInParallel(env: NodeJS.ProcessEnv): boolean {
+  const value = env.PULUMI_PARALLEL_DIFF;
+  return value === "1" || value?.toLowerCase() === "true";
+}
+
+/**
+ * A failed GET in Create or Diff, worded as check words it: a 404 as the failure of the argument that names
+ * what is missing, a failed sign-in or connection as the lookup's failure (a stopped local emulator named).
+ * The SDK's server shows an error's message only, once.
+ */
+async function asLookupError(error: unknown, props: Props): Promise<unknown> {
   const { args } = validateLookupArgs(lookupArgsOf(props));
   const failure = args ? await lookupFailure(error, args) : undefined;
   if (!failure) return error;
@@ -84,6 +96,9 @@ export function galleryLookupPlugin(
   schema: string,
   sources: PluginSources,
 ): provider.Provider {
+  // What Diff read for each lookup, by URN, for the Update that follows it in the same operation: one GET.
+  const readInDiff = new Map<string, { args: string; observed: Props }>();
+  const argsKey = (props: Props) => JSON.stringify(lookupArgsOf(props));
   return {
     version,
     schema,
@@ -93,9 +108,9 @@ export function galleryLookupPlugin(
       const { props, secretKeys } = unwrapProperties(news);
       const given = withPluginDefaults(props, sources.config(), sources.env);
       const olds = unwrapProperties(_olds).props;
-      // No olds: a new lookup, whose GET is Create's.
+      // No olds: a new lookup, whose GET is Create's. Diffs in parallel: the GET is Diff's.
       const result =
-        Object.keys(olds).length === 0
+        Object.keys(olds).length === 0 || engineDiffsInParallel(sources.env)
           ? operations.checkArguments(given)
           : await operations.check(olds, given);
       const failures = result.failures?.map((f) =>
@@ -106,9 +121,22 @@ export function galleryLookupPlugin(
       return { inputs: plain(markSecret(result.inputs as Props, secretKeys.length > 0)), failures };
     },
 
-    async diff(id, urn, olds: Props, news: Props) {
+    async diff(id, urn, _olds: Props, _news: Props) {
       requireLookupType(urn);
-      const result = await operations.diff(id, unwrapProperties(olds).props, unwrapProperties(news).props);
+      const olds = unwrapProperties(_olds).props;
+      const news = unwrapProperties(_news).props;
+      let result;
+      if (!engineDiffsInParallel(sources.env)) result = await operations.diff(id, olds, news);
+      else {
+        let read;
+        try {
+          read = await operations.diffReading(id, olds, news);
+        } catch (error) {
+          throw await asLookupError(error, news);
+        }
+        if (read.observed) readInDiff.set(urn, { args: argsKey(news), observed: read.observed });
+        result = read.result;
+      }
       return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
     },
 
@@ -123,7 +151,7 @@ export function galleryLookupPlugin(
         // The observation check folded in (a replacement), else the GET of a new lookup.
         created = await operations.create(props);
       } catch (error) {
-        throw await asCreateError(error, props);
+        throw await asLookupError(error, props);
       }
       return { id: created.id, outs: plain(markSecret(created.outs as Props, secret)) };
     },
@@ -134,7 +162,10 @@ export function galleryLookupPlugin(
       const secret = secretKeys.length > 0;
       // In a preview an argument may not be known yet: nothing is sent, and the outputs stay unknown.
       if (containsUnknown(lookupArgsOf(props))) return { outs: plain(markSecret(props, secret)) };
-      const updated = await operations.update(id, unwrapProperties(olds).props, props);
+      const read = readInDiff.get(urn);
+      readInDiff.delete(urn);
+      const observed = read?.args === argsKey(props) ? read.observed : props;
+      const updated = await operations.update(id, unwrapProperties(olds).props, observed);
       return { outs: plain(markSecret(updated.outs as Props, secret)) };
     },
 

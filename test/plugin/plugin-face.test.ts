@@ -4,7 +4,11 @@ import { strict as assert } from "node:assert";
 import { setDefaultArmClient } from "#internal/arm/armClient";
 import { emulatorEndpoint, localClient } from "../support/localClients";
 import { UNKNOWN } from "#internal/gallery/unknowns";
-import { galleryLookupPlugin, NO_PLUGIN_SUBSCRIPTION } from "#internal/plugin/galleryLookupPlugin";
+import {
+  engineDiffsInParallel,
+  galleryLookupPlugin,
+  NO_PLUGIN_SUBSCRIPTION,
+} from "#internal/plugin/galleryLookupPlugin";
 import {
   advertisePreview,
   configFromRequest,
@@ -197,6 +201,86 @@ describe("the provider plugin's GalleryLookup and getGallery", () => {
     const updated = await p.update!(id, URN, outs, news);
     assert.deepEqual(updated.outs, news);
     assert.equal(armRequests().length, 0);
+  });
+
+  it("reads PULUMI_PARALLEL_DIFF as the engine reads a boolean", () => {
+    for (const value of ["1", "true", "TRUE", "True"])
+      assert.equal(engineDiffsInParallel({ PULUMI_PARALLEL_DIFF: value }), true, value);
+    for (const value of [undefined, "", "0", "false", "yes", "on"])
+      assert.equal(engineDiffsInParallel({ PULUMI_PARALLEL_DIFF: value }), false, String(value));
+  });
+
+  describe("when the engine runs Diff in parallel (PULUMI_PARALLEL_DIFF=true)", () => {
+    beforeEach(() => {
+      env = { PULUMI_PARALLEL_DIFF: "true" };
+    });
+    const stored = async (p: ReturnType<typeof plugin>) => {
+      const created = await p.create!(URN, (await p.check!(URN, {}, args())).inputs);
+      azure.clearJournal();
+      return created;
+    };
+
+    it("check of a lookup in the state sends nothing; diff sends the one GET and sees no change", async () => {
+      const p = plugin();
+      const { id, outs } = await stored(p);
+      const checked = await p.check!(URN, outs, args());
+      assert.equal((checked.inputs as Props).uniqueName, undefined, "nothing observed in check");
+      assert.equal(armRequests().length, 0);
+      const diff = await p.diff!(id, URN, outs, checked.inputs);
+      assert.equal(diff.changes, false);
+      assert.equal(armRequests().length, 1);
+    });
+
+    it("drift: diff sees it with its one GET, and update returns what diff saw, sending nothing more", async () => {
+      const p = plugin();
+      const { id, outs } = await stored(p);
+      azure.patchGallery(id, { properties: { description: "changed in Azure" } });
+      try {
+        const checked = (await p.check!(URN, outs, args())).inputs as Props;
+        const diff = await p.diff!(id, URN, outs, checked);
+        assert.equal(diff.changes, true);
+        assert.deepEqual(diff.replaces, []);
+        const updated = await p.update!(id, URN, outs, checked);
+        assert.equal((updated.outs as Props).description, "changed in Azure");
+        assert.equal(armRequests().length, 1);
+        // What diff saw serves one update only: another reads again.
+        await p.update!(id, URN, outs, checked);
+        assert.equal(armRequests().length, 2);
+      } finally {
+        azure.patchGallery(id, { properties: { description: "" } });
+      }
+    });
+
+    it("another gallery replaces without a GET in diff; the replacement's create sends the one GET", async () => {
+      const p = plugin();
+      const { id, outs } = await stored(p);
+      const other = { ...args(), galleryName: "myManagedIdentityGallery" };
+      const checked = (await p.check!(URN, outs, other)).inputs;
+      const diff = await p.diff!(id, URN, outs, checked);
+      assert.deepEqual(diff.replaces, ["galleryName"]);
+      assert.equal(armRequests().length, 0);
+      const created = await p.create!(URN, checked);
+      assert.match(created.id, /\/galleries\/myManagedIdentityGallery$/);
+      assert.equal(armRequests().length, 1);
+    });
+
+    it("a gallery gone since the last up fails diff with check's words, naming galleryName", async () => {
+      const p = plugin();
+      const { id, outs } = await stored(p);
+      const gone = { ...(outs as Props), galleryName: "noSuchGallery" };
+      const news = { ...args(), galleryName: "noSuchGallery" };
+      await assert.rejects(
+        p.diff!(id, URN, gone, (await p.check!(URN, gone, news)).inputs),
+        (error: Error) => {
+          assert.match(
+            error.message,
+            /^galleryName: gallery "noSuchGallery" in resource group "\S+" of subscription \S+ was not found \(ARM /,
+          );
+          return true;
+        },
+      );
+      assert.equal(armRequests().length, 1);
+    });
   });
 
   it("read sends a GET again, and a gallery gone answers an empty id; delete sends nothing", async () => {

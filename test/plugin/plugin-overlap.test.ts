@@ -91,6 +91,58 @@ describe("real Pulumi CLI: the provider plugin's new lookups overlap (issue 26)"
     );
   });
 
+  // The engine then runs each Diff as a step of its own, bounded by --parallel as Create is.
+  describe("with PULUMI_PARALLEL_DIFF=true, which makes the engine run Diff in parallel", () => {
+    const PARALLEL_DIFF = { env: { PULUMI_PARALLEL_DIFF: "true" } };
+    const EXPECT_NO_CHANGES_FAILED = 7;
+
+    it(`with every answer held until all ${LOOKUPS} GETs have arrived, a preview of the up-to-date stack finishes, one GET each (in Diff), no changes`, async () => {
+      azure.clearJournal();
+      azure.holdAnswers(LOOKUPS);
+      const run = await project.run(["preview", "--expect-no-changes", "--parallel", "32"], {
+        ...PARALLEL_DIFF,
+        timeoutMs: 120_000,
+      });
+      azure.releaseAnswers();
+      assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+      assert.deepEqual(
+        [...getsByGallery(azure).entries()].sort(),
+        names.map((n) => [n, 1]),
+      );
+    });
+
+    it("drift: the preview sees it (exit 7), and up stores the gallery as it is now, one GET per lookup each", async () => {
+      const id = azure.galleries().find((g) => g.endsWith(`/${names[3]}`))!;
+      azure.patchGallery(id, { properties: { description: "changed in Azure" } });
+      try {
+        azure.clearJournal();
+        const preview = await project.run(["preview", "--expect-no-changes"], PARALLEL_DIFF);
+        assert.equal(preview.code, EXPECT_NO_CHANGES_FAILED, `${preview.stdout}\n${preview.stderr}`);
+        assert.match(
+          preview.stdout,
+          new RegExp(`~\\s+azure-gallery-lookup:index:GalleryLookup\\s+${names[3]}\\s+update`),
+        );
+        assert.deepEqual(
+          [...getsByGallery(azure).entries()].sort(),
+          names.map((n) => [n, 1]),
+        );
+        azure.clearJournal();
+        await project.ok(["up", "--yes", "--skip-preview"], PARALLEL_DIFF);
+        assert.deepEqual(
+          [...getsByGallery(azure).entries()].sort(),
+          names.map((n) => [n, 1]),
+          "Update returns what Diff saw",
+        );
+        const stored = (await project.exportStack()).deployment.resources?.find((r) =>
+          r.urn.endsWith(`::${names[3]}`),
+        );
+        assert.equal(stored?.outputs?.description, "changed in Azure");
+      } finally {
+        azure.patchGallery(id, { properties: { description: "" } });
+      }
+    });
+  });
+
   it("a new lookup of a gallery that does not exist fails the preview once, naming galleryName, after its one GET", async () => {
     const missing = await yamlPluginProject(
       binary,
