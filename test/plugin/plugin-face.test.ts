@@ -1,6 +1,8 @@
 // The provider plugin's methods, called as the SDK's provider server calls them (property bags as the
 // engine puts them on the wire: secrets wrapped, unknowns as the sentinel), against the local emulator.
 import { strict as assert } from "node:assert";
+import { once } from "node:events";
+import * as net from "node:net";
 import { setDefaultArmClient } from "#internal/arm/armClient";
 import { emulatorEndpoint, localClient } from "../support/localClients";
 import { UNKNOWN } from "#internal/gallery/unknowns";
@@ -122,6 +124,36 @@ describe("the provider plugin's GalleryLookup and getGallery", () => {
       });
       assert.equal(armRequests().length, 0);
     } finally {
+      setDefaultArmClient(
+        localClient(emulatorEndpoint(azure), { credential: new FakeCredential({ emulator: azure }) }),
+      );
+    }
+  });
+
+  it("create names a stopped local emulator, as check does, when sign-in fails against one", async () => {
+    const p = plugin();
+    const inputs = (await p.check!(URN, {}, args())).inputs;
+    // A loopback port where nothing listens: the emulator the environment names has stopped.
+    const closed = net.createServer().listen(0, "127.0.0.1");
+    await once(closed, "listening");
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const saved = process.env.AZURE_AUTHORITY_HOST;
+    process.env.AZURE_AUTHORITY_HOST = `https://127.0.0.1:${port}`;
+    const refused = new FakeCredential({ fail: () => new Error("connect ECONNREFUSED") });
+    setDefaultArmClient(localClient(emulatorEndpoint(azure), { credential: refused }));
+    try {
+      await assert.rejects(p.create!(URN, inputs), (error: Error) => {
+        assert.equal(
+          error.message.split(". ")[0],
+          `the local Azure emulator that AZURE_AUTHORITY_HOST names is not running: nothing listens on 127.0.0.1:${port}`,
+        );
+        return true;
+      });
+      assert.equal(armRequests().length, 0);
+    } finally {
+      if (saved === undefined) delete process.env.AZURE_AUTHORITY_HOST;
+      else process.env.AZURE_AUTHORITY_HOST = saved;
       setDefaultArmClient(
         localClient(emulatorEndpoint(azure), { credential: new FakeCredential({ emulator: azure }) }),
       );
