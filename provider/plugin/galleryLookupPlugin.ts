@@ -125,6 +125,8 @@ export function galleryLookupPlugin(
       requireLookupType(urn);
       const olds = unwrapProperties(_olds).props;
       const news = unwrapProperties(_news).props;
+      // Whatever an earlier Diff of this lookup read is not this one's.
+      readInDiff.delete(urn);
       let result;
       if (!engineDiffsInParallel(sources.env)) result = await operations.diff(id, olds, news);
       else {

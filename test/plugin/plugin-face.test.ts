@@ -278,6 +278,13 @@ describe("the provider plugin's GalleryLookup and getGallery", () => {
         // What diff saw serves one update only: another reads again.
         await p.update!(id, URN, outs, checked);
         assert.equal(armRequests().length, 2);
+        // And a later diff that sends nothing (another gallery) leaves nothing for an update to take.
+        await p.diff!(id, URN, outs, checked);
+        const other = { ...args(), galleryName: "myManagedIdentityGallery" };
+        await p.diff!(id, URN, outs, (await p.check!(URN, outs, other)).inputs);
+        azure.patchGallery(id, { properties: { description: "changed again" } });
+        const again = await p.update!(id, URN, outs, checked);
+        assert.equal((again.outs as Props).description, "changed again");
       } finally {
         azure.patchGallery(id, { properties: { description: "" } });
       }
