@@ -141,6 +141,24 @@ describe("real Pulumi CLI: the provider plugin's new lookups overlap (issue 26)"
         azure.patchGallery(id, { properties: { description: "" } });
       }
     });
+
+    it("a stored lookup whose gallery is gone fails the preview once, naming galleryName, with no stack trace", async () => {
+      const gone = names[5];
+      azure.removeGallery(azure.galleries().find((g) => g.endsWith(`/${gone}`))!);
+      try {
+        azure.clearJournal();
+        const run = await project.run(["preview"], PARALLEL_DIFF);
+        assert.notEqual(run.code, 0);
+        const output = run.stdout + run.stderr;
+        const section = run.stdout.split("\nDiagnostics:\n")[1] ?? "";
+        const reason = `galleryName: gallery "${gone}" in resource group "${azure.resourceGroupName}" of subscription ${azure.subscriptionId} was not found (ARM ResourceNotFound`;
+        assert.equal(occurrences(section, reason), 1, output);
+        assert.equal(occurrences(output, "    at "), 0, `no stack trace\n${output}`);
+        assert.equal(armRequestsSeen(azure).filter((e) => e.path.endsWith(`/${gone}`)).length, 1);
+      } finally {
+        putGalleries(azure, [gone], "plain");
+      }
+    });
   });
 
   it("a new lookup of a gallery that does not exist fails the preview once, naming galleryName, after its one GET", async () => {
