@@ -24,6 +24,7 @@ import * as providerService from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { ConfigureRequest, ConfigureResponse } from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { FakeCredential } from "../support/fakeCredential";
+import { withEnv } from "../support/environment";
 import { assertOnlyGets } from "../support/reliability";
 
 const URN = `urn:pulumi:dev::p::${GALLERY_LOOKUP_TOKEN}::images`;
@@ -138,22 +139,20 @@ describe("the provider plugin's GalleryLookup and getGallery", () => {
     await once(closed, "listening");
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const saved = process.env.AZURE_AUTHORITY_HOST;
-    process.env.AZURE_AUTHORITY_HOST = `https://127.0.0.1:${port}`;
     const refused = new FakeCredential({ fail: () => new Error("connect ECONNREFUSED") });
     setDefaultArmClient(localClient(emulatorEndpoint(azure), { credential: refused }));
     try {
-      await assert.rejects(p.create!(URN, inputs), (error: Error) => {
-        assert.equal(
-          error.message.split(". ")[0],
-          `the local Azure emulator that AZURE_AUTHORITY_HOST names is not running: nothing listens on 127.0.0.1:${port}`,
-        );
-        return true;
-      });
+      await withEnv({ AZURE_AUTHORITY_HOST: `https://127.0.0.1:${port}` }, () =>
+        assert.rejects(p.create!(URN, inputs), (error: Error) => {
+          assert.equal(
+            error.message.split(". ")[0],
+            `the local Azure emulator that AZURE_AUTHORITY_HOST names is not running: nothing listens on 127.0.0.1:${port}`,
+          );
+          return true;
+        }),
+      );
       assert.equal(armRequests().length, 0);
     } finally {
-      if (saved === undefined) delete process.env.AZURE_AUTHORITY_HOST;
-      else process.env.AZURE_AUTHORITY_HOST = saved;
       setDefaultArmClient(
         localClient(emulatorEndpoint(azure), { credential: new FakeCredential({ emulator: azure }) }),
       );
