@@ -3,14 +3,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as log from "@pulumi/pulumi/log";
 import { GalleryNotFoundError } from "../errors/GalleryNotFoundError";
-import {
-  checkedInputs,
-  diffLookup,
-  IDENTIFYING_ARGS,
-  lookupArgsOf as argsOf,
-  OBSERVED_KEYS,
-  sameArmName,
-} from "../gallery/diff";
+import { checkedInputs, diffLookup, lookupArgsOf as argsOf, OBSERVED_KEYS } from "../gallery/diff";
 import { containsUnknown } from "../gallery/unknowns";
 import { requireValidLookupArgs, validateLookupArgs } from "../gallery/validation";
 import { galleryResourceId } from "../gallery/galleryId";
@@ -96,7 +89,8 @@ export interface ReadingDiff {
  */
 export async function diffReading(id: string, olds: Props, news: Props): Promise<ReadingDiff> {
   const given = argsOf(news);
-  const elsewhere = IDENTIFYING_ARGS.some((key) => !sameArmName(olds[key], given[key]));
+  // diffLookup's own replacement rule, so that "another gallery" means here what it means in every diff.
+  const elsewhere = diffLookup(olds, given).replaces.length > 0;
   if (containsUnknown(given) || elsewhere) return { result: await diff(id, olds, given) };
   const observed = await observeAgain(given, { warn: true });
   return { result: await diff(id, olds, observed), observed };
