@@ -44,9 +44,10 @@ export function currentSignInConfig(): Partial<Record<SignInKey, string>> {
   if (configured !== undefined) return configured;
   try {
     // Loaded lazily: outside a Pulumi program (a script, the CLI) there is simply no config.
-    const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+    const { getConfig } =
+      require("@pulumi/pulumi/runtime/config") as typeof import("@pulumi/pulumi/runtime/config");
     // runtime.getConfig, not Config.get: the latter warns on every secret key it is asked for.
-    return readSignInConfig({ get: (key) => pulumi.runtime.getConfig(key) });
+    return readSignInConfig({ get: (key) => getConfig(key) });
   } catch {
     return {};
   }

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import { Config } from "@pulumi/pulumi/config";
 import { readArmSettings } from "../settings/settings";
 import { cloudFromName } from "../gallery/clouds";
 
@@ -57,7 +57,7 @@ export function withProgramDefaults<T extends { subscriptionId?: unknown; enviro
 /** Stack config `azure-native:*`, when running inside a Pulumi program; nothing otherwise. */
 function stackConfigDefaults(): Pick<DefaultSources, "configSubscriptionId" | "configEnvironment"> {
   try {
-    const config = new pulumi.Config("azure-native");
+    const config = new Config("azure-native");
     return {
       configSubscriptionId: config.get("subscriptionId"),
       configEnvironment: config.get("environment"),

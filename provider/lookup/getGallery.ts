@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import { output, type Output } from "@pulumi/pulumi/output";
 import type { ArmClient } from "../arm/armClient";
 import { galleryResourceId } from "../gallery/galleryId";
 import { requireValidLookupArgs } from "../gallery/validation";
@@ -31,6 +31,6 @@ export async function getGallery(
 export function getGalleryOutput(
   args: GalleryLookupArgs,
   options: GetGalleryOptions = {},
-): pulumi.Output<GalleryLookupResult> {
-  return pulumi.output(args).apply((plain) => getGallery(plain as GalleryLookupPlainArgs, options));
+): Output<GalleryLookupResult> {
+  return output(args).apply((plain) => getGallery(plain as GalleryLookupPlainArgs, options));
 }

@@ -5,8 +5,9 @@
 // pacer for every lookup of the program), and hands what it saw to Check as one internal input. Check uses it
 // when it was made for exactly the arguments Check validated, and reads for itself otherwise. argsOf() keeps
 // only the lookup's arguments, so the internal input never reaches the checked inputs, the state or a diff.
-import * as pulumi from "@pulumi/pulumi";
+import { isSecret, output, unsecret, type Output } from "@pulumi/pulumi/output";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { ConnectionError } from "../errors/ConnectionError";
 import { CredentialError } from "../errors/CredentialError";
 import { GalleryLookupError } from "../errors/GalleryLookupError";
@@ -38,17 +39,15 @@ const MATCHED_ARGS = [
  * no value derived from a secret ever travels in plain text, and Check reads for itself as before. Under
  * Pulumi's mocks (a unit test of the user's program) nothing is sent at all.
  */
-export function prefetchedInput(args: GalleryLookupArgs): pulumi.Output<Prefetched | undefined> | undefined {
+export function prefetchedInput(args: GalleryLookupArgs): Output<Prefetched | undefined> | undefined {
   if (!underEngine()) return undefined;
   // The lookup registers when its GET answers: the engine starts the provider host meanwhile, not then,
   // and the GETs' work runs beside the program's main thread.
   startProviderHost();
   startPrefetchThread();
-  const all = pulumi.output(args);
+  const all = output(args);
   // unsecret: the input must never be a secret itself; whether an argument was one is asked of `all`.
-  return pulumi
-    .unsecret(all)
-    .apply(async (plain) => ((await pulumi.isSecret(all)) ? undefined : prefetch(plain)));
+  return unsecret(all).apply(async (plain) => ((await isSecret(all)) ? undefined : prefetch(plain)));
 }
 
 /**
@@ -69,7 +68,7 @@ export async function observedOrRead(
 /** Inside a Pulumi program run by the engine (not its mocks, not a plain script). */
 function underEngine(): boolean {
   try {
-    const monitor: unknown = pulumi.runtime.getMonitor();
+    const monitor: unknown = getMonitor();
     return monitor !== undefined && !(monitor instanceof MockMonitor);
   } catch {
     return false;

@@ -19,8 +19,9 @@ export function startProviderHost(): void {
   asked = true;
   try {
     // Loaded here, not at the top: the offline engine reads HOST_START_TOKEN without loading the SDK.
-    const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
-    pulumi.runtime.invoke(HOST_START_TOKEN, {}).catch(() => undefined);
+    const { invoke } =
+      require("@pulumi/pulumi/runtime/invoke") as typeof import("@pulumi/pulumi/runtime/invoke");
+    invoke(HOST_START_TOKEN, {}).catch(() => undefined);
   } catch {
     // An SDK that refuses the call synchronously: the host then starts with the first registration, as before.
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The entry point of `pulumi-resource-azure-gallery-lookup`: the engine starts it and talks gRPC to it.
 import "./engineAddress";
-import * as pulumi from "@pulumi/pulumi";
+import { main } from "@pulumi/pulumi/provider";
 import * as operations from "../lookup/operations";
 import { galleryLookupPlugin } from "./galleryLookupPlugin";
 import { advertisePreview, asAzureNativeConfig, watchConfigure, type PluginConfig } from "./providerConfig";
@@ -17,7 +17,7 @@ watchConfigure((received) => {
 
 advertisePreview();
 
-void pulumi.provider.main(
+void main(
   galleryLookupPlugin(schema.version, JSON.stringify(schema), { config: () => config, env: process.env }),
   process.argv.slice(2),
 );
