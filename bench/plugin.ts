@@ -6,7 +6,9 @@
 //  16b  `pulumi up` of the same new stacks (each round destroys them again, untimed);
 //  16c  state bytes per lookup (`pulumi stack export` / 50) after the up, plugin against dynamic;
 //  16d  the plugin's cold start, ms from spawn to the port on its first line, against Pulumi's dynamic
-//       provider host (pulumi-resource-pulumi-nodejs), which every dynamic lookup starts instead.
+//       provider host (pulumi-resource-pulumi-nodejs), which every dynamic lookup starts instead;
+//  16e  with BENCH_PLUGIN_BASELINE=<commit>: the same cold start against the plugin that commit's own
+//       scripts/plugin-path.js makes, in the same interleaved rounds (before and after).
 // The emulator has no throttle and no latency: the figures are the engine's, the plugin's and the package's.
 //
 // The plugin's overlap (issue 26), `BENCH_ONLY=pluginOverlap npm run bench` (and part of `npm run bench`), written
@@ -26,7 +28,7 @@
 // The ms added: the median of the per-round differences, rounds interleaved. The engine calls Check inline,
 // one resource after the other (pulumi/pulumi#12351), but Create in parallel (up to --parallel), so the plugin
 // GETs a new lookup in Create, in a preview too.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
 import { pluginDirectory } from "../test/support/languageLifecycle";
@@ -39,11 +41,15 @@ import {
   useNodeModules,
   type PulumiProject,
 } from "../test/support/pulumiCli";
+import { pluginTarballAt } from "../test/support/packageAtCommit";
 import { figure, type Figure, writeResults } from "./figure";
 import { noopProgram, seed as seedBench, stats } from "./pulumiPreview";
 import { median, round3 } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_PLUGIN_ROUNDS ?? 5);
+/** A commit whose plugin's cold start 16e compares with this one's, in the same interleaved rounds. */
+const BASELINE = process.env.BENCH_PLUGIN_BASELINE;
+const EXECUTABLE = "pulumi-resource-azure-gallery-lookup";
 const COUNT = 50;
 /** Its own results file, which docs/performance.md quotes (test/unit/docs-figures.test.ts holds them equal). */
 export const PLUGIN_RESULTS_FILE = path.resolve(__dirname, "..", "..", "bench", "plugin-results.json");
@@ -114,7 +120,7 @@ export async function pluginFigures(
   log: (line: string) => void = console.log,
 ): Promise<{ figures: Figure[]; raw: unknown }> {
   const { binary, why } = pulumiBinary();
-  if (!binary) throw new Error(`no Pulumi CLI for figures 16a-16d: ${why.join("; ")}`);
+  if (!binary) throw new Error(`no Pulumi CLI for figures 16a-16e: ${why.join("; ")}`);
   const plugins = pluginDirectory();
   const azure = await startEmulator({ throttle: false });
   const projects: Record<"plugin" | "dynamic", PulumiProject | undefined> = {
@@ -173,13 +179,15 @@ export async function pluginFigures(
       );
     }
 
-    const starts = { plugin: [] as number[], dynamicHost: [] as number[] };
-    const pluginExecutable = path.join(plugins, "pulumi-resource-azure-gallery-lookup");
+    const starts = { plugin: [] as number[], dynamicHost: [] as number[], baseline: [] as number[] };
+    const pluginExecutable = path.join(plugins, EXECUTABLE);
     const dynamicHost = path.join(path.dirname(binary), "pulumi-resource-pulumi-nodejs");
     const env = { PATH: basePath.join(path.delimiter), HOME: plugins };
+    const baselineExecutable = BASELINE ? baselinePlugin(BASELINE, log) : undefined;
     for (let round = 0; round < ROUNDS * 2; round++) {
       starts.plugin.push(await coldStart(pluginExecutable, env));
       starts.dynamicHost.push(await coldStart(dynamicHost, env));
+      if (baselineExecutable) starts.baseline.push(await coldStart(baselineExecutable, env));
     }
 
     const paired = (id: string, name: string, a: number[], b: number[], yardstick: string): Figure => {
@@ -222,6 +230,17 @@ export async function pluginFigures(
         starts.dynamicHost,
         "dynamic provider host",
       ),
+      ...(BASELINE
+        ? [
+            paired(
+              "16e",
+              `plugin cold start, spawn to port, ms (median of ${ROUNDS * 2}), against the plugin of ${BASELINE}`,
+              starts.plugin,
+              starts.baseline,
+              `the plugin of ${BASELINE}`,
+            ),
+          ]
+        : []),
     ];
     const raw = {
       rounds: ROUNDS,
@@ -310,6 +329,15 @@ const PREVIEW_OPTIONS: Partial<Record<OverlapSide, { args?: string[]; env?: Node
   yamlUpToDateParallelDiff: { env: PARALLEL_DIFF },
   yamlUpToDateParallelDiff64: { args: ["--parallel", "64"], env: PARALLEL_DIFF },
 };
+
+/** The executable of the plugin at `commit`, built by that commit's own script, unpacked in a temporary folder. */
+function baselinePlugin(commit: string, log: (line: string) => void): string {
+  log(`building the plugin of ${commit} for 16e`);
+  const tarball = pluginTarballAt(commit, temporaryFolder("gallery-lookup-bench-plugin-cache-"));
+  const dir = temporaryFolder("gallery-lookup-bench-baseline-plugin-");
+  execFileSync("tar", ["-xzf", tarball, "-C", dir]);
+  return path.join(dir, EXECUTABLE);
+}
 
 /** Figures 17a–17j: what 50 of the plugin's lookups add to a preview, at 100 ms and 0 ms of ARM latency. */
 export async function pluginOverlapFigures(

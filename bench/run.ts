@@ -518,7 +518,7 @@ async function axiosOnly(): Promise<void> {
   if (figures.some((f) => !f.pass)) process.exitCode = 1;
 }
 
-/** `BENCH_ONLY=pluginOverlap npm run bench`: only figures 17a–17f, written to bench/plugin-overlap-results.json. */
+/** `BENCH_ONLY=pluginOverlap npm run bench`: only figures 17a–17j, written to bench/plugin-overlap-results.json. */
 async function pluginOverlapOnly(): Promise<void> {
   const { figures } = await pluginOverlapFigures(log);
   printTable(figures);

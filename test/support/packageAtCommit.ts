@@ -23,28 +23,12 @@ export const RELEASE_0_1_0_COMMIT = "e926168";
  * `npm pack`. Fails, rather than skips, when the commit is not in this clone (a shallow CI checkout).
  */
 export function tarballAt(commit: string): string {
-  const full = execFileSync("git", ["-C", REPO_ROOT, "rev-parse", "--verify", `${commit}^{commit}`], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  }).trim();
+  const full = fullCommit(commit);
   const cached = path.join(os.tmpdir(), `gallery-lookup-package-${full}.tgz`);
   if (fs.existsSync(cached)) return cached;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-old-package-"));
   try {
-    const archive = path.join(work, "source.tar");
-    execFileSync("git", ["-C", REPO_ROOT, "archive", "--format=tar", "-o", archive, full]);
-    const source = path.join(work, "source");
-    fs.mkdirSync(source);
-    execFileSync("tar", ["-xf", archive, "-C", source]);
-    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(source, "node_modules"), "junction");
-    execFileSync(
-      process.execPath,
-      [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"],
-      {
-        cwd: source,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const source = builtSourceAt(full, work);
     const packed = execFileSync(NPM, ["pack", "--ignore-scripts", "--silent", "--pack-destination", work], {
       cwd: source,
       encoding: "utf8",
@@ -58,6 +42,51 @@ export function tarballAt(commit: string): string {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The provider plugin's tarball at `commit`, made by that commit's own scripts/plugin-path.js (its bundle,
+ * its single executable) into a plugin cache under `cacheDir`, for the bench's before-and-after figures.
+ */
+export function pluginTarballAt(commit: string, cacheDir: string): string {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "gallery-lookup-old-plugin-"));
+  try {
+    const source = builtSourceAt(fullCommit(commit), work);
+    return execFileSync(process.execPath, [path.join(source, "scripts", "plugin-path.js"), "path"], {
+      cwd: source,
+      env: { ...process.env, GALLERY_LOOKUP_PLUGIN_CACHE: cacheDir },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    }).trim();
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function fullCommit(commit: string): string {
+  return execFileSync("git", ["-C", REPO_ROOT, "rev-parse", "--verify", `${commit}^{commit}`], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
+}
+
+/** The source at `commit` in `work/source` (`git archive`: no worktree is registered), compiled to its dist/. */
+function builtSourceAt(commit: string, work: string): string {
+  const archive = path.join(work, "source.tar");
+  execFileSync("git", ["-C", REPO_ROOT, "archive", "--format=tar", "-o", archive, commit]);
+  const source = path.join(work, "source");
+  fs.mkdirSync(source);
+  execFileSync("tar", ["-xf", archive, "-C", source]);
+  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(source, "node_modules"), "junction");
+  execFileSync(
+    process.execPath,
+    [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"],
+    {
+      cwd: source,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  return source;
 }
 
 /**
