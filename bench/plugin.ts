@@ -31,7 +31,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
-import { pluginDirectory } from "../test/support/languageLifecycle";
+import { PLUGIN_EXECUTABLE, pluginDirectory } from "../test/support/languageLifecycle";
 import { yamlPluginProject } from "../test/support/pluginCli";
 import { SDK_PROJECT_TSCONFIG, installNodejsSdk, nodejsSdkName } from "../test/support/nodejsSdk";
 import {
@@ -49,7 +49,6 @@ import { median, round3 } from "./stats";
 const ROUNDS = Number(process.env.BENCH_PLUGIN_ROUNDS ?? 5);
 /** A commit whose plugin's cold start 16e compares with this one's, in the same interleaved rounds. */
 const BASELINE = process.env.BENCH_PLUGIN_BASELINE;
-const EXECUTABLE = "pulumi-resource-azure-gallery-lookup";
 const COUNT = 50;
 /** Its own results file, which docs/performance.md quotes (test/unit/docs-figures.test.ts holds them equal). */
 export const PLUGIN_RESULTS_FILE = path.resolve(__dirname, "..", "..", "bench", "plugin-results.json");
@@ -180,7 +179,7 @@ export async function pluginFigures(
     }
 
     const starts = { plugin: [] as number[], dynamicHost: [] as number[], baseline: [] as number[] };
-    const pluginExecutable = path.join(plugins, EXECUTABLE);
+    const pluginExecutable = path.join(plugins, PLUGIN_EXECUTABLE);
     const dynamicHost = path.join(path.dirname(binary), "pulumi-resource-pulumi-nodejs");
     const env = { PATH: basePath.join(path.delimiter), HOME: plugins };
     const baselineExecutable = BASELINE ? baselinePlugin(BASELINE, log) : undefined;
@@ -336,7 +335,7 @@ function baselinePlugin(commit: string, log: (line: string) => void): string {
   const tarball = pluginTarballAt(commit, temporaryFolder("gallery-lookup-bench-plugin-cache-"));
   const dir = temporaryFolder("gallery-lookup-bench-baseline-plugin-");
   execFileSync("tar", ["-xzf", tarball, "-C", dir]);
-  return path.join(dir, EXECUTABLE);
+  return path.join(dir, PLUGIN_EXECUTABLE);
 }
 
 /** Figures 17a–17j: what 50 of the plugin's lookups add to a preview, at 100 ms and 0 ms of ARM latency. */

@@ -143,7 +143,7 @@ function makeSea(bundleFile, executable, work) {
       output: blob,
       disableExperimentalSEAWarning: true,
       // V8's compiled code for the bundle, made by this Node and run by a copy of this Node, so it always
-      // fits: the plugin starts about a third faster (docs/performance.md, 16d). The price Node's SEA docs
+      // fits: the plugin's start falls by about a quarter (224 to 168 ms here; docs/performance.md). The price Node's SEA docs
       // name, that import() does not work with a code cache, does not apply: esbuild turns a bundled
       // import() into a require.
       useCodeCache: true,

@@ -4,13 +4,13 @@
 // tooling a plugin never runs: the TypeScript compiler (closure serialization), npm's arborist (the
 // serializer's package walk) and the Automation API. So the plugin's code imports the SDK's parts by path
 // (`@pulumi/pulumi/provider`, `/output`, `/config`, `/runtime/...`); one import of the index anywhere the
-// plugin reaches brings back 14 MB and about half a second of every start (docs/performance.md, 16d).
+// plugin reaches brings back 14 MB and about half a second of every start (docs/performance.md, 16e).
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { REPO_ROOT } from "../support/engineInstall";
 
 interface Metafile {
-  inputs: Record<string, { bytes: number; imports: { path: string }[] }>;
+  inputs: Record<string, { imports: { path: string }[] }>;
 }
 
 const { bundleOptions } = require(path.join(REPO_ROOT, "scripts", "plugin-path.js")) as {

@@ -99,6 +99,11 @@ export function runCommand(
 
 let pluginDir: string | undefined;
 
+/** The plugin's executable's name in its tarball, as scripts/plugin-path.js names it. */
+export const PLUGIN_EXECUTABLE = (
+  require(path.join(REPO_ROOT, "scripts", "plugin-path.js")) as { EXECUTABLE: string }
+).EXECUTABLE;
+
 /**
  * The folder of the plugin executable, unpacked from the tarball `npm run --silent plugin:path` gives, as a
  * user installs it: put on PATH, the CLI runs it as the `azure-gallery-lookup` resource plugin.
@@ -109,8 +114,8 @@ export function pluginDirectory(): string {
   const dir = temporaryFolder("gallery-lookup-plugin-");
   execFileSync("tar", ["-xzf", tarball, "-C", dir]);
   assert.ok(
-    fs.existsSync(path.join(dir, "pulumi-resource-azure-gallery-lookup")),
-    `${tarball} holds no pulumi-resource-azure-gallery-lookup: ${fs.readdirSync(dir).join(", ")}`,
+    fs.existsSync(path.join(dir, PLUGIN_EXECUTABLE)),
+    `${tarball} holds no ${PLUGIN_EXECUTABLE}: ${fs.readdirSync(dir).join(", ")}`,
   );
   pluginDir = dir;
   return dir;
