@@ -3,19 +3,20 @@
 // types store every dynamic resource as `pulumi-nodejs:dynamic:Resource`. Two signals are ours alone:
 //  - the type `pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup` (the module and type names
 //    GalleryLookup's constructor passes), and
-//  - the serialized provider in `__provider`, whose every method loads this package's provider module
-//    (`pulumi-azure-gallery-lookup/dynamic-provider`; `dist/lookup/operations` in states written by
-//    0.1.0; see lookup/provider.ts): another dynamic resource never does.
+//  - the provider text in `__provider`, which loads this package's provider module
+//    (`pulumi-azure-gallery-lookup/dynamic-provider`, in the text written by hand now and in the serialized
+//    one of earlier versions; `dist/lookup/operations` in states written by 0.1.0; see lookup/provider.ts):
+//    another dynamic resource never does.
 // A resource is ours when it is a custom dynamic resource and either signal holds, or when it is the
 // provider plugin's custom resource (`azure-gallery-lookup:index:GalleryLookup`, from any language's SDK),
 // whose type alone is telling: no other package owns that namespace.
+import { GALLERY_LOOKUP_TYPE, PROVIDER_MODULE } from "../lookup/provider";
 import { GALLERY_LOOKUP_TOKEN } from "../plugin/tokens";
 
-/** The type the SDK gives GalleryLookup (module `azure-gallery-lookup`, type `GalleryLookup`). */
-export const GALLERY_LOOKUP_TYPE = "pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup";
-/** Text every serialized GalleryLookup provider contains: the module its methods `require`, now and in 0.1.0. */
+export { GALLERY_LOOKUP_TYPE };
+/** Text every GalleryLookup provider text contains: the module it `require`s, now and in 0.1.0. */
 export const PROVIDER_MARKERS = [
-  "pulumi-azure-gallery-lookup/dynamic-provider",
+  PROVIDER_MODULE,
   "pulumi-azure-gallery-lookup/dist/lookup/operations",
 ] as const;
 /** The input (and output) that holds a dynamic resource's serialized provider. */

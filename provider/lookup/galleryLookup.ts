@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { OBSERVED_KEYS } from "../gallery/diff";
 import { withProgramDefaults } from "./defaults";
 import { prefetchedInput, PREFETCHED_KEY } from "./prefetch";
-import { galleryLookupProvider } from "./provider";
+import { GALLERY_LOOKUP_PROVIDER_TEXT, GALLERY_LOOKUP_TYPE } from "./provider";
 import type {
   CommunityGalleryInfo,
   GalleryExpand,
@@ -32,7 +32,7 @@ import type {
  * export const uniqueName = gallery.uniqueName;
  * ```
  */
-export class GalleryLookup extends pulumi.dynamic.Resource {
+export class GalleryLookup extends pulumi.CustomResource {
   /** Name of the resource group that holds the gallery, as given. */
   declare readonly resourceGroupName: pulumi.Output<string>;
   /** Name of the gallery, as given. */
@@ -99,13 +99,19 @@ export class GalleryLookup extends pulumi.dynamic.Resource {
     const stackTraceLimit = Error.stackTraceLimit;
     if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
     try {
+      // A dynamic resource as `pulumi.dynamic.Resource` registers one (its type and its `__provider`), with the
+      // provider's text written once by hand rather than serialized from an object in every program
+      // (provider.ts says why).
       super(
-        galleryLookupProvider,
+        GALLERY_LOOKUP_TYPE,
         name,
-        { ...registered, ...resolved, ...(prefetched ? { [PREFETCHED_KEY]: prefetched } : {}) },
+        {
+          ...registered,
+          ...resolved,
+          ...(prefetched ? { [PREFETCHED_KEY]: prefetched } : {}),
+          __provider: GALLERY_LOOKUP_PROVIDER_TEXT,
+        },
         opts,
-        "azure-gallery-lookup",
-        "GalleryLookup",
       );
     } catch (error) {
       // What Pulumi throws while registering (a missing name, a bad option) gets the program's frames back.
@@ -137,7 +143,7 @@ const ARG_OUTPUTS = [
 export const GALLERY_LOOKUP_OUTPUTS: readonly (keyof GalleryLookup)[] = [...ARG_OUTPUTS, ...OBSERVED_KEYS];
 
 // Compile-time proof that the list and the class's declarations name the same properties.
-type Declared = Exclude<keyof GalleryLookup, keyof pulumi.dynamic.Resource>;
+type Declared = Exclude<keyof GalleryLookup, keyof pulumi.CustomResource>;
 type Registered = (typeof ARG_OUTPUTS)[number] | (typeof OBSERVED_KEYS)[number];
 const _sameNames: [Declared] extends [Registered] ? ([Registered] extends [Declared] ? true : never) : never =
   true;

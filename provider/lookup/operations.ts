@@ -132,6 +132,25 @@ async function observeAgain(props: Props, options: { warn?: boolean } = {}): Pro
   return observed;
 }
 
+/**
+ * The dynamic provider of every GalleryLookup: what the `__provider` text (provider.ts) hands Pulumi's dynamic
+ * provider host. The host calls `configure` once per process with the whole stack config, secrets decrypted;
+ * only azure-native's sign-in keys are kept, in the host's memory, never in inputs, outputs or state.
+ */
+export const galleryLookupProvider: dynamic.ResourceProvider = {
+  async configure(req: dynamic.ConfigureRequest) {
+    configure(req.config);
+  },
+  check,
+  diff,
+  create,
+  update,
+  read,
+  async delete() {
+    // Nothing to do: a lookup owns nothing in Azure, so destroy and replace send nothing.
+  },
+};
+
 /** Everything but the engine's own `__provider`, which the host adds back. */
 function strip(props: Props): Props {
   const { __provider: _provider, ...rest } = props;

@@ -1,45 +1,28 @@
-import type * as dynamic from "@pulumi/pulumi/dynamic";
+// What every GalleryLookup stores as its dynamic provider (`__provider`, in its inputs and outputs). Pulumi's
+// dynamic provider host runs that text with `require-from-string` and calls its `handler()`; the host resolves
+// the `require` from the program's folder, so it loads the installed package's implementation, the object
+// `galleryLookupProvider` of ./operations.
+//
+// The text is written here, not made by Pulumi's closure serializer (`pulumi.dynamic.Resource` runs it on the
+// provider object), for three reasons measured in issue 26:
+//  - the serializer costs the program a V8 inspector session and a TypeScript parse of every method, once per
+//    program, on the main thread where every resource registers;
+//  - its text for the seven thin methods the package used to serialize was 2,686 bytes, and the text is kept
+//    twice in every lookup's state: the engine writes the whole checkpoint after every step of `pulumi up`, and
+//    that writing was most of what 50 lookups added to an `up` (986 ms added with checkpoints, 277 ms with
+//    PULUMI_SKIP_CHECKPOINTS, 5 interleaved rounds);
+//  - a text written by hand captures nothing from the program by construction: no client, credential or config.
+//
+// The module path is stored in every user's state, so it is a public contract: the `dynamic-provider` subpath
+// export stays forever, and so does `dist/lookup/operations`, which states written by 0.1.0 load. States written
+// before this text hold the serializer's text, which loads the same module and calls its functions: both work,
+// and the host takes no action when a resource's provider text changes (cmd/dynamic-provider, diff).
 
-/** Property bags as the host hands them over (its interface types them `any`). */
-type Props = Record<string, unknown>;
+/** The module the provider text loads: the package's `dynamic-provider` export, ./operations. */
+export const PROVIDER_MODULE = "pulumi-azure-gallery-lookup/dynamic-provider";
 
-// Pulumi serializes this object, methods and all, into the state of every GalleryLookup and runs it
-// later in the dynamic provider host. So each method only loads the implementation from the installed
-// package at run time: the serialized text stays small and captures no client, credential or config.
-// The module path is spelled out in each method because the serializer captures variables, not `require`.
-// That path is stored in every user's state, so it is a public contract: the `dynamic-provider` subpath
-// export stays forever, and so does `dist/lookup/operations`, which states written by 0.1.0 load.
+/** The `__provider` of every GalleryLookup: a CommonJS module whose `handler()` returns the provider. */
+export const GALLERY_LOOKUP_PROVIDER_TEXT = `exports.handler = () => require(${JSON.stringify(PROVIDER_MODULE)}).galleryLookupProvider;\n`;
 
-/** The dynamic provider behind {@link GalleryLookup}: thin methods that delegate to `operations`. */
-export const galleryLookupProvider: dynamic.ResourceProvider = {
-  // The engine sends dynamic providers the whole stack config, secrets decrypted, in Configure; the host
-  // passes it here once per process. Only azure-native's sign-in keys are kept, in the host's memory: they
-  // never become inputs, outputs or part of this serialized object.
-  async configure(req: dynamic.ConfigureRequest) {
-    const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
-    ops.configure(req.config);
-  },
-  async check(olds: Props, news: Props) {
-    const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
-    return ops.check(olds, news);
-  },
-  async diff(id: string, olds: Props, news: Props) {
-    const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
-    return ops.diff(id, olds, news);
-  },
-  async create(inputs: Props) {
-    const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
-    return ops.create(inputs);
-  },
-  async update(id: string, olds: Props, news: Props) {
-    const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
-    return ops.update(id, olds, news);
-  },
-  async read(id: string, props?: Props) {
-    const ops = require("pulumi-azure-gallery-lookup/dynamic-provider") as typeof import("./operations");
-    return ops.read(id, props);
-  },
-  async delete() {
-    // Nothing to load: a lookup owns nothing in Azure, so destroy and replace send nothing.
-  },
-};
+/** The type Pulumi's `dynamic.Resource` would give GalleryLookup (module `azure-gallery-lookup`). */
+export const GALLERY_LOOKUP_TYPE = "pulumi-nodejs:dynamic/azure-gallery-lookup:GalleryLookup";

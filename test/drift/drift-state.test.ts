@@ -34,13 +34,15 @@ describe("drift: reading Pulumi state", () => {
   const lookup = (extra: Parameters<typeof storedLookup>[1] = {}): Json => storedLookup(provider, extra);
   const read = (doc: unknown) => readStateDocument(JSON.stringify(doc), "state.json");
 
-  it("the SDK's serialized provider, today's and 0.1.0's, carries a marker the recogniser looks for", () => {
+  it("the provider text, today's, the serializer's and 0.1.0's, carries a marker the recogniser looks for", () => {
     assert.equal(recogniseResource(true, "pulumi-nodejs:dynamic:Resource", provider), "lookup");
-    const old = fs.readFileSync(
-      path.join(__dirname, "..", "..", "..", "test", "fixtures", "serialized-provider-0.1.0.js"),
-      "utf8",
-    );
-    assert.equal(recogniseResource(true, "pulumi-nodejs:dynamic:Resource", old), "lookup");
+    for (const fixture of ["serialized-provider-0.1.0.js", "serialized-provider-a162aca.js"]) {
+      const old = fs.readFileSync(
+        path.join(__dirname, "..", "..", "..", "test", "fixtures", fixture),
+        "utf8",
+      );
+      assert.equal(recogniseResource(true, "pulumi-nodejs:dynamic:Resource", old), "lookup", fixture);
+    }
     assert.equal(recogniseResource(true, "pulumi-nodejs:dynamic:Resource", "exports.handler = {}"), "other");
   });
 

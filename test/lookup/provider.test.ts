@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { setDefaultArmClient } from "#internal/arm/armClient";
 import { emulatorEndpoint, localClient } from "../support/localClients";
 import * as ops from "#internal/lookup/operations";
-import { galleryLookupProvider } from "#internal/lookup/provider";
+import { galleryLookupProvider } from "#internal/lookup/operations";
 import { UNKNOWN } from "#internal/gallery/unknowns";
 import { GALLERY_EXAMPLES, startEmulator, type EmulatorHandle } from "pulumi-azure-gallery-lookup/emulator";
 import { FakeCredential } from "../support/fakeCredential";

@@ -147,7 +147,7 @@ describe("reliability: faults through the dynamic provider host", function () {
   });
 });
 
-describe("reliability: the serialized provider and the resource's inputs hold no secret", () => {
+describe("reliability: the provider text and the resource's inputs hold no secret", () => {
   envForSuite(CANARY_ENV);
 
   it("captures no canary from the environment", async () => {
@@ -161,6 +161,6 @@ describe("reliability: the serialized provider and the resource's inputs hold no
     );
     assert.equal(seen.length, 1);
     assertNoCanary(JSON.stringify(seen[0]), "the registered inputs (with __provider)");
-    assertNoCanary(String(seen[0].__provider), "the serialized provider");
+    assertNoCanary(String(seen[0].__provider), "the provider text");
   });
 });

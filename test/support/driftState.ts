@@ -20,7 +20,7 @@ export type Json = Record<string, unknown>;
 
 let providerText: string | undefined;
 
-/** The `__provider` text the SDK serializes for a GalleryLookup (made by the SDK, not by hand). */
+/** The `__provider` text a GalleryLookup registers (as the SDK sends it to the engine, not written here). */
 export async function lookupProviderText(): Promise<string> {
   if (providerText === undefined) {
     const [inputs] = await registerUnderMocks(

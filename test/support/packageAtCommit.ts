@@ -18,6 +18,13 @@ const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 export const RELEASE_0_1_0_COMMIT = "e926168";
 
 /**
+ * The last commit whose GalleryLookup stored the text Pulumi's closure serializer made of its provider object
+ * (seven methods, each loading the `dynamic-provider` export); test/fixtures/serialized-provider-a162aca.js
+ * keeps it. The next commit writes the text by hand (provider/lookup/provider.ts).
+ */
+export const LAST_SERIALIZED_PROVIDER_COMMIT = "a162aca";
+
+/**
  * Packs the package at `commit`: `git archive` into a temporary folder (no worktree is registered), compile
  * with the repository's TypeScript and type packages (what is emitted does not depend on their versions),
  * `npm pack`. Fails, rather than skips, when the commit is not in this clone (a shallow CI checkout).
