@@ -501,7 +501,7 @@ function providerTextFigures(serialized: SerializedReport): Figure[] {
   return serialized.sizes.map((size) =>
     figure(
       `6-${size.resources}`,
-      `serialized provider, ${size.resources} resource(s), max bytes`,
+      `provider text (__provider), ${size.resources} resource(s), max bytes`,
       size.maxProviderBytes,
       "bytes",
       "limit 4 KiB",
