@@ -161,8 +161,15 @@ describe("real Pulumi CLI: nothing the package starts outlives it (the sweep)", 
     const stack = "organization/images-stack/dev";
 
     type Ending = "ok" | "fail" | "timeout" | "ctrl-c early" | "ctrl-c running";
-    const cases: { path: string; ending: Ending; args: string[]; env?: NodeJS.ProcessEnv; code: number }[] =
-      [];
+    const cases: {
+      path: string;
+      ending: Ending;
+      args: string[];
+      env?: NodeJS.ProcessEnv;
+      code: number;
+      /** The emulator holds every ARM answer for the run, so that the run cannot end before its Ctrl-C. */
+      holdArm?: boolean;
+    }[] = [];
     for (const engine of ["embedded", "pulumi"]) {
       const base = ["preview", dir, "--engine", engine, "--seed", seedFile, "--no-type-check"];
       cases.push(
@@ -208,7 +215,8 @@ describe("real Pulumi CLI: nothing the package starts outlives it (the sweep)", 
         env: driftEnv,
         code: 1,
       },
-      { path: "drift", ending: "ctrl-c early", args: drift, env: driftEnv, code: 130 },
+      // Without the hold, a drift check that finished within the 800 ms before the Ctrl-C exited 0.
+      { path: "drift", ending: "ctrl-c early", args: drift, env: driftEnv, code: 130, holdArm: true },
     );
 
     // SWEEP_ONLY=REGEX runs the cases whose label matches, to check one by hand; the suite runs them all.
@@ -223,6 +231,7 @@ describe("real Pulumi CLI: nothing the package starts outlives it (the sweep)", 
       const started = path.join(home, `started-${canary}`);
       const before = count(canary, tmp);
       assert.deepEqual(before, NONE, `${label}: nothing before`);
+      if (c.holdArm) azure.holdAnswers(Number.MAX_SAFE_INTEGER);
       const child = spawnCli(
         c.args,
         isolatedEnv({ ...offline, ...c.env, SWEEP_CANARY: canary, SWEEP_STARTED: started, TMPDIR: tmp }),
@@ -242,6 +251,7 @@ describe("real Pulumi CLI: nothing the package starts outlives it (the sweep)", 
       }
       const run = await done;
       clearTimeout(limit);
+      azure.releaseAnswers();
       let after = count(canary, tmp);
       // Counted as the command exits: only a process already killed (SIGKILL delivered, not yet reaped) gets a
       // moment; one that is still cancelling by itself has outlived the command.
