@@ -8,6 +8,7 @@ import { leafChanges } from "../drift/verdict";
 import { escapeUnsafe } from "../errors/safeText";
 import { expandHint } from "../gallery/hints";
 import { UNKNOWN } from "../gallery/unknowns";
+import { PROVIDER_KEY } from "../lookup/provider";
 
 /** The observed values worth showing for a GalleryLookup, in this order. */
 const SHOWN = [
@@ -53,7 +54,7 @@ export function isGalleryLookup(step: Pick<Step, "type">): boolean {
 
 /** A resource's own inputs, without the serialized provider a dynamic resource carries. */
 function ownInputs(inputs: PropertyMap | undefined): PropertyMap {
-  return Object.fromEntries(Object.entries(inputs ?? {}).filter(([k]) => k !== "__provider"));
+  return Object.fromEntries(Object.entries(inputs ?? {}).filter(([k]) => k !== PROVIDER_KEY));
 }
 
 /** Paths of the unknown values inside `value` (`a.b[0]`), for JSON, where an unknown is `null`. */

@@ -10,17 +10,15 @@
 // A resource is ours when it is a custom dynamic resource and either signal holds, or when it is the
 // provider plugin's custom resource (`azure-gallery-lookup:index:GalleryLookup`, from any language's SDK),
 // whose type alone is telling: no other package owns that namespace.
-import { GALLERY_LOOKUP_TYPE, PROVIDER_MODULE } from "../lookup/provider";
+import { GALLERY_LOOKUP_TYPE, PROVIDER_KEY, PROVIDER_MODULE } from "../lookup/provider";
 import { GALLERY_LOOKUP_TOKEN } from "../plugin/tokens";
 
-export { GALLERY_LOOKUP_TYPE };
+export { GALLERY_LOOKUP_TYPE, PROVIDER_KEY };
 /** Text every GalleryLookup provider text contains: the module it `require`s, now and in 0.1.0. */
 export const PROVIDER_MARKERS = [
   PROVIDER_MODULE,
   "pulumi-azure-gallery-lookup/dist/lookup/operations",
 ] as const;
-/** The input (and output) that holds a dynamic resource's serialized provider. */
-export const PROVIDER_KEY = "__provider";
 
 /** What a resource's `type`, `custom` and serialized provider say. */
 export type Recognition = "lookup" | "other" | "dynamic-unrecognised";

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { OBSERVED_KEYS } from "../gallery/diff";
 import { withProgramDefaults } from "./defaults";
 import { prefetchedInput, PREFETCHED_KEY } from "./prefetch";
-import { GALLERY_LOOKUP_PROVIDER_TEXT, GALLERY_LOOKUP_TYPE } from "./provider";
+import { GALLERY_LOOKUP_PROVIDER_TEXT, GALLERY_LOOKUP_TYPE, PROVIDER_KEY } from "./provider";
 import type {
   CommunityGalleryInfo,
   GalleryExpand,
@@ -109,7 +109,7 @@ export class GalleryLookup extends pulumi.CustomResource {
           ...registered,
           ...resolved,
           ...(prefetched ? { [PREFETCHED_KEY]: prefetched } : {}),
-          __provider: GALLERY_LOOKUP_PROVIDER_TEXT,
+          [PROVIDER_KEY]: GALLERY_LOOKUP_PROVIDER_TEXT,
         },
         opts,
       );

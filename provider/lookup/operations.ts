@@ -10,6 +10,7 @@ import { galleryResourceId } from "../gallery/galleryId";
 import { expandHint } from "../gallery/hints";
 import { configureSignIn, type ConfigReader } from "../auth/stackConfig";
 import { observedOrRead } from "./prefetch";
+import { PROVIDER_KEY } from "./provider";
 import { readGallery } from "./readGallery";
 import { lookupFailure } from "./checkFailure";
 
@@ -153,6 +154,6 @@ export const galleryLookupProvider: dynamic.ResourceProvider = {
 
 /** Everything but the engine's own `__provider`, which the host adds back. */
 function strip(props: Props): Props {
-  const { __provider: _provider, ...rest } = props;
+  const { [PROVIDER_KEY]: _provider, ...rest } = props;
   return rest;
 }

@@ -18,6 +18,9 @@
 // before this text hold the serializer's text, which loads the same module and calls its functions: both work,
 // and the host takes no action when a resource's provider text changes (cmd/dynamic-provider, diff).
 
+/** The input (and output) that holds a dynamic resource's provider text. */
+export const PROVIDER_KEY = "__provider";
+
 /** The module the provider text loads: the package's `dynamic-provider` export, ./operations. */
 export const PROVIDER_MODULE = "pulumi-azure-gallery-lookup/dynamic-provider";
 
