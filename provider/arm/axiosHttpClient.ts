@@ -68,17 +68,16 @@ export function createAxiosHttpClient(options: AxiosHttpClientOptions): HttpClie
   const http = require("node:http") as typeof import("node:http");
   const tls = require("node:tls") as typeof import("node:tls");
 
-  // `ca` replaces Node's trust store; keep the bundled roots so that an extra CA adds rather than narrows.
-  // One secure context for all sockets: parsing ~140 root PEMs per connection costs tens of ms each.
-  const secureContext =
-    options.ca !== undefined
-      ? tls.createSecureContext({ ca: [...tls.rootCertificates, options.ca.toString()] })
-      : undefined;
-  const agentOptions = {
-    keepAlive: true,
-    maxSockets: MAX_SOCKETS,
-    ...(secureContext ? { secureContext } : {}),
-  };
+  // One secure context for all sockets. Without it Node makes one per connection: with an extra CA that
+  // parses ~140 root PEMs each time (tens of ms); even without one, a burst of lookups opening 49
+  // connections spends about a third more CPU on TLS (docs/performance.md, "The prefetch thread's CPU").
+  // `ca` replaces Node's trust store, so the bundled roots are kept: an extra CA adds rather than narrows.
+  // Without `ca` the context holds Node's default trust, NODE_EXTRA_CA_CERTS included, as each
+  // connection's own would.
+  const secureContext = tls.createSecureContext(
+    options.ca !== undefined ? { ca: [...tls.rootCertificates, options.ca.toString()] } : {},
+  );
+  const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS, secureContext };
   const httpsAgent: HttpsAgent = new https.Agent(agentOptions);
   // Only reachable for loopback endpoints (settings refuse plain http elsewhere).
   const httpAgent: HttpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });

@@ -20,7 +20,7 @@ export const TUNNEL_OPENING = "galleryLookupTunnelOpening";
  */
 export function createTunnelAgent(
   proxy: URL,
-  options: { keepAlive: boolean; maxSockets: number; secureContext?: SecureContext },
+  options: { keepAlive: boolean; maxSockets: number; secureContext: SecureContext },
 ): HttpAgent {
   const tls = require("node:tls") as typeof import("node:tls");
   const { HttpsProxyAgent } = require("https-proxy-agent") as typeof import("https-proxy-agent");
@@ -33,7 +33,7 @@ export function createTunnelAgent(
       return connectEndedWithRequest(this, request, () =>
         super.connect(request, {
           ...connectOptions,
-          ...(secureContext ? { secureContext } : {}),
+          secureContext,
           checkServerIdentity: (_host: string, certificate: PeerCertificate) =>
             tls.checkServerIdentity(connectOptions.host ?? "", certificate),
         } as ConnectOptions),

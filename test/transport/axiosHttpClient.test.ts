@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { gzipSync } from "node:zlib";
+import sinon from "sinon";
 import { ConnectionError, InvalidResponseError } from "#internal/errors/index";
 import { failure as rejection } from "../support/failure";
 import { startHttpsServer, type TestHttpsServer } from "../support/httpsServer";
@@ -136,6 +137,38 @@ describe("the axios transport against hostile servers", function () {
     assert.equal(abandoned, 0, "GETs abandoned after they were sent");
     assert.equal(server.requests.length, 320, "one GET per lookup");
   });
+
+  for (const trust of ["an extra CA", "Node's own trust store"] as const) {
+    it(`every connection of a client shares one TLS context (${trust}), rather than one each`, async () => {
+      // Six lookups at once open six connections (the server holds each answer); Node would make a TLS
+      // context for each, about a third more CPU per connection (docs/performance.md). Without an extra
+      // CA the server is not trusted and each connection fails its handshake: the contexts count the same.
+      server.reset((_req, res) => setTimeout(() => res.end(JSON.stringify(GALLERY)), 200));
+      // The module object itself, which Node's TLS code calls through (an import would be a copy).
+      const tls = require("node:tls") as typeof import("node:tls");
+      const contexts = sinon.spy(tls, "createSecureContext");
+      try {
+        const c = client({}, trust === "an extra CA" ? {} : { ca: undefined });
+        const results = await Promise.allSettled(Array.from({ length: 6 }, () => c.getGallery(ref)));
+        if (trust === "an extra CA") {
+          assert.deepEqual(
+            results.map((r) => (r.status === "rejected" ? String(r.reason) : r.status)),
+            Array(6).fill("fulfilled"),
+          );
+          assert.equal(server.requests.length, 6);
+        } else {
+          for (const r of results) {
+            assert.equal(r.status, "rejected");
+            assert.ok(r.reason instanceof ConnectionError, String(r.reason));
+            assert.match(r.reason.message, /not trusted/);
+          }
+        }
+        assert.equal(contexts.callCount, 1, "TLS contexts made");
+      } finally {
+        contexts.restore();
+      }
+    });
+  }
 
   it("no error carries axios's config, request, headers or the token", () => {
     assert.ok(errors.length >= 6);
