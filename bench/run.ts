@@ -1,85 +1,25 @@
 // `npm run bench`: measures the package against its yardsticks on a local emulator and writes
 // bench/results.json. See docs/performance.md for what each figure compares and why.
-import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startEmulator, type EmulatorHandle } from "#internal/emulator/index";
+import { startEmulator } from "#internal/emulator/index";
 import { axiosPathFigures } from "./axiosPath";
+import { runChild } from "./child";
 import { cliFigures } from "./cli";
 import { driftBench } from "./drift";
 import { overlapFigures } from "./overlap";
+import { prefetchCostFigures } from "./prefetchCost";
 import { pluginFigures, pluginOverlapFigures } from "./plugin";
 import { pulumiPreviewFigures } from "./pulumiPreview";
 import { figure, type Figure } from "./figure";
 export type { Figure } from "./figure";
 import { hostLatency, hostMemory, hostSetup } from "./host";
 import type { Sequential } from "./inprocess";
-import type { ChildMessage, EmulatorQuery } from "./protocol";
 import type { SerializedReport } from "./serialized";
 import { round3 } from "./stats";
 
 const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
 const RESULTS_FILE = path.join(PACKAGE_ROOT, "bench", "results.json");
-
-function answer(emulator: EmulatorHandle, query: EmulatorQuery): unknown {
-  switch (query.cmd) {
-    case "tokensIssued":
-      return emulator.tokensIssued();
-    case "connections":
-      return emulator.connections();
-    case "throttle":
-      emulator.setThrottle(query.settings);
-      return true;
-    case "clearJournal":
-      emulator.clearJournal();
-      return true;
-    case "latency":
-      emulator.setLatency(query.ms);
-      return true;
-    case "putLargeGallery": {
-      // Padding in a property the lookup does not keep: the answer is large, the results are not.
-      const gallery = {
-        name: query.galleryName,
-        location: "westus",
-        properties: { identifier: { uniqueName: `${emulator.subscriptionId}-LARGE` }, benchPadding: "" },
-      };
-      const id = `/subscriptions/${emulator.subscriptionId}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/galleries/${query.galleryName}`;
-      const base = JSON.stringify({ ...gallery, id }).length;
-      gallery.properties.benchPadding = "x".repeat(Math.max(0, query.bytes - base - 64));
-      emulator.putGallery({
-        subscriptionId: emulator.subscriptionId,
-        resourceGroupName: "myResourceGroup",
-        gallery,
-      });
-      return true;
-    }
-    case "armStats": {
-      const arm = emulator.journal().filter((entry) => entry.kind === "arm");
-      return { requests: arm.length, throttled: arm.filter((entry) => entry.status === 429).length };
-    }
-  }
-}
-
-/** Runs a compiled child with IPC, answering its emulator queries; resolves to its result. */
-function runChild<T>(script: string, env: NodeJS.ProcessEnv, emulator?: EmulatorHandle): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, script), [], {
-      env,
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    let result: T | undefined;
-    child.on("message", (message: ChildMessage) => {
-      if (message.kind === "result") result = message.result as T;
-      else if (message.kind === "query" && emulator) {
-        child.send({ kind: "answer", id: message.id, result: answer(emulator, message.query) });
-      }
-    });
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      result !== undefined ? resolve(result) : reject(new Error(`${script} exited with ${code}`)),
-    );
-  });
-}
 
 interface InProcessReport {
   tokens: { before: number; after: number; lookups: number; ms: number };
@@ -362,6 +302,9 @@ async function main(): Promise<void> {
   log("real Pulumi CLI: 50 lookups beside 50 no-op resources at 0 and 100 ms latency (issue 26)");
   const overlap = await overlapFigures(log);
   figures.push(...overlap.figures);
+  log("the prefetch thread's CPU for 50 lookups, phase by phase, in fresh processes (issue 26)");
+  const prefetch = await prefetchCostFigures(log);
+  figures.push(...prefetch.figures);
   log("real Pulumi CLI: 50 lookups, the plugin against the dynamic provider; the plugin's cold start");
   const plugin = await pluginFigures(log);
   figures.push(...plugin.figures);
@@ -535,6 +478,12 @@ async function overlapOnly(): Promise<void> {
   if (figures.some((f) => !f.pass)) process.exitCode = 1;
 }
 
+/** `BENCH_ONLY=prefetch npm run bench`: only figures 18a–18d, written to bench/prefetch-results.json. */
+async function prefetchOnly(): Promise<void> {
+  const { figures } = await prefetchCostFigures(log);
+  printTable(figures);
+}
+
 /** `BENCH_ONLY=axios npm run bench`: only figure 1d (axios's public path against its adapter), to bench/axios-results.json. */
 async function axiosOnly(): Promise<void> {
   const figures = await axiosPathFigures(log);
@@ -552,6 +501,7 @@ const only: Record<string, () => Promise<void>> = {
   latency: latencyOnly,
   serialized: serializedOnly,
   overlap: overlapOnly,
+  prefetch: prefetchOnly,
   axios: axiosOnly,
   pluginOverlap: pluginOverlapOnly,
 };
