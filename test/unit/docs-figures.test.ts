@@ -29,6 +29,12 @@ const QUOTES: { doc: string; results: string; after?: string; least?: number }[]
   },
   {
     doc: "docs/performance.md",
+    results: "bench/prefetch-results.json",
+    after: "### The prefetch thread's CPU",
+    least: 4,
+  },
+  {
+    doc: "docs/performance.md",
     results: "bench/plugin-results.json",
     after: "## The plugin against the dynamic provider",
     least: 4,
