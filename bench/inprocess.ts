@@ -4,7 +4,7 @@
 // noise. Emulator counters come from the orchestrator over IPC.
 import * as https from "node:https";
 import type { IncomingMessage } from "node:http";
-import { emulatorQueries, sendResult } from "./protocol";
+import { emulatorQueries, refuseUnlessLocal, sendResult } from "./protocol";
 import { median, msSince, pool } from "./stats";
 
 const env = process.env;
@@ -19,17 +19,6 @@ async function times(lookup: Lookup, count: number): Promise<number> {
   const start = process.hrtime.bigint();
   for (let i = 0; i < count; i++) await lookup();
   return msSince(start);
-}
-
-function refuseUnlessLocal(): void {
-  for (const name of ["AZURE_RESOURCE_MANAGER_ENDPOINT", "AZURE_AUTHORITY_HOST"]) {
-    if (new URL(env[name] ?? "http://invalid").hostname !== "127.0.0.1") {
-      throw new Error(`${name} must point at the local emulator`);
-    }
-  }
-  if (!env.NODE_EXTRA_CA_CERTS || env.AZURE_TOKEN_CREDENTIALS !== "EnvironmentCredential") {
-    throw new Error("refusing to run without the emulator's environment");
-  }
 }
 
 async function main(): Promise<void> {

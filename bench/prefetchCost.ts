@@ -7,7 +7,7 @@
 //  18d  the same 50 lookups again, over the idle keep-alive connections.
 // Each round is a fresh child process (bench/prefetchCostChild.ts) against the emulator at 100 ms latency, the
 // preview figures' (15a–c); the emulator runs here, so its CPU is not the child's. a–c are shares of their sum,
-// what one program's 50 lookups cost; d is against c, so 1 − ratio is what the 49 connections cost.
+// what one program's 50 lookups cost; d is against c, so 1 − ratio is what opening the 48 connections cost.
 import * as path from "node:path";
 import { startEmulator } from "#internal/emulator/index";
 import { runChild } from "./child";
@@ -48,6 +48,7 @@ export async function prefetchCostFigures(
       spread: `rounds ${s.min}–${s.max} ms`,
     };
   };
+  const burstMs = median(series("burstCpuMs"));
   const warm = stats(series("warmCpuMs"));
   const figures: Figure[] = [
     share("18a", "prefetch thread: loading the HTTP stack", "modulesCpuMs"),
@@ -60,7 +61,7 @@ export async function prefetchCostFigures(
         warm.median,
         "ms CPU",
         "18c: 49 GETs, 48 new connections",
-        median(series("burstCpuMs")),
+        burstMs,
         "info",
         true,
       ),

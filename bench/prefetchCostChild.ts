@@ -3,7 +3,7 @@
 // orchestrator's) is not counted. It does what the thread does (lookup/prefetchWorker.ts): load the HTTP
 // stack, then one Galleries - Get per lookup through `readCarried`. The CPU is the whole process's
 // (`process.cpuUsage`, every thread: V8's compiler and GC helpers included).
-import { emulatorQueries, sendResult } from "./protocol";
+import { emulatorQueries, refuseUnlessLocal, sendResult } from "./protocol";
 
 const ask = emulatorQueries();
 
@@ -23,10 +23,7 @@ const cpuMs = (): number => {
 };
 
 async function main(): Promise<void> {
-  for (const name of ["AZURE_RESOURCE_MANAGER_ENDPOINT", "AZURE_AUTHORITY_HOST"]) {
-    if (new URL(process.env[name] ?? "http://invalid").hostname !== "127.0.0.1")
-      throw new Error(`${name} must point at the local emulator`);
-  }
+  refuseUnlessLocal();
   const subscriptionId = process.env.AZURE_SUBSCRIPTION_ID as string;
   const connections = async (): Promise<number> => (await ask({ cmd: "connections" })) as number;
   let at = cpuMs();

@@ -54,3 +54,18 @@ export function emulatorQueries(): (query: EmulatorQuery) => Promise<unknown> {
 export function sendResult(result: unknown): void {
   process.send?.({ kind: "result", result } satisfies ResultMessage, () => process.disconnect());
 }
+
+/**
+ * A child's guard, before it signs in or sends anything: ARM and Entra must be the emulator's, trusted through
+ * its CA, with the emulator's environment credential; otherwise the child stops.
+ */
+export function refuseUnlessLocal(env: NodeJS.ProcessEnv = process.env): void {
+  for (const name of ["AZURE_RESOURCE_MANAGER_ENDPOINT", "AZURE_AUTHORITY_HOST"]) {
+    if (new URL(env[name] ?? "http://invalid").hostname !== "127.0.0.1") {
+      throw new Error(`${name} must point at the local emulator`);
+    }
+  }
+  if (!env.NODE_EXTRA_CA_CERTS || env.AZURE_TOKEN_CREDENTIALS !== "EnvironmentCredential") {
+    throw new Error("refusing to run without the emulator's environment");
+  }
+}
